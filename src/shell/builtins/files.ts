@@ -1,0 +1,3 @@
+import type { Builtin } from '../types.js';
+
+export const FILE_BUILTINS: readonly Builtin[] = [];

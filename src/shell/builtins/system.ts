@@ -1,0 +1,3 @@
+import type { Builtin } from '../types.js';
+
+export const SYSTEM_BUILTINS: readonly Builtin[] = [];

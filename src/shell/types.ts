@@ -1,0 +1,119 @@
+// The seams of the shell: what breakglassd hands a session (ShellSessionOptions), and
+// what a built-in receives (BuiltinContext). Everything that touches the OS is injected
+// here so the interpreter and built-ins can be tested without SSH.
+import type { Readable, Writable } from 'node:stream';
+
+/** How a command or session ended, as `exit-status` / `exit-signal` report it. */
+export interface ExitResult {
+  /** sh convention: 0–255; 128+N when killed by signal N. */
+  code: number;
+  /** Set when the foreground job died of a signal (`TERM`, `KILL` without `SIG`). */
+  signal?: string;
+}
+
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+/** What the toolbox offers the shell (implemented in src/transfer). */
+export interface ToolboxHandle {
+  /** Directories put first on PATH, in order (the toolbox dir and its bin/ if present). */
+  pathDirs(): string[];
+  /** Streams a tar / tar.gz into the toolbox; resolves with a one-paragraph manifest. */
+  add(input: Readable, label: string): Promise<{ files: number; bytes: number; sha256: string }>;
+  list(): Promise<Array<{ path: string; size: number; mode: number }>>;
+  clear(): Promise<void>;
+  readonly dir: string;
+}
+
+/** Per-session services the server provides; built-ins reach them through the context. */
+export interface SessionServices {
+  hostname: string;
+  toolbox?: ToolboxHandle;
+  /** breakglass-init's Unix socket, for `svc` and `logs` (absent when unknown). */
+  initSocket?: string;
+  /** Audit logger: one event per call (e.g. `exec`, `upload`). */
+  audit?: (event: string, fields: Record<string, unknown>) => void;
+  /** Roots of the pseudo file systems, injectable for tests. */
+  procRoot: string;
+  sysRoot: string;
+  devRoot: string;
+}
+
+/** What breakglassd passes when it starts a shell for one SSH session channel. */
+export interface ShellSessionOptions {
+  /** Bytes from the client (the channel). */
+  stdin: Readable;
+  /** To the client. With a pty the shell translates \n to \r\n itself. */
+  stdout: Writable;
+  /** With a pty, the same as stdout. */
+  stderr: Writable;
+  env: Record<string, string>;
+  cwd: string;
+  home: string;
+  /** Present when the client asked for a pty (`pty-req`). */
+  pty?: TerminalSize & { term: string };
+  services: SessionServices;
+}
+
+/** A shell bound to one SSH session; created by createShellSession in src/shell. */
+export interface ShellSession {
+  /** `exec`: runs one command line (no prompt) and resolves with its status. */
+  runCommand(line: string): Promise<ExitResult>;
+  /** `shell`: the interactive loop until `exit` or EOF. */
+  runInteractive(): Promise<ExitResult>;
+  /** `window-change` */
+  resize(size: TerminalSize): void;
+  /** `signal` request: delivered to the foreground job's process group. */
+  signal(name: string): void;
+  /** Connection gone: SIGHUP every job's process group, SIGKILL after `graceMs`. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * The shell state a built-in may read or change (cd, export, jobs …). Implemented by
+ * the interpreter.
+ */
+export interface ShellHandle {
+  getVar(name: string): string | undefined;
+  setVar(name: string, value: string, exported?: boolean): void;
+  unsetVar(name: string): void;
+  /** Exported variables, as a child process would see them. */
+  environ(): Record<string, string>;
+  chdir(dir: string): void;
+  /** `builtin`, `external` with the resolved path, or undefined when not found. */
+  lookupCommand(name: string): { kind: 'builtin'; name: string } | { kind: 'external'; path: string } | undefined;
+  builtinNames(): string[];
+}
+
+/** What one built-in invocation gets. */
+export interface BuiltinContext {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  /** Absolute current directory. */
+  cwd: string;
+  /** True when stdout is the session's terminal (colours, column layout, `top`). */
+  isTTY: boolean;
+  terminal: TerminalSize;
+  /** Aborted on ^C / session close: long-running built-ins stop and return 130. */
+  signal: AbortSignal;
+  /** Resolves a path argument against cwd (and `~`). */
+  resolve(path: string): string;
+  shell: ShellHandle;
+  services: SessionServices;
+}
+
+export interface Builtin {
+  name: string;
+  /** Other names that run the same code (`xxd` for hexdump, `type` for which). */
+  aliases?: string[];
+  /** One line for `help`. */
+  summary: string;
+  /** Full usage for `NAME --help`. */
+  usage: string;
+  /** Built-ins like `top` read keys one at a time instead of a cooked line. */
+  rawInput?: boolean;
+  run(args: string[], ctx: BuiltinContext): Promise<number>;
+}
