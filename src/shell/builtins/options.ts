@@ -34,7 +34,7 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
   const operands: string[] = [];
   const flagLetters = spec.flags ?? '';
   const valueLetters = spec.values ?? '';
-  const long = { help: false, ...spec.long };
+  const long: Record<string, boolean> = { help: false, ...spec.long };
   const addValue = (name: string, value: string): void => {
     values.set(name, [...(values.get(name) ?? []), value]);
   };
