@@ -85,6 +85,49 @@ export interface ShellHandle {
   /** `builtin`, `external` with the resolved path, or undefined when not found. */
   lookupCommand(name: string): { kind: 'builtin'; name: string } | { kind: 'external'; path: string } | undefined;
   builtinNames(): string[];
+  // Job control, history and command execution for the core built-ins (exit, jobs, fg,
+  // bg, wait, kill %N, history, time, env CMD). Optional so test doubles stay small;
+  // the interpreter always provides them.
+  /** `exit N`: the shell ends after the current command with this status. */
+  exit?(code: number): void;
+  /** `$?` */
+  lastStatus?(): number;
+  jobList?(): JobSummary[];
+  /** `%1`, `%+`, `%-`, `%name`, or a PID belonging to a job → its id. */
+  findJob?(spec: string): number | undefined;
+  /** `fg`: continue the job in the foreground and wait for it (or for ^Z). */
+  foreground?(id: number): Promise<ExitResult>;
+  /** `bg`: continue a stopped job in the background. */
+  background?(id: number): void;
+  /** `wait`: resolves with the job's status; rejects when `signal` aborts (^C). */
+  waitJob?(id: number, signal: AbortSignal): Promise<ExitResult>;
+  /** Sends a signal (`TERM`, `KILL` …) to every process group of the job. */
+  signalJob?(id: number, signal: string): void;
+  history?(): readonly string[];
+  clearHistory?(): void;
+  /** Runs argv as a command (built-in or external) with these streams — `time CMD`, `env X=1 CMD`. */
+  exec?(argv: string[], io: ExecIO): Promise<ExitResult>;
+}
+
+export interface JobSummary {
+  id: number;
+  pids: number[];
+  command: string;
+  state: 'Running' | 'Stopped' | 'Done';
+  status?: ExitResult;
+  /** `+` current job, `-` previous, else ' '. */
+  mark: '+' | '-' | ' ';
+}
+
+export interface ExecIO {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  signal: AbortSignal;
+  /** Extra variables for this command only. */
+  env?: Record<string, string>;
+  /** Start with an empty environment (`env -i`). */
+  clearEnv?: boolean;
 }
 
 /** What one built-in invocation gets. */

@@ -1,0 +1,36 @@
+// 1. Connect + authenticate + exec: a fresh `ssh` process per run (no connection
+// sharing), interleaved across servers, ≥ 30 runs each in a full run.
+const LOADAVG = /^\d+\.\d+ \d+\.\d+ \d+\.\d+ \d+\/\d+ \d+\s*$/;
+
+export async function measureConnect(ctx) {
+  const section = ctx.section('connect', 'Connect + authenticate + exec', {
+    columns: ctx.names,
+    ratios: ctx.peerRatios(),
+  });
+  const runs = ctx.quick ? 2 : 30;
+  const cases = [
+    { command: 'true', check: (out) => out.length === 0, target: { column: 'breakglassd', peer: 'openssh', maxRatio: 0.5 } },
+    { command: 'cat /proc/loadavg', check: (out) => LOADAVG.test(out), target: { column: 'breakglassd', peer: 'openssh', maxRatio: 0.5 } },
+  ];
+  for (const c of cases) {
+    c.row = section.row(`ssh 127.0.0.1 '${c.command}'`, 'ms', 'lower', { target: c.target });
+    section.command(`ssh $OPTS 127.0.0.1 '${c.command}'`);
+  }
+  const attempt = async (name, c, record) => {
+    if (c.row.failed(name)) return;
+    const result = await ctx.ssh(name, c.command, { timeoutMs: 20_000 });
+    const out = result.stdout.toString();
+    if (result.code !== 0 || !c.check(out)) {
+      c.row.fail(name, ctx.reason(result, `ssh '${c.command}'`, out));
+      return;
+    }
+    if (record) c.row.add(name, result.ms);
+  };
+  // One untimed round warms the page cache and each server's lazy paths.
+  for (const c of cases) for (const name of ctx.live()) await attempt(name, c, false);
+  for (let i = 0; i < runs; i++) {
+    ctx.checkTime();
+    for (const c of cases) for (const name of ctx.live()) await attempt(name, c, true);
+  }
+  section.note(`${runs} interleaved runs per server and command (order breakglassd, OpenSSH, Dropbear, repeated), after one untimed warm-up run; wall time of the client process from spawn to exit.`);
+}

@@ -1,0 +1,194 @@
+// The HTTP API, compatible with gokrazy's (status.go / supervise.go there): GET /,
+// GET /status?path= (X-Gokrazy-Status, X-Gokrazy-GOARCH, cookie gokrazy_xsrf),
+// POST /restart and /stop (path, xsrftoken; 303 to /status), GET /log?path=&stream=
+// (text, or Server-Sent Events with Accept: text/event-stream).
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { messageOf } from '../common/errors.js';
+import { AUTH_USER, XSRF_COOKIE, checkBasicAuth, cookieValue } from './auth.js';
+import type { XsrfTokens } from './auth.js';
+import { overviewPage, statusPage } from './page.js';
+import type { PageContext } from './page.js';
+import { ActionForm, HttpError, LogQuery, StatusQuery, formValues, validate, wantsEventStream, wantsJson } from './request.js';
+import type { Service } from './service.js';
+import type { Supervisor } from './supervisor.js';
+
+export interface ApiOptions {
+  supervisor: Supervisor;
+  hostname: string;
+  goarch: string;
+  password: () => string;
+  xsrf: XsrfTokens;
+  /** SSE keep-alive comment interval. */
+  keepAliveMs?: number;
+}
+
+/** Where a request came from: the Unix socket is root-only and skips basic auth. */
+export interface RequestOrigin {
+  trusted: boolean;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+
+const SECURITY_HEADERS = {
+  'X-Frame-Options': 'DENY', // the start/stop buttons must not be clickjacked
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS, ...headers });
+  res.end(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function sendJson(res: ServerResponse, value: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(200, { 'Content-Type': 'application/json', ...SECURITY_HEADERS, ...headers });
+  res.end(`${JSON.stringify(value)}\n`);
+}
+
+function sendHtml(res: ServerResponse, html: string, nonce: string, headers: Record<string, string>): void {
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+    'Cache-Control': 'no-store',
+    ...SECURITY_HEADERS,
+    ...headers,
+  });
+  res.end(html);
+}
+
+export function createApi(options: ApiOptions): (req: IncomingMessage, res: ServerResponse, origin: RequestOrigin) => void {
+  const { supervisor, xsrf } = options;
+
+  /** Reuses a still-valid token from the cookie so other open tabs keep working. */
+  const xsrfFor = (req: IncomingMessage): { token: string; cookie: string } => {
+    const existing = cookieValue(req.headers.cookie, XSRF_COOKIE);
+    const token = existing && xsrf.valid(existing) ? existing : xsrf.issue();
+    return { token, cookie: `${XSRF_COOKIE}=${token}; Path=/; Max-Age=86400; HttpOnly; SameSite=Strict` };
+  };
+
+  const pageContext = (token: string): PageContext => ({
+    hostname: options.hostname,
+    goarch: options.goarch,
+    xsrfToken: token,
+    nonce: randomBytes(16).toString('base64'),
+  });
+
+  const findService = (path: string): Service => {
+    const service = supervisor.find(path);
+    if (!service) throw new HttpError(404, `service not found: ${path}`);
+    return service;
+  };
+
+  const overview: Handler = async (req, res) => {
+    const services = supervisor.services.map((s) => s.status());
+    const { token, cookie } = xsrfFor(req);
+    if (wantsJson(req)) {
+      sendJson(res, { Hostname: options.hostname, GOARCH: options.goarch, Services: services }, { 'Set-Cookie': cookie });
+      return;
+    }
+    const ctx = pageContext(token);
+    sendHtml(res, overviewPage(ctx, services), ctx.nonce, { 'Set-Cookie': cookie });
+  };
+
+  const status: Handler = async (req, res, url) => {
+    const { path } = validate(StatusQuery, await formValues(req, url));
+    const { token, cookie } = xsrfFor(req);
+    const service = supervisor.find(path);
+    if (!service) {
+      sendText(res, 404, 'service not found', { 'Set-Cookie': cookie });
+      return;
+    }
+    const s = service.status();
+    const headers = {
+      'Set-Cookie': cookie,
+      'X-Gokrazy-Status': s.Stopped ? 'stopped' : 'started',
+      'X-Gokrazy-GOARCH': options.goarch,
+    };
+    if (wantsJson(req)) {
+      sendJson(res, s, headers);
+      return;
+    }
+    const ctx = pageContext(token);
+    sendHtml(res, statusPage(ctx, s), ctx.nonce, headers);
+  };
+
+  const action: Handler = async (req, res, url) => {
+    if (req.method !== 'POST') throw new HttpError(405, 'expected a POST request');
+    const form = validate(ActionForm, await formValues(req, url));
+    const cookieToken = cookieValue(req.headers.cookie, XSRF_COOKIE);
+    if (!cookieToken) throw new HttpError(403, `XSRF cookie missing: GET /status?path=… first and send its ${XSRF_COOKIE} cookie`);
+    if (!xsrf.check(cookieToken, form.xsrftoken)) throw new HttpError(403, 'XSRF token mismatch: the xsrftoken field must equal the gokrazy_xsrf cookie');
+    const service = findService(form.path);
+    const signal = form.signal === 'kill' ? 'SIGKILL' : 'SIGTERM';
+    if (url.pathname === '/restart') service.restart(signal);
+    else void service.stop(signal);
+    res.writeHead(303, { Location: `/status?${new URLSearchParams({ path: form.path }).toString()}`, ...SECURITY_HEADERS });
+    res.end();
+  };
+
+  const log: Handler = async (req, res, url) => {
+    const query = validate(LogQuery, await formValues(req, url));
+    const ring = findService(query.path)[query.stream];
+    const sse = wantsEventStream(req);
+    const follow = sse || query.follow === '1' || query.follow === 'true';
+    res.writeHead(200, {
+      'Content-Type': sse ? 'text/event-stream; charset=utf-8' : 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'X-Accel-Buffering': 'no',
+      ...SECURITY_HEADERS,
+    });
+    // SSE (WHATWG HTML §9.2): one `data:` field per line, events end with a blank line.
+    const format = sse ? (line: string) => `data: ${line}\n\n` : (line: string) => `${line}\n`;
+    const send = (line: string): void => {
+      // A reader that stopped reading is cut off rather than buffered without bound.
+      if (res.writableLength > 1024 * 1024) {
+        res.destroy();
+        return;
+      }
+      res.write(format(line));
+    };
+    for (const line of ring.snapshot()) send(line);
+    if (!follow) {
+      res.end();
+      return;
+    }
+    const unsubscribe = ring.subscribe(send);
+    const keepAlive = setInterval(() => res.write(sse ? ': keep-alive\n\n' : ''), options.keepAliveMs ?? 15_000);
+    await new Promise<void>((resolve) => res.once('close', () => resolve()));
+    clearInterval(keepAlive);
+    unsubscribe();
+  };
+
+  const routes: Record<string, Handler> = { '/': overview, '/status': status, '/restart': action, '/stop': action, '/log': log };
+
+  return (req, res, origin) => {
+    const url = new URL(req.url ?? '/', 'http://device');
+    if (!origin.trusted && !checkBasicAuth(req.headers.authorization, options.password())) {
+      req.resume();
+      sendText(res, 401, `authorization required: HTTP basic auth as user ${AUTH_USER} with the password from gokr-pw.txt`, {
+        'WWW-Authenticate': 'Basic realm="gokrazy"',
+      });
+      return;
+    }
+    const handler = routes[url.pathname];
+    if (!handler) {
+      req.resume();
+      sendText(res, 404, `not found: ${url.pathname}`);
+      return;
+    }
+    if (url.pathname !== '/restart' && url.pathname !== '/stop' && req.method !== 'GET' && req.method !== 'HEAD') {
+      req.resume();
+      sendText(res, 405, `${req.method} not allowed on ${url.pathname}`, { Allow: 'GET' });
+      return;
+    }
+    handler(req, res, url).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : 500;
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      sendText(res, status, messageOf(err));
+    });
+  };
+}

@@ -1,0 +1,16 @@
+// Public surface of src/proc: pure parsers of /proc and /sys text, and readers over an
+// injected root (CONVENTIONS.md §2).
+export * from './pid-stat.js';
+export * from './status.js';
+export * from './meminfo.js';
+export * from './uptime.js';
+export * from './mountinfo.js';
+export * from './kmsg.js';
+export * from './tty.js';
+export * from './passwd.js';
+export * from './sysctl.js';
+export * from './read.js';
+export * from './processes.js';
+export * from './system.js';
+export * from './format.js';
+export * from './ps-format.js';

@@ -1,0 +1,131 @@
+// find: walk directory trees and print the paths an expression selects. Streams each
+// path as it is found and stops on ^C. Expression grammar: fs/find-expr.ts.
+import { readdir, rm, rmdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import type { BuiltinContext } from '../types.js';
+import { BrokenPipe, fail, write } from './io.js';
+import { errnoMessage } from './fs/errors.js';
+import { fileBuiltin } from './fs/define.js';
+import { Aborted } from './fs/guard.js';
+import { FindSyntaxError, parseFindExpression } from './fs/find-expr.js';
+import type { FindActions, FindEntry } from './fs/find-expr.js';
+import { walk } from './fs/walk.js';
+
+/** Leading operands up to the first token that starts an expression. */
+function splitPaths(args: string[]): { follow: 'none' | 'top' | 'all'; paths: string[]; expression: string[] } {
+  let i = 0;
+  let follow: 'none' | 'top' | 'all' = 'none';
+  for (; i < args.length && /^-[HLP]$/.test(args[i]!); i++) follow = args[i] === '-L' ? 'all' : args[i] === '-H' ? 'top' : 'none';
+  const paths: string[] = [];
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if ((a.startsWith('-') && a !== '-') || a === '(' || a === '!') break;
+    paths.push(a);
+  }
+  return { follow, paths, expression: args.slice(i) };
+}
+
+async function main(args: string[], ctx: BuiltinContext): Promise<number> {
+  const { follow, paths, expression } = splitPaths(args);
+  if (expression.includes('-follow')) throw new FindSyntaxError('use find -L instead of -follow');
+  const newer = new Map<string, Stats>();
+  let parsed;
+  try {
+    parsed = parseFindExpression(expression, (file) => newer.get(file));
+    for (const file of parsed.newerFiles) {
+      try {
+        newer.set(file, await stat(ctx.resolve(file)));
+      } catch (err) {
+        return fail(ctx.stderr, 'find', `'${file}': ${errnoMessage(err)}`);
+      }
+    }
+  } catch (err) {
+    if (err instanceof FindSyntaxError) return fail(ctx.stderr, 'find', err.message);
+    throw err;
+  }
+  let status = 0;
+  let quitting = false;
+  const pruned = new WeakSet<FindEntry>();
+  let out = '';
+  const flush = async (): Promise<void> => {
+    if (out === '') return;
+    const text = out;
+    out = '';
+    await write(ctx.stdout, text);
+  };
+  const actions: FindActions = {
+    print: async (e, terminator) => {
+      out += `${e.shown}${terminator}`;
+      if (out.length > 16 * 1024) await flush();
+    },
+    remove: async (e) => {
+      if (e.depth === 0 && (e.shown === '.' || e.shown === '..')) return true;
+      try {
+        if (e.stats.isDirectory()) await rmdir(e.path);
+        else await rm(e.path);
+        return true;
+      } catch (err) {
+        status = await fail(ctx.stderr, 'find', `cannot delete '${e.shown}': ${errnoMessage(err)}`);
+        return false;
+      }
+    },
+    isEmptyDir: async (e) => (await readdir(e.path).catch(() => ['?'])).length === 0,
+    prune: (e) => void pruned.add(e),
+    quit: () => void (quitting = true),
+    now: Date.now(),
+  };
+  for (const root of paths.length > 0 ? paths : ['.']) {
+    const entries = walk(ctx.resolve(root), root, {
+      signal: ctx.signal,
+      follow,
+      ...(parsed.maxDepth !== undefined ? { maxDepth: parsed.maxDepth } : {}),
+      postOrder: parsed.postOrder,
+      descend: (e) => !pruned.has(e),
+      onError: async (shown, err) => {
+        await flush();
+        status = await fail(ctx.stderr, 'find', `'${shown}': ${errnoMessage(err)}`);
+      },
+    });
+    for await (const entry of entries) {
+      if (entry.depth < parsed.minDepth) continue;
+      const selected = await parsed.predicate(entry, actions);
+      if (selected && !parsed.hasAction) await actions.print(entry, '\n');
+      if (quitting) break;
+    }
+    if (quitting) break;
+  }
+  await flush();
+  return status;
+}
+
+async function guardedMain(args: string[], ctx: BuiltinContext): Promise<number> {
+  try {
+    return await main(args, ctx);
+  } catch (err) {
+    if (err instanceof BrokenPipe || err instanceof Aborted) throw err;
+    if (err instanceof FindSyntaxError) return fail(ctx.stderr, 'find', err.message);
+    throw err;
+  }
+}
+
+export const find = fileBuiltin({
+  name: 'find',
+  summary: 'search directory trees for files',
+  usage: `Usage: find [-H|-L|-P] [PATH]... [EXPRESSION]
+Walk each PATH (default .) and print the paths EXPRESSION selects (all by default).
+Symbolic links are not followed unless -L (all) or -H (the PATHs only).
+
+Tests:
+  -name GLOB / -iname GLOB   base name matches GLOB (* ? [...]); -iname ignores case
+  -path GLOB / -ipath GLOB   whole path matches GLOB
+  -type T        f file, d directory, l symlink, p fifo, s socket, c/b device (T,T…)
+  -size [+-]N[ckMGwb]  size in units rounded up (default b = 512 bytes; +N more, -N less)
+  -mtime [+-]N   modified N days ago (-mmin: minutes)
+  -newer FILE    modified more recently than FILE
+  -empty         empty file or directory
+Actions: -print (default), -print0, -delete, -prune, -quit
+Options: -maxdepth N, -mindepth N, -depth (contents before the directory)
+Operators: ! EXPR, -not, EXPR -a EXPR (or just juxtaposed), EXPR -o EXPR, ( EXPR )
+-exec is not available in the built-in; use the toolbox's busybox find.`,
+  main: guardedMain,
+});

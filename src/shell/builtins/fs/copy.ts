@@ -1,0 +1,133 @@
+// The copy engine behind cp and mv's cross-device fallback: regular files via
+// copyFile (kernel copy, never through JS memory), directories recursively, symlinks
+// as symlinks unless dereferencing, special files read as streams (abortable: `cp
+// /dev/zero x` stops on ^C), with -p/-a preservation of mode, owner and times.
+import { chmod, chown, copyFile, lchown, lstat, lutimes, mkdir, open, readdir, readlink, stat, symlink, unlink, utimes } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { BuiltinContext } from '../../types.js';
+import { BrokenPipe, fail, write } from '../io.js';
+import { errnoMessage } from './errors.js';
+import { Aborted, throwIfAborted } from './guard.js';
+import { fileChunks } from './input.js';
+
+export interface CopyOptions {
+  name: string;
+  recursive: boolean;
+  /** 'always' (-L, or plain cp without -r), 'top' (-H), 'never' (-P, -d, -a, -r). */
+  dereference: 'always' | 'top' | 'never';
+  preserve: boolean;
+  force: boolean;
+  noClobber: boolean;
+  verbose: boolean;
+  umask: number;
+  ctx: BuiltinContext;
+}
+
+const exists = (path: string): Promise<Stats | undefined> => lstat(path).catch(() => undefined);
+
+async function preserveAttributes(target: string, from: Stats, isLink: boolean): Promise<void> {
+  if (isLink) {
+    await lchown(target, from.uid, from.gid).catch(() => undefined);
+    await lutimes(target, from.atime, from.mtime).catch(() => undefined);
+    return;
+  }
+  // Owner first: chown clears setuid bits that chmod then restores.
+  await chown(target, from.uid, from.gid).catch(() => undefined);
+  await chmod(target, from.mode & 0o7777);
+  await utimes(target, from.atime, from.mtime);
+}
+
+async function streamCopy(source: string, target: string, mode: number, signal: AbortSignal): Promise<void> {
+  const out = await open(target, 'w', mode);
+  try {
+    for await (const chunk of fileChunks(source, signal)) await out.write(chunk);
+  } finally {
+    await out.close();
+  }
+}
+
+/** Copies one source path to target; returns 0 or 1 after reporting problems. */
+export async function copyPath(source: string, target: string, shownSource: string, shownTarget: string, o: CopyOptions, top = true): Promise<number> {
+  throwIfAborted(o.ctx.signal);
+  const report = (message: string): Promise<number> => fail(o.ctx.stderr, o.name, message);
+  let from: Stats;
+  try {
+    const follow = o.dereference === 'always' || (o.dereference === 'top' && top);
+    from = follow ? await stat(source) : await lstat(source);
+  } catch (err) {
+    return report(`cannot stat '${shownSource}': ${errnoMessage(err)}`);
+  }
+  const existing = await exists(target);
+  if (existing && existing.dev === from.dev && existing.ino === from.ino) {
+    return report(`'${shownSource}' and '${shownTarget}' are the same file`);
+  }
+  if (existing && o.noClobber) return 0;
+  try {
+    if (from.isDirectory()) {
+      if (!o.recursive) return report(`-r not specified; omitting directory '${shownSource}'`);
+      const src = resolve(source);
+      if (resolve(target) === src || resolve(target).startsWith(`${src}/`)) {
+        return report(`cannot copy a directory, '${shownSource}', into itself, '${shownTarget}'`);
+      }
+      if (existing && !existing.isDirectory()) return report(`cannot overwrite non-directory '${shownTarget}' with directory '${shownSource}'`);
+      if (!existing) await mkdir(target, (from.mode & 0o7777) | 0o700);
+      if (o.verbose) await write(o.ctx.stdout, `'${shownSource}' -> '${shownTarget}'\n`);
+      let status = 0;
+      for (const name of (await readdir(source)).sort()) {
+        status = Math.max(status, await copyPath(join(source, name), join(target, name), `${shownSource}/${name}`, `${shownTarget}/${name}`, o, false));
+      }
+      if (o.preserve) await preserveAttributes(target, from, false);
+      else if (!existing) await chmod(target, from.mode & 0o7777 & ~o.umask);
+      return status;
+    }
+    if (existing?.isDirectory()) return report(`cannot overwrite directory '${shownTarget}' with non-directory`);
+    if (from.isSymbolicLink()) {
+      const link = await readlink(source);
+      if (existing) await unlink(target);
+      await symlink(link, target);
+      if (o.preserve) await preserveAttributes(target, from, true);
+    } else if (from.isFile()) {
+      try {
+        await copyFile(source, target);
+      } catch (err) {
+        if (!(o.force && existing)) throw err;
+        // -f: an existing destination that cannot be opened is removed and replaced.
+        await unlink(target);
+        await copyFile(source, target);
+      }
+      if (o.preserve) await preserveAttributes(target, from, false);
+      else if (!existing) await chmod(target, from.mode & 0o777 & ~o.umask);
+    } else if (o.recursive && !top) {
+      return report(`cannot copy special file '${shownSource}'`);
+    } else {
+      await streamCopy(source, target, from.mode & 0o666 & ~o.umask, o.ctx.signal);
+    }
+    if (o.verbose) await write(o.ctx.stdout, `'${shownSource}' -> '${shownTarget}'\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof BrokenPipe || err instanceof Aborted) throw err;
+    return report(`cannot create '${shownTarget}': ${errnoMessage(err)}`);
+  }
+}
+
+/** The destination for each source: inside DEST when it is a directory. */
+export async function planTargets(
+  operands: string[],
+  ctx: BuiltinContext,
+): Promise<{ pairs: Array<{ source: string; target: string; shownSource: string; shownTarget: string }> } | { error: string }> {
+  if (operands.length === 0) return { error: 'missing file operand' };
+  if (operands.length === 1) return { error: `missing destination file operand after '${operands[0]}'` };
+  const dest = operands.at(-1)!;
+  const sources = operands.slice(0, -1);
+  const destStats = await stat(ctx.resolve(dest)).catch(() => undefined);
+  const intoDir = destStats?.isDirectory() ?? false;
+  if (!intoDir && sources.length > 1) return { error: `target '${dest}' is not a directory` };
+  return {
+    pairs: sources.map((source) => {
+      const leaf = basename(source.replace(/\/+$/, '')) || source;
+      const shownTarget = intoDir ? `${dest.replace(/\/+$/, '')}/${leaf}` : dest;
+      return { source: ctx.resolve(source), target: ctx.resolve(shownTarget), shownSource: source, shownTarget };
+    }),
+  };
+}

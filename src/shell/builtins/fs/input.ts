@@ -1,0 +1,121 @@
+// Streaming input for the file built-ins: files are read chunk by chunk through a
+// FileHandle (never whole), stdin through the stream's own buffer without destroying it
+// unless the built-in is done early (`head`), and every loop stops on ctx.signal.
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { BuiltinContext } from '../../types.js';
+import { Aborted, throwIfAborted } from './guard.js';
+
+export const CHUNK_SIZE = 64 * 1024;
+
+/** Chunks of an open file from `position` (or the current offset when null). */
+export async function* handleChunks(
+  handle: FileHandle,
+  signal: AbortSignal,
+  position: number | null = null,
+  chunkSize = CHUNK_SIZE,
+): AsyncGenerator<Buffer> {
+  let offset = position;
+  for (;;) {
+    throwIfAborted(signal);
+    // A fresh buffer each time: the consumer may still hold the previous one (a
+    // stream write in flight).
+    const buffer = Buffer.allocUnsafe(chunkSize);
+    const { bytesRead } = await handle.read(buffer, 0, chunkSize, offset);
+    if (bytesRead === 0) return;
+    if (offset !== null) offset += bytesRead;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+/** Chunks of a whole file; the handle is closed when the consumer stops. */
+export async function* fileChunks(path: string, signal: AbortSignal, position: number | null = null): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    yield* handleChunks(handle, signal, position);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Chunks of a Readable, read with `read()` so that stopping early does not destroy it
+ * (the session's stdin outlives one command). Rejects with Aborted on ctx.signal.
+ */
+export async function* streamChunks(stream: Readable, signal: AbortSignal): AsyncGenerator<Buffer> {
+  for (;;) {
+    throwIfAborted(signal);
+    const chunk: unknown = stream.read();
+    if (chunk !== null) {
+      yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      continue;
+    }
+    if (stream.readableEnded || stream.destroyed) {
+      const error = (stream as { errored?: Error | null }).errored;
+      if (error) throw error;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        stream.off('readable', done);
+        stream.off('end', done);
+        stream.off('close', done);
+        stream.off('error', onError);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const onError = (err: Error): void => {
+        done();
+        reject(err);
+      };
+      stream.on('readable', done);
+      stream.on('end', done);
+      stream.on('close', done);
+      stream.on('error', onError);
+      signal.addEventListener('abort', done);
+    });
+  }
+}
+
+/** `-` (or no operand) is stdin, anything else a path resolved against the cwd. */
+export function isStdin(operand: string): boolean {
+  return operand === '-';
+}
+
+/** Chunks of one operand: stdin for `-`, else the file. */
+export function operandChunks(ctx: BuiltinContext, operand: string, position: number | null = null): AsyncGenerator<Buffer> {
+  return isStdin(operand) ? streamChunks(ctx.stdin, ctx.signal) : fileChunks(ctx.resolve(operand), ctx.signal, position);
+}
+
+/**
+ * The built-in will read no more of stdin (`head` got its lines): destroy it so the
+ * writer upstream of the pipe gets EPIPE and stops, as with a real pipe closed by head.
+ */
+export function closeStdin(ctx: BuiltinContext): void {
+  if (!ctx.stdin.destroyed) ctx.stdin.destroy();
+}
+
+/** Splits chunks into lines (Buffers, each with its `\n` except perhaps the last). */
+export async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  // Pieces of a line that spans chunks; joined once, when its newline arrives.
+  let pending: Buffer[] = [];
+  for await (const chunk of chunks) {
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      const piece = chunk.subarray(start, nl + 1);
+      if (pending.length > 0) {
+        pending.push(piece);
+        yield Buffer.concat(pending);
+        pending = [];
+      } else {
+        yield piece;
+      }
+      start = nl + 1;
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+  }
+  if (pending.length > 0) yield Buffer.concat(pending);
+}
+
+export { Aborted };

@@ -1,0 +1,26 @@
+// User and group names for ls -l / stat, from /etc/passwd and /etc/group (often absent
+// on an appliance: then the number is shown, as ls does).
+import { readFile } from 'node:fs/promises';
+
+export interface IdNames {
+  user(uid: number): string | undefined;
+  group(gid: number): string | undefined;
+}
+
+/** `name:x:uid:…` lines → uid → name (first entry wins, as getpwuid does). */
+export function parseIdFile(text: string): Map<number, string> {
+  const map = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    const [name, , id] = line.split(':');
+    if (!name || id === undefined || !/^\d+$/.test(id)) continue;
+    const n = Number(id);
+    if (!map.has(n)) map.set(n, name);
+  }
+  return map;
+}
+
+export async function loadIdNames(etc = '/etc'): Promise<IdNames> {
+  const read = (file: string): Promise<string> => readFile(`${etc}/${file}`, 'utf8').catch(() => '');
+  const [users, groups] = await Promise.all([read('passwd').then(parseIdFile), read('group').then(parseIdFile)]);
+  return { user: (uid) => users.get(uid), group: (gid) => groups.get(gid) };
+}

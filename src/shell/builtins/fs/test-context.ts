@@ -1,0 +1,79 @@
+// A BuiltinContext for unit tests: a temp cwd, stdin from a Buffer (or a stream), and
+// stdout/stderr collected from PassThrough streams. Test-only; not imported by src.
+import { homedir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import type { Builtin, BuiltinContext, ShellHandle } from '../../types.js';
+
+export interface TestRun {
+  code: number;
+  stdout: Buffer;
+  out: string;
+  err: string;
+}
+
+export interface TestContextOptions {
+  cwd: string;
+  stdin?: string | Buffer | Readable;
+  isTTY?: boolean;
+  cols?: number;
+  signal?: AbortSignal;
+  /** Replaces stdout (e.g. a stream that closes early). */
+  stdout?: PassThrough;
+}
+
+export interface TestContext {
+  ctx: BuiltinContext;
+  stdout(): Buffer;
+  stderr(): string;
+}
+
+function shellStub(cwd: string): ShellHandle {
+  const vars = new Map<string, string>();
+  return {
+    getVar: (name) => vars.get(name),
+    setVar: (name, value) => void vars.set(name, value),
+    unsetVar: (name) => void vars.delete(name),
+    environ: () => Object.fromEntries(vars),
+    chdir: (dir) => void resolve(cwd, dir),
+    lookupCommand: () => undefined,
+    builtinNames: () => [],
+  };
+}
+
+export function makeTestContext(options: TestContextOptions): TestContext {
+  const stdout = options.stdout ?? new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const input = options.stdin ?? '';
+  const stdin = input instanceof Readable ? input : Readable.from([Buffer.from(input)], { objectMode: false });
+  const ctx: BuiltinContext = {
+    stdin,
+    stdout,
+    stderr,
+    cwd: options.cwd,
+    isTTY: options.isTTY ?? false,
+    terminal: { cols: options.cols ?? 80, rows: 24 },
+    signal: options.signal ?? new AbortController().signal,
+    resolve: (path) => {
+      if (path === '~' || path.startsWith('~/')) return resolve(homedir(), path.slice(2));
+      return isAbsolute(path) ? resolve(path) : resolve(options.cwd, path);
+    },
+    shell: shellStub(options.cwd),
+    services: { hostname: 'test', procRoot: '/proc', sysRoot: '/sys', devRoot: '/dev' },
+  };
+  return { ctx, stdout: () => Buffer.concat(out), stderr: () => Buffer.concat(err).toString() };
+}
+
+/** Runs a built-in with a fresh test context and collects what it wrote. */
+export async function runBuiltin(builtin: Builtin, args: string[], options: TestContextOptions): Promise<TestRun> {
+  const t = makeTestContext(options);
+  const code = await builtin.run(args, t.ctx);
+  // Let the PassThroughs deliver what was written before reading them.
+  await new Promise((r) => setImmediate(r));
+  const stdout = t.stdout();
+  return { code, stdout, out: stdout.toString(), err: t.stderr() };
+}

@@ -1,0 +1,275 @@
+// grep: print lines matching a pattern. BRE by default, -E ERE, -F fixed strings, all
+// translated to JavaScript RegExp (fs/regex.ts). Exit 0 when a line was selected, 1
+// when none, 2 on error (GNU grep).
+import { readFile } from 'node:fs/promises';
+import type { BuiltinContext } from '../types.js';
+import { BrokenPipe, fail, write } from './io.js';
+import { parseOptions } from './options.js';
+import { errnoMessage } from './fs/errors.js';
+import { bareColour, fileBuiltin } from './fs/define.js';
+import { Aborted, UsageProblem } from './fs/guard.js';
+import { globToRegExp } from './fs/glob.js';
+import { isStdin, operandChunks, splitLines } from './fs/input.js';
+import { RegexSyntaxError, compileMatcher } from './fs/regex.js';
+import { walk } from './fs/walk.js';
+
+interface Settings {
+  re: RegExp;
+  invert: boolean;
+  count: boolean;
+  listMatching: boolean;
+  listNonMatching: boolean;
+  quiet: boolean;
+  silent: boolean;
+  lineNumbers: boolean;
+  onlyMatching: boolean;
+  withName: boolean;
+  text: boolean;
+  maxCount: number;
+  include: RegExp[];
+  exclude: RegExp[];
+  excludeDir: RegExp[];
+  ctx: BuiltinContext;
+}
+
+interface Outcome {
+  selected: boolean;
+  error: boolean;
+  /** -q found a line: stop everything. */
+  done: boolean;
+}
+
+/** Marks the input binary as soon as a chunk holding NUL is read (GNU's test). */
+function detectBinary(chunks: AsyncIterable<Buffer>, state: { binary: boolean }): AsyncGenerator<Buffer> {
+  return (async function* () {
+    for await (const chunk of chunks) {
+      if (!state.binary && chunk.includes(0)) state.binary = true;
+      yield chunk;
+    }
+  })();
+}
+
+async function searchInput(operand: string, shown: string, s: Settings): Promise<Outcome> {
+  const ctx = s.ctx;
+  const state = { binary: false };
+  let count = 0;
+  let lineNo = 0;
+  let out: Buffer[] = [];
+  let outBytes = 0;
+  const flush = async (): Promise<void> => {
+    if (out.length === 0) return;
+    const data = Buffer.concat(out);
+    out = [];
+    outBytes = 0;
+    await write(ctx.stdout, data);
+  };
+  const prefix = (sep: string): string => `${s.withName ? `${shown}${sep}` : ''}${s.lineNumbers ? `${lineNo}${sep}` : ''}`;
+  const printsLines = !s.count && !s.listMatching && !s.listNonMatching && !s.quiet;
+  const lines = splitLines(detectBinary(operandChunks(ctx, operand), state));
+  for await (const raw of lines) {
+    lineNo++;
+    const hasNewline = raw[raw.length - 1] === 10;
+    const text = raw.toString('utf8', 0, hasNewline ? raw.length - 1 : raw.length);
+    s.re.lastIndex = 0;
+    if (s.re.test(text) === s.invert) continue;
+    count++;
+    if (s.quiet) return { selected: true, error: false, done: true };
+    if (s.listMatching || s.listNonMatching) break;
+    if (printsLines) {
+      if (state.binary && !s.text) {
+        await flush();
+        await fail(ctx.stderr, 'grep', `${shown}: binary file matches`);
+        break;
+      }
+      if (s.onlyMatching) {
+        if (!s.invert) {
+          const global = new RegExp(s.re.source, `${s.re.flags}g`);
+          for (const m of text.matchAll(global)) if (m[0] !== '') out.push(Buffer.from(`${prefix(':')}${m[0]}\n`));
+        }
+      } else {
+        out.push(Buffer.from(prefix(':')), raw);
+        if (!hasNewline) out.push(Buffer.from('\n'));
+        outBytes += raw.length;
+      }
+      if (outBytes > 32 * 1024) await flush();
+    }
+    if (count >= s.maxCount) break;
+  }
+  await flush();
+  if (s.count) await write(ctx.stdout, `${s.withName ? `${shown}:` : ''}${count}\n`);
+  if (s.listMatching && count > 0) await write(ctx.stdout, `${shown}\n`);
+  if (s.listNonMatching && count === 0) await write(ctx.stdout, `${shown}\n`);
+  return { selected: s.listNonMatching ? count === 0 : count > 0, error: false, done: false };
+}
+
+const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+
+function wanted(name: string, s: Settings): boolean {
+  if (s.include.length > 0 && !s.include.some((re) => re.test(name))) return false;
+  return !s.exclude.some((re) => re.test(name));
+}
+
+async function searchOperand(operand: string, recursive: 'no' | 'r' | 'R', implicit: boolean, s: Settings): Promise<Outcome> {
+  const ctx = s.ctx;
+  const result: Outcome = { selected: false, error: false, done: false };
+  const report = async (shown: string, err: unknown): Promise<void> => {
+    result.error = true;
+    if (!s.silent) await fail(ctx.stderr, 'grep', `${shown}: ${errnoMessage(err)}`);
+  };
+  const merge = (o: Outcome): boolean => {
+    result.selected ||= o.selected;
+    result.error ||= o.error;
+    result.done ||= o.done;
+    return result.done;
+  };
+  const tryInput = async (path: string, shown: string): Promise<Outcome> => {
+    try {
+      return await searchInput(path, shown, s);
+    } catch (err) {
+      if (err instanceof BrokenPipe || err instanceof Aborted) throw err;
+      await report(shown, err);
+      return { selected: false, error: true, done: false };
+    }
+  };
+  if (recursive === 'no' || isStdin(operand)) {
+    if (!isStdin(operand) && !wanted(baseName(operand), s)) return result;
+    merge(await tryInput(operand, isStdin(operand) ? '(standard input)' : operand));
+    return result;
+  }
+  const entries = walk(ctx.resolve(operand), operand, {
+    signal: ctx.signal,
+    follow: recursive === 'R' ? 'all' : 'top',
+    descend: (e) => e.depth === 0 || !s.excludeDir.some((re) => re.test(baseName(e.shown))),
+    onError: report,
+  });
+  for await (const entry of entries) {
+    if (entry.stats.isDirectory() || entry.stats.isSymbolicLink()) continue;
+    // Devices and FIFOs met while recursing are skipped (GNU -D skip for recursion).
+    if (entry.depth > 0 && !entry.stats.isFile()) continue;
+    if (!wanted(baseName(entry.shown), s)) continue;
+    const shown = implicit && entry.shown.startsWith('./') ? entry.shown.slice(2) : entry.shown;
+    if (merge(await tryInput(entry.path, shown))) break;
+  }
+  return result;
+}
+
+async function main(args: string[], ctx: BuiltinContext): Promise<number> {
+  const opts = parseOptions(bareColour(args), {
+    flags: 'ivcnrREFGlLHhqswxoaIyU',
+    values: 'efmABC',
+    long: {
+      'ignore-case': false, 'invert-match': false, count: false, 'line-number': false, recursive: false,
+      'dereference-recursive': false, 'extended-regexp': false, 'fixed-strings': false, 'basic-regexp': false,
+      'files-with-matches': false, 'files-without-match': false, 'with-filename': false, 'no-filename': false,
+      quiet: false, silent: false, 'no-messages': false, 'word-regexp': false, 'line-regexp': false,
+      'only-matching': false, text: false, regexp: true, file: true, 'max-count': true, include: true,
+      exclude: true, 'exclude-dir': true, color: true, colour: true,
+    },
+  });
+  for (const c of ['A', 'B', 'C']) {
+    if (opts.get(c) !== undefined) throw new UsageProblem(`context lines (-${c}) are not supported by the built-in grep; use the toolbox's busybox grep`);
+  }
+  const operands = [...opts.operands];
+  let patterns = [...opts.all('e'), ...opts.all('regexp')];
+  for (const file of [...opts.all('f'), ...opts.all('file')]) {
+    try {
+      const text = file === '-' ? '' : await readFile(ctx.resolve(file), 'utf8');
+      patterns.push(...text.split('\n').filter((line, i, all) => i < all.length - 1 || line !== ''));
+    } catch (err) {
+      return fail(ctx.stderr, 'grep', `${file}: ${errnoMessage(err)}`, 2);
+    }
+  }
+  const fromFile = opts.all('f').length + opts.all('file').length > 0;
+  if (patterns.length === 0 && !fromFile) {
+    const first = operands.shift();
+    if (first === undefined) throw new UsageProblem('no pattern given (usage: grep [OPTION]... PATTERN [FILE]...)');
+    patterns = [first];
+  }
+  patterns = patterns.flatMap((p) => p.split('\n'));
+  const maxText = opts.get('m') ?? opts.get('max-count');
+  if (maxText !== undefined && !/^\d+$/.test(maxText)) throw new UsageProblem(`invalid max count: '${maxText}'`);
+  let re: RegExp;
+  try {
+    re = patterns.length === 0
+      ? /(?!)/u
+      : compileMatcher(patterns, {
+          extended: opts.has('E') || opts.has('extended-regexp'),
+          fixed: opts.has('F') || opts.has('fixed-strings'),
+          ignoreCase: opts.has('i') || opts.has('y') || opts.has('ignore-case'),
+          word: opts.has('w') || opts.has('word-regexp'),
+          line: opts.has('x') || opts.has('line-regexp'),
+        });
+  } catch (err) {
+    if (err instanceof RegexSyntaxError) return fail(ctx.stderr, 'grep', err.message, 2);
+    throw err;
+  }
+  const recursive = opts.has('R') || opts.has('dereference-recursive') ? 'R' : opts.has('r') || opts.has('recursive') ? 'r' : 'no';
+  const implicit = operands.length === 0 && recursive !== 'no';
+  const inputs = operands.length > 0 ? operands : [recursive !== 'no' ? '.' : '-'];
+  const multiple = inputs.length > 1 || recursive !== 'no';
+  const s: Settings = {
+    re,
+    invert: opts.has('v') || opts.has('invert-match'),
+    count: opts.has('c') || opts.has('count'),
+    listMatching: opts.has('l') || opts.has('files-with-matches'),
+    listNonMatching: opts.has('L') || opts.has('files-without-match'),
+    quiet: opts.has('q') || opts.has('quiet') || opts.has('silent'),
+    silent: opts.has('s') || opts.has('no-messages'),
+    lineNumbers: opts.has('n') || opts.has('line-number'),
+    onlyMatching: opts.has('o') || opts.has('only-matching'),
+    withName: (multiple || opts.has('H') || opts.has('with-filename')) && !(opts.has('h') || opts.has('no-filename')),
+    text: opts.has('a') || opts.has('text'),
+    maxCount: maxText === undefined ? Infinity : Number(maxText),
+    include: opts.all('include').map((g) => globToRegExp(g)),
+    exclude: opts.all('exclude').map((g) => globToRegExp(g)),
+    excludeDir: opts.all('exclude-dir').map((g) => globToRegExp(g)),
+    ctx,
+  };
+  if (opts.has('I')) s.text = false;
+  let selected = false;
+  let error = false;
+  for (const input of inputs) {
+    const r = await searchOperand(input, recursive, implicit, s);
+    selected ||= r.selected;
+    error ||= r.error;
+    if (r.done) return 0;
+  }
+  if (error && !(s.quiet && selected)) return 2;
+  return selected ? 0 : 1;
+}
+
+export const grep = fileBuiltin({
+  name: 'grep',
+  summary: 'print lines that match a pattern',
+  usage: `Usage: grep [OPTION]... PATTERN [FILE]...
+Search FILEs (standard input when none, or for -; the current directory with -r)
+for lines matching PATTERN, a POSIX basic regular expression unless -E or -F.
+Exit status: 0 a line was selected, 1 none was, 2 an error occurred.
+
+  -E, --extended-regexp  PATTERN is an extended regular expression (ERE)
+  -F, --fixed-strings    PATTERN is a set of fixed strings
+  -e, --regexp=PATTERN   use PATTERN (repeatable)
+  -f, --file=FILE        take patterns from FILE, one per line
+  -i, --ignore-case      ignore case
+  -w, --word-regexp      match whole words only
+  -x, --line-regexp      match whole lines only
+  -v, --invert-match     select non-matching lines
+  -c, --count            print only a count of selected lines per file
+  -l                     print only names of files with selected lines
+  -L                     print only names of files without selected lines
+  -m, --max-count=NUM    stop after NUM selected lines
+  -n, --line-number      prefix each line with its line number
+  -H / -h                always / never prefix lines with the file name
+  -o, --only-matching    print only the matched parts
+  -q, --quiet            print nothing; exit 0 on the first match
+  -s, --no-messages      suppress messages about unreadable files
+  -r, --recursive        search directories (symlinks inside are not followed)
+  -R                     like -r, following all symlinks
+      --include=GLOB     with -r, search only files whose name matches GLOB
+      --exclude=GLOB     skip files whose name matches GLOB
+      --exclude-dir=GLOB skip directories whose name matches GLOB
+  -a, --text             treat binary files as text
+A file holding NUL bytes is binary: a match prints "grep: FILE: binary file matches".`,
+  usageCode: 2,
+  main,
+});

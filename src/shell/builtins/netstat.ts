@@ -1,0 +1,211 @@
+// netstat: net-tools' socket listing from /proc/net (netstat(8)). Rows stream as the
+// tables are read; /proc/*/fd is scanned only for -p.
+import { join } from 'node:path';
+import type { Builtin, BuiltinContext } from '../types.js';
+import { OptionError, parseOptions } from './options.js';
+import { fail, write } from './io.js';
+import { readInetSockets, readSocketOwners, readUnixSockets } from '../../proc/net-read.js';
+import type { SocketOwner } from '../../proc/net-read.js';
+import { TCP_STATE_NAMES } from '../../proc/net-sockets.js';
+import type { InetSocket, UnixSocket } from '../../proc/net-sockets.js';
+import { filterFromFlags, inetMatches, selectedTables, unixMatches } from '../../proc/net-select.js';
+import type { ListenFilter, SocketSelection } from '../../proc/net-select.js';
+import { formatPort } from '../../proc/net-services.js';
+
+const USAGE = `Usage: netstat [-tuwxlanp46] [--json]
+Show network connections from /proc/net (net-tools layout).
+
+  -t, --tcp        TCP sockets
+  -u, --udp        UDP sockets
+  -w, --raw        raw sockets
+  -x, --unix       Unix domain sockets
+                   (default without -t/-u/-w/-x: TCP and UDP)
+  -l, --listening  only listening sockets (servers)
+  -a, --all        listening and connected sockets
+                   (default: connections only)
+  -n, --numeric    numeric ports (default: names from a small built-in table; no DNS)
+  -p, --program    PID/program name owning each socket (scans /proc/*/fd)
+  -4, -6           IPv4 / IPv6 only
+      --json       one JSON array of sockets
+      --help       this text`;
+
+const LONG_TO_SHORT: Record<string, string> = { tcp: 't', udp: 'u', raw: 'w', unix: 'x', listening: 'l', all: 'a', numeric: 'n', program: 'p' };
+
+const TITLE: Record<ListenFilter, string> = {
+  listening: 'only servers',
+  connected: 'w/o servers',
+  all: 'servers and established',
+};
+
+const PROGRAM_WIDTH = 20;
+
+function programColumn(owners: Map<number, SocketOwner[]> | undefined, inode: number): string {
+  const owner = owners?.get(inode)?.[0];
+  // net-tools prints "-" for sockets whose owner it cannot see (other namespaces, inode 0).
+  return owner ? `${owner.pid}/${owner.comm}` : '-';
+}
+
+function inetState(socket: InetSocket): string {
+  if (socket.transport === 'tcp') return TCP_STATE_NAMES[socket.state] ?? 'UNKNOWN';
+  // net-tools: UDP shows ESTABLISHED for connected sockets, blank otherwise; raw the number.
+  if (socket.transport === 'udp') return socket.state === 1 ? 'ESTABLISHED' : '';
+  return String(socket.state);
+}
+
+function inetRow(socket: InetSocket, numeric: boolean, owners: Map<number, SocketOwner[]> | undefined): string {
+  const local = `${socket.localAddress}:${formatPort(socket.localPort, socket.transport, numeric)}`;
+  const remote = `${socket.remoteAddress}:${formatPort(socket.remotePort, socket.transport, numeric)}`;
+  // net-tools: "%-4s  %6ld %6ld %-23s %-23s %-11s" then " %-20s" for -p.
+  let row = `${socket.table.padEnd(4)}  ${String(socket.rxQueue).padStart(6)} ${String(socket.txQueue).padStart(6)} ${local.padEnd(23)} ${remote.padEnd(23)} ${inetState(socket).padEnd(11)}`;
+  if (owners) row += ` ${programColumn(owners, socket.inode).padEnd(PROGRAM_WIDTH)}`;
+  return row;
+}
+
+const UNIX_STATES: Record<number, string> = { 2: 'CONNECTING', 3: 'CONNECTED', 4: 'DISCONNECTING' };
+
+function unixState(socket: UnixSocket): string {
+  if (socket.listening) return 'LISTENING';
+  return UNIX_STATES[socket.state] ?? '';
+}
+
+function unixRow(socket: UnixSocket, owners: Map<number, SocketOwner[]> | undefined): string {
+  const flags = socket.listening ? '[ ACC ]' : '[ ]';
+  let row = `unix  ${String(socket.refCount).padEnd(6)} ${flags.padEnd(11)} ${socket.type.padEnd(10)} ${unixState(socket).padEnd(13)} ${String(socket.inode).padEnd(8)}`;
+  if (owners) row += ` ${programColumn(owners, socket.inode).padEnd(PROGRAM_WIDTH)}`;
+  return `${row} ${socket.path}`;
+}
+
+function inetJson(socket: InetSocket, owners: Map<number, SocketOwner[]> | undefined): Record<string, unknown> {
+  const owner = owners?.get(socket.inode)?.[0];
+  return {
+    proto: socket.table,
+    recvQ: socket.rxQueue,
+    sendQ: socket.txQueue,
+    localAddress: socket.localAddress,
+    localPort: socket.localPort,
+    foreignAddress: socket.remoteAddress,
+    foreignPort: socket.remotePort,
+    state: inetState(socket),
+    uid: socket.uid,
+    inode: socket.inode,
+    ...(owners ? { pid: owner?.pid ?? null, program: owner?.comm ?? null } : {}),
+  };
+}
+
+function unixJson(socket: UnixSocket, owners: Map<number, SocketOwner[]> | undefined): Record<string, unknown> {
+  const owner = owners?.get(socket.inode)?.[0];
+  return {
+    proto: 'unix',
+    refCnt: socket.refCount,
+    flags: socket.listening ? ['ACC'] : [],
+    type: socket.type,
+    state: unixState(socket),
+    inode: socket.inode,
+    path: socket.path,
+    ...(owners ? { pid: owner?.pid ?? null, program: owner?.comm ?? null } : {}),
+  };
+}
+
+interface NetstatOptions {
+  selection: SocketSelection;
+  numeric: boolean;
+  program: boolean;
+  json: boolean;
+}
+
+function parseNetstatArgs(args: string[]): NetstatOptions | 'help' {
+  const opts = parseOptions(args, {
+    flags: 'tuwxlanp46e',
+    long: { json: false, tcp: false, udp: false, raw: false, unix: false, listening: false, all: false, numeric: false, program: false },
+  });
+  if (opts.has('help')) return 'help';
+  if (opts.operands.length > 0) throw new OptionError(`unexpected argument '${opts.operands[0]}'`);
+  const has = (letter: string): boolean =>
+    opts.has(letter) || Object.entries(LONG_TO_SHORT).some(([long, short]) => short === letter && opts.has(long));
+  const anyKind = has('t') || has('u') || has('w') || has('x');
+  const only4 = has('4') && !has('6');
+  const only6 = has('6') && !has('4');
+  return {
+    selection: {
+      tcp: anyKind ? has('t') : true,
+      udp: anyKind ? has('u') : true,
+      raw: has('w'),
+      unix: has('x'),
+      filter: filterFromFlags(has('l'), has('a')),
+      ipv4: !only6,
+      ipv6: !only4,
+    },
+    numeric: has('n'),
+    program: has('p'),
+    json: opts.has('json'),
+  };
+}
+
+async function runNetstat(args: string[], ctx: BuiltinContext): Promise<number> {
+  let options: NetstatOptions | 'help';
+  try {
+    options = parseNetstatArgs(args);
+  } catch (err) {
+    if (err instanceof OptionError) return fail(ctx.stderr, 'netstat', `${err.message}\nTry 'netstat --help'.`, 2);
+    throw err;
+  }
+  if (options === 'help') {
+    await write(ctx.stdout, `${USAGE}\n`);
+    return 0;
+  }
+  const { selection, numeric, json } = options;
+  const procRoot = ctx.services.procRoot;
+  const owners = options.program ? await readSocketOwners(procRoot) : undefined;
+  const tables = selectedTables(selection);
+  let first = true;
+  const jsonItem = (item: Record<string, unknown>): string => {
+    const text = `${first ? '[\n' : ',\n'}${JSON.stringify(item)}`;
+    first = false;
+    return text;
+  };
+
+  try {
+    if (tables.length > 0) {
+      if (!json) {
+        const header = `Proto Recv-Q Send-Q Local Address           Foreign Address         State      ${owners ? ' PID/Program name    ' : ''}`;
+        await write(ctx.stdout, `Active Internet connections (${TITLE[selection.filter]})\n${header}\n`);
+      }
+      for await (const batch of readInetSockets(procRoot, tables)) {
+        if (ctx.signal.aborted) return 130;
+        let out = '';
+        for (const socket of batch) {
+          if (!inetMatches(socket, selection.filter)) continue;
+          out += json ? jsonItem(inetJson(socket, owners)) : `${inetRow(socket, numeric, owners)}\n`;
+        }
+        if (out) await write(ctx.stdout, out);
+      }
+    }
+    if (selection.unix) {
+      if (!json) {
+        const header = `Proto RefCnt Flags       Type       State         I-Node  ${owners ? ' PID/Program name    ' : ''} Path`;
+        await write(ctx.stdout, `Active UNIX domain sockets (${TITLE[selection.filter]})\n${header}\n`);
+      }
+      for await (const batch of readUnixSockets(procRoot)) {
+        if (ctx.signal.aborted) return 130;
+        let out = '';
+        for (const socket of batch) {
+          if (!unixMatches(socket, selection.filter)) continue;
+          out += json ? jsonItem(unixJson(socket, owners)) : `${unixRow(socket, owners)}\n`;
+        }
+        if (out) await write(ctx.stdout, out);
+      }
+    }
+  } catch (err) {
+    if (err instanceof Error && err.name === 'BrokenPipe') throw err;
+    return fail(ctx.stderr, 'netstat', `cannot read ${join(procRoot, 'net')}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (json) await write(ctx.stdout, first ? '[]\n' : '\n]\n');
+  return 0;
+}
+
+export const netstat: Builtin = {
+  name: 'netstat',
+  summary: 'network connections and listening sockets (net-tools layout)',
+  usage: USAGE,
+  run: runNetstat,
+};

@@ -1,0 +1,154 @@
+// printf FORMAT [ARG]...: the POSIX printf(1) conversions, the format reused until the
+// arguments are used up (coreutils/busybox behaviour).
+import type { Builtin } from '../types.js';
+import { echoEscapes } from './echo.js';
+import { write } from './io.js';
+
+interface Formatted {
+  text: string;
+  /** `\c` in the format or a %b argument: stop all output. */
+  stop: boolean;
+  consumed: number;
+  errors: string[];
+}
+
+function toNumber(arg: string | undefined, errors: string[]): number {
+  if (arg === undefined || arg === '') return 0;
+  if (/^['"]/.test(arg)) return arg.codePointAt(1) ?? 0;
+  const n = /^[+-]?0[xX][0-9a-fA-F]+$/.test(arg) ? parseInt(arg, 16) : /^[+-]?0[0-7]+$/.test(arg) ? parseInt(arg, 8) : Number(arg);
+  if (Number.isNaN(n)) {
+    errors.push(`invalid number '${arg}'`);
+    return 0;
+  }
+  return n;
+}
+
+function pad(text: string, width: number | undefined, left: boolean, zero: boolean): string {
+  if (width === undefined || text.length >= width) return text;
+  if (left) return text.padEnd(width);
+  if (zero) {
+    const sign = /^[+-]/.test(text) ? text[0]! : '';
+    return sign + text.slice(sign.length).padStart(width - sign.length, '0');
+  }
+  return text.padStart(width);
+}
+
+/** Formats once through FORMAT with args starting at 0. */
+export function formatOnce(format: string, args: readonly string[]): Formatted {
+  let out = '';
+  let k = 0;
+  const errors: string[] = [];
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    if (c === '\\') {
+      const end = /^\\(0[0-7]{0,3}|x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/s.exec(format.slice(i))![0];
+      const seq = /^\\[1-7]/.test(end) ? `\\0${end.slice(1)}` : end;
+      const r = echoEscapes(seq);
+      if (r.stop) return { text: out, stop: true, consumed: k, errors };
+      out += r.text;
+      i += end.length - 1;
+      continue;
+    }
+    if (c !== '%') {
+      out += c;
+      continue;
+    }
+    const m = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([diouxXfFeEgGcsb%])/.exec(format.slice(i));
+    if (!m) {
+      errors.push(`%${format[i + 1] ?? ''}: invalid conversion`);
+      out += c;
+      continue;
+    }
+    i += m[0].length - 1;
+    const flags = m[1]!;
+    const conv = m[4]!;
+    if (conv === '%') {
+      out += '%';
+      continue;
+    }
+    const width = m[2] === '*' ? toNumber(args[k++], errors) : m[2] ? Number(m[2]) : undefined;
+    const precision = m[3] === '*' ? toNumber(args[k++], errors) : m[3] !== undefined ? Number(m[3] || '0') : undefined;
+    const arg = args[k++];
+    const left = flags.includes('-');
+    const zero = flags.includes('0') && !left;
+    let text: string;
+    switch (conv) {
+      case 's':
+        text = arg ?? '';
+        if (precision !== undefined) text = text.slice(0, precision);
+        break;
+      case 'b': {
+        const r = echoEscapes(arg ?? '');
+        if (r.stop) return { text: out + r.text, stop: true, consumed: k, errors };
+        text = r.text;
+        break;
+      }
+      case 'c':
+        text = (arg ?? '').slice(0, 1);
+        break;
+      case 'd':
+      case 'i': {
+        const n = Math.trunc(toNumber(arg, errors));
+        text = String(Math.abs(n));
+        if (precision !== undefined) text = text.padStart(precision, '0');
+        text = (n < 0 ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + text;
+        break;
+      }
+      case 'o':
+      case 'u':
+      case 'x':
+      case 'X': {
+        let n = Math.trunc(toNumber(arg, errors));
+        if (n < 0) n = Number(BigInt.asUintN(64, BigInt(n)));
+        text = n.toString(conv === 'o' ? 8 : conv === 'u' ? 10 : 16);
+        if (conv === 'X') text = text.toUpperCase();
+        if (precision !== undefined) text = text.padStart(precision, '0');
+        if (flags.includes('#') && n !== 0) text = (conv === 'o' ? '0' : conv === 'x' ? '0x' : conv === 'X' ? '0X' : '') + text;
+        break;
+      }
+      default: {
+        const n = toNumber(arg, errors);
+        const p = precision ?? 6;
+        if (conv === 'f' || conv === 'F') text = n.toFixed(p);
+        else if (conv === 'e' || conv === 'E') text = n.toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
+        else text = String(Number(n.toPrecision(p || 1)));
+        if (conv === 'E' || conv === 'G') text = text.toUpperCase();
+        if (n >= 0 && flags.includes('+')) text = `+${text}`;
+      }
+    }
+    out += pad(text, width, left, zero && conv !== 's' && conv !== 'c' && conv !== 'b');
+  }
+  return { text: out, stop: false, consumed: k, errors };
+}
+
+/** The whole printf: the format repeats while arguments remain. */
+export function formatAll(format: string, args: readonly string[]): { text: string; errors: string[] } {
+  let text = '';
+  const errors: string[] = [];
+  let rest = args;
+  for (;;) {
+    const r = formatOnce(format, rest);
+    text += r.text;
+    errors.push(...r.errors);
+    if (r.stop || r.consumed === 0 || r.consumed >= rest.length) break;
+    rest = rest.slice(r.consumed);
+  }
+  return { text, errors };
+}
+
+export const printf: Builtin = {
+  name: 'printf',
+  summary: 'format and print data',
+  usage: 'Usage: printf FORMAT [ARG]...\n\nFormat and print ARGs as FORMAT says (%s %d %i %u %o %x %X %f %e %g %c %b %%,\nwith flags, width and precision; \\n \\t \\\\ \\0NNN \\xHH escapes).\nThe format is reused while arguments remain.',
+  async run(args, ctx) {
+    const operands = args[0] === '--' ? args.slice(1) : args;
+    if (operands.length === 0) {
+      await write(ctx.stderr, 'printf: missing format\n' + 'Usage: printf FORMAT [ARG]...\n');
+      return 2;
+    }
+    const { text, errors } = formatAll(operands[0]!, operands.slice(1));
+    await write(ctx.stdout, text);
+    for (const e of errors) await write(ctx.stderr, `printf: ${e}\n`);
+    return errors.length ? 1 : 0;
+  },
+};

@@ -1,0 +1,679 @@
+// The interpreter: runs a parsed Script against injected state (variables, cwd, stdio,
+// the process spawner, the built-in table). Jobs, pipelines and the sh exit-status
+// conventions live here; terminal handling lives in the session.
+import { spawn as nodeSpawn } from 'node:child_process';
+import type { ChildProcess, SpawnOptions, StdioOptions } from 'node:child_process';
+import { closeSync, createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
+import { BrokenPipe } from '../builtins/io.js';
+import { OptionError } from '../builtins/options.js';
+import { parse, ParseError } from '../syntax/index.js';
+import type { AndOr, ListItem, Pipeline, Script, SimpleCommand } from '../syntax/index.js';
+import type { Builtin, BuiltinContext, ExecIO, ExitResult, JobSummary, SessionServices, ShellHandle, TerminalSize } from '../types.js';
+import { expandString, expandWord } from './expand.js';
+import type { ExpandEnv } from './expand.js';
+import { expandGlob, readDirSync } from './glob.js';
+import type { ReadDir } from './glob.js';
+import { Job, JobTable } from './job.js';
+import { defaultPath, findProgram } from './lookup.js';
+import { applyRedirect, RedirectError } from './redirect.js';
+import type { FdTable, Target } from './redirect.js';
+import { signalNumber, statusOfSignal } from './signals.js';
+import { discardAndSigpipe, emptyInput, nonClosing, pipe, relay } from './streams.js';
+
+export type SpawnFn = (file: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
+
+export interface InterpreterOptions {
+  builtins: Map<string, Builtin>;
+  services: SessionServices;
+  /** Initial exported variables. */
+  env: Record<string, string>;
+  cwd: string;
+  home: string;
+  /** The session's output streams (with a pty already translating \n to \r\n). */
+  stdout: Writable;
+  stderr: Writable;
+  /** True when stdout is a terminal (a pty was requested). */
+  isTTY?: boolean;
+  terminal?: () => TerminalSize;
+  /** Interactive shells announce background jobs (`[1] 1234`). */
+  interactive?: boolean;
+  spawn?: SpawnFn;
+  readDir?: ReadDir;
+  /** Opens stdin for a foreground pipeline (the channel or the line discipline). */
+  openInput?: () => Readable;
+  /** Called with the job that now owns the terminal, or undefined when the prompt is back. */
+  onForeground?: (job: Job | undefined) => void;
+  /** `history` built-in support. */
+  history?: { list(): readonly string[]; clear(): void };
+  /** Delay between SIGTERM/SIGHUP and SIGKILL. */
+  killGraceMs?: number;
+}
+
+interface Var {
+  value: string;
+  exported: boolean;
+}
+
+/** A command after expansion. */
+interface Prepared {
+  argv: string[];
+  env: Record<string, string>;
+  fds: FdTable;
+  opened: number[];
+}
+
+const SHELL_NAME = 'sh';
+
+export class Interpreter {
+  readonly vars = new Map<string, Var>();
+  cwd: string;
+  lastStatus = 0;
+  lastSignal: string | undefined;
+  lastBackgroundPid: number | undefined;
+  readonly jobs = new JobTable();
+  /** Set by `exit`: stop running further commands. */
+  exitCode: number | undefined;
+  private userPath = false;
+  private readonly spawnFn: SpawnFn;
+  private readonly readDir: ReadDir;
+  private readonly all = new Set<Job>();
+
+  constructor(private readonly opts: InterpreterOptions) {
+    this.cwd = opts.cwd;
+    this.spawnFn = opts.spawn ?? nodeSpawn;
+    this.readDir = opts.readDir ?? readDirSync;
+    for (const [k, v] of Object.entries(opts.env)) {
+      if (k === 'PATH') continue;
+      this.vars.set(k, { value: v, exported: true });
+    }
+    this.vars.set('HOME', { value: opts.home, exported: true });
+    this.vars.set('PWD', { value: this.cwd, exported: true });
+  }
+
+  // ---- variables -------------------------------------------------------------------
+
+  getVar(name: string): string | undefined {
+    if (name === 'PATH' && !this.userPath) return defaultPath(this.opts.services.toolbox?.pathDirs() ?? []);
+    return this.vars.get(name)?.value;
+  }
+
+  setVar(name: string, value: string, exported?: boolean): void {
+    if (name === 'PATH') this.userPath = true;
+    const old = this.vars.get(name);
+    this.vars.set(name, { value, exported: exported ?? old?.exported ?? false });
+  }
+
+  unsetVar(name: string): void {
+    if (name === 'PATH') this.userPath = false;
+    this.vars.delete(name);
+  }
+
+  environ(): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [k, v] of this.vars) if (v.exported) env[k] = v.value;
+    // The computed PATH follows the toolbox; a user-set PATH is exported like any variable.
+    if (!this.userPath) env['PATH'] = this.getVar('PATH')!;
+    return env;
+  }
+
+  chdir(dir: string): void {
+    const target = resolvePath(this.cwd, dir);
+    let st;
+    try {
+      st = statSync(target);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new Error(`can't cd to ${dir}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : String(code)}`);
+    }
+    if (!st.isDirectory()) throw new Error(`can't cd to ${dir}: Not a directory`);
+    this.setVar('OLDPWD', this.cwd, true);
+    this.cwd = target;
+    this.setVar('PWD', target, true);
+  }
+
+  private param(name: string): string | undefined {
+    switch (name) {
+      case '?':
+        return String(this.lastStatus);
+      case '$':
+        return String(process.pid);
+      case '!':
+        return this.lastBackgroundPid === undefined ? '' : String(this.lastBackgroundPid);
+      case '#':
+        return '0';
+      case '0':
+        return SHELL_NAME;
+      case '-':
+        return this.opts.interactive ? 'i' : '';
+      case '@':
+      case '*':
+        return '';
+    }
+    if (/^\d+$/.test(name)) return '';
+    return this.getVar(name);
+  }
+
+  private expandEnv(): ExpandEnv {
+    return {
+      param: (name) => this.param(name),
+      home: (user) => (user === '' ? this.getVar('HOME') : homeOf(user)),
+      glob: (pattern) => expandGlob(pattern, this.cwd, this.readDir),
+    };
+  }
+
+  // ---- running -----------------------------------------------------------------------
+
+  /** Parses and runs one line; a parse error prints `sh: L:C: …` and sets status 2. */
+  async runLine(line: string): Promise<ExitResult> {
+    let script: Script;
+    try {
+      script = parse(line);
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      await this.writeErr(`${SHELL_NAME}: ${err.describe()}\n`);
+      this.lastStatus = 2;
+      this.lastSignal = undefined;
+      return { code: 2 };
+    }
+    return this.runScript(script);
+  }
+
+  async runScript(script: Script): Promise<ExitResult> {
+    for (const item of script.items) {
+      if (this.exitCode !== undefined) break;
+      await this.runItem(item);
+    }
+    return this.result();
+  }
+
+  result(): ExitResult {
+    const code = this.exitCode ?? this.lastStatus;
+    return this.lastSignal && this.exitCode === undefined ? { code, signal: this.lastSignal } : { code };
+  }
+
+  private async runItem(item: ListItem): Promise<void> {
+    if (!item.background) {
+      await this.runAndOr(item.andOr, undefined, item.text);
+      return;
+    }
+    const job = this.jobs.create(item.text, true);
+    this.all.add(job);
+    const run = this.runAndOr(item.andOr, job, item.text)
+      .then(() => job.finish({ code: this.lastStatusOf(job) }))
+      .catch((err: unknown) => {
+        job.finish({ code: 1 });
+        return this.writeErr(`${SHELL_NAME}: ${String(err)}\n`);
+      });
+    void run;
+    // Give the spawn a moment to register PIDs for `[1] PID` and `$!`.
+    await new Promise((r) => setImmediate(r));
+    this.lastBackgroundPid = job.pids.at(-1);
+    if (this.opts.interactive) await this.writeErr(`[${job.id}] ${job.pids.at(-1) ?? ''}\n`);
+    this.lastStatus = 0;
+  }
+
+  private readonly bgStatus = new WeakMap<Job, number>();
+  private lastStatusOf(job: Job): number {
+    return this.bgStatus.get(job) ?? 0;
+  }
+
+  /** Runs `a && b || c`. In the background, `job` collects every process. */
+  private async runAndOr(andOr: AndOr, bgJob: Job | undefined, text: string): Promise<void> {
+    const single = andOr.rest.length === 0;
+    let status = await this.runPipeline(andOr.first, bgJob, single ? text : undefined);
+    for (const { op, pipeline } of andOr.rest) {
+      if (this.exitCode !== undefined) return;
+      if ((op === '&&') !== (status.code === 0)) continue;
+      status = await this.runPipeline(pipeline, bgJob, undefined);
+    }
+    if (bgJob) this.bgStatus.set(bgJob, status.code);
+  }
+
+  private async runPipeline(pipeline: Pipeline, bgJob: Job | undefined, text: string | undefined): Promise<ExitResult> {
+    let result: ExitResult;
+    if (bgJob) {
+      result = await this.startPipeline(pipeline, bgJob, emptyInput());
+    } else {
+      const job = this.jobs.create(text ?? pipelineText(pipeline), false);
+      this.all.add(job);
+      const input = this.opts.openInput?.() ?? emptyInput();
+      job.input = input;
+      this.opts.onForeground?.(job);
+      const running = this.startPipeline(pipeline, job, input).then((r) => {
+        job.finish(r);
+        return r;
+      });
+      result = await this.waitForeground(job, running);
+    }
+    if (pipeline.negated) result = { code: result.code === 0 ? 1 : 0 };
+    if (!bgJob) {
+      this.lastStatus = result.code;
+      this.lastSignal = result.signal;
+    }
+    return result;
+  }
+
+  /** Waits for a foreground job; on ^Z it stays in the table and the prompt comes back. */
+  private async waitForeground(job: Job, running: Promise<ExitResult>): Promise<ExitResult> {
+    const outcome = await job.waitForeground();
+    this.opts.onForeground?.(undefined);
+    if (outcome === 'stopped') {
+      job.background = true;
+      void running.catch(() => undefined);
+      await this.writeErr(`\n[${job.id}]+  Stopped                 ${job.text}\n`);
+      return { code: 128 + (signalNumber('TSTP') ?? 20) };
+    }
+    this.jobs.remove(job);
+    this.all.delete(job);
+    return outcome;
+  }
+
+  /** `fg`: continue the job and make it the foreground again. */
+  async foreground(job: Job): Promise<ExitResult> {
+    job.background = false;
+    this.opts.onForeground?.(job);
+    job.cont();
+    const outcome = await job.waitForeground();
+    this.opts.onForeground?.(undefined);
+    if (outcome === 'stopped') {
+      job.background = true;
+      await this.writeErr(`\n[${job.id}]+  Stopped                 ${job.text}\n`);
+      return { code: 148 };
+    }
+    this.jobs.remove(job);
+    this.all.delete(job);
+    return outcome;
+  }
+
+  /** Starts every command of a pipeline, connected by in-process pipes; resolves with the last one's status. */
+  private async startPipeline(pipeline: Pipeline, job: Job, input: Readable): Promise<ExitResult> {
+    const n = pipeline.commands.length;
+    const pipes = Array.from({ length: n - 1 }, () => pipe());
+    const runs: Array<Promise<ExitResult>> = [];
+    for (let i = 0; i < n; i++) {
+      const stdin: Readable = i === 0 ? input : pipes[i - 1]!;
+      const stdout: Writable = i === n - 1 ? this.opts.stdout : pipes[i]!;
+      const fds: FdTable = new Map<number, Target>([
+        [0, { kind: 'stream', stream: stdin }],
+        [1, { kind: 'stream', stream: stdout }],
+        [2, { kind: 'stream', stream: this.opts.stderr }],
+      ]);
+      const run = this.runSimple(pipeline.commands[i]!, fds, job, n > 1).finally(() => {
+        // The reader is done: drop its input so the writer sees EPIPE; end its output
+        // so the next command sees end of file.
+        stdin.destroy();
+        if (i < n - 1) pipes[i]!.end();
+      });
+      runs.push(run);
+    }
+    const results = await Promise.all(runs);
+    return results.at(-1)!;
+  }
+
+  /** Expands and runs one simple command with the given base descriptors. */
+  private async runSimple(cmd: SimpleCommand, fds: FdTable, job: Job, inPipeline: boolean): Promise<ExitResult> {
+    let prepared: Prepared;
+    try {
+      prepared = this.prepare(cmd, fds);
+    } catch (err) {
+      if (err instanceof RedirectError) {
+        await this.writeErr(`${SHELL_NAME}: ${err.message}\n`);
+        return { code: 1 };
+      }
+      throw err;
+    }
+    const { argv, opened } = prepared;
+    try {
+      if (argv.length === 0) {
+        // Assignments only (`X=1`), possibly with redirects that just create files.
+        for (const a of cmd.assigns) this.setVar(a.name, prepared.env[a.name]!);
+        return { code: 0 };
+      }
+      return await this.runArgv(argv, prepared.fds, job, prepared.env, opened, inPipeline);
+    } finally {
+      for (const fd of opened) {
+        try {
+          closeSync(fd);
+        } catch {
+          // Closed already by a stream.
+        }
+      }
+    }
+  }
+
+  private prepare(cmd: SimpleCommand, base: FdTable): Prepared {
+    const env = this.expandEnv();
+    const argv = cmd.args.flatMap((w) => expandWord(w, env));
+    const assigns: Record<string, string> = {};
+    for (const a of cmd.assigns) assigns[a.name] = expandString(a.value, env);
+    const fds: FdTable = new Map(base);
+    const opened: number[] = [];
+    try {
+      for (const r of cmd.redirects) {
+        const targets = expandWord(r.target, env);
+        if (targets.length !== 1) throw new RedirectError(`${expandString(r.target, env)}: ambiguous redirect`);
+        applyRedirect(fds, r.fd, r.op, targets[0]!, this.cwd, opened);
+      }
+    } catch (err) {
+      for (const fd of opened) closeSync(fd);
+      throw err;
+    }
+    return { argv, env: assigns, fds, opened };
+  }
+
+  /** Runs argv as a built-in or an external program. */
+  async runArgv(argv: string[], fds: FdTable, job: Job, env: Record<string, string>, _opened: number[], _inPipeline: boolean, clearEnv = false): Promise<ExitResult> {
+    const name = argv[0]!;
+    const builtin = this.opts.builtins.get(name);
+    if (builtin) return { code: await this.runBuiltin(builtin, argv, fds, job, env, clearEnv) };
+    const found = findProgram(name, clearEnv ? env['PATH'] ?? this.getVar('PATH')! : env['PATH'] ?? this.getVar('PATH')!, this.cwd);
+    if (found.kind === 'error') {
+      await this.writeTo(fds.get(2), `${SHELL_NAME}: ${found.message}\n`);
+      return { code: found.code };
+    }
+    const childEnv = clearEnv ? { ...env } : { ...this.environ(), ...env };
+    return this.runExternal(found.path, argv, fds, job, childEnv);
+  }
+
+  private async writeTo(target: Target | undefined, text: string): Promise<void> {
+    if (!target || target.kind === 'null') return;
+    if (target.kind === 'fd') {
+      const s = createWriteStream('', { fd: target.fd, autoClose: false });
+      s.end(text);
+      await finished(s).catch(() => undefined);
+      return;
+    }
+    const w = target.stream as Writable;
+    if (!w.destroyed && !w.writableEnded) await new Promise<void>((r) => w.write(text, () => r()));
+  }
+
+  private writeErr(text: string): Promise<void> {
+    return this.writeTo({ kind: 'stream', stream: this.opts.stderr }, text);
+  }
+
+  private runExternal(path: string, argv: string[], fds: FdTable, job: Job, env: Record<string, string>): Promise<ExitResult> {
+    const maxFd = Math.max(2, ...fds.keys());
+    const stdio: StdioOptions = [];
+    for (let fd = 0; fd <= maxFd; fd++) {
+      const t = fds.get(fd);
+      if (!t || t.kind === 'null') stdio.push('ignore');
+      else if (t.kind === 'fd') stdio.push(t.fd);
+      else stdio.push('pipe');
+    }
+    return new Promise<ExitResult>((resolve) => {
+      let child: ChildProcess;
+      try {
+        child = this.spawnFn(path, argv.slice(1), { argv0: argv[0], cwd: this.cwd, env, stdio, detached: true });
+      } catch (err) {
+        void this.writeTo(fds.get(2), `${SHELL_NAME}: ${argv[0]}: ${(err as Error).message}\n`).then(() => resolve({ code: 126 }));
+        return;
+      }
+      job.add(child);
+      const relays: Array<Promise<void>> = [];
+      const stdin = fds.get(0);
+      if (stdin?.kind === 'stream' && child.stdin) {
+        child.stdin.on('error', () => undefined);
+        void relay(stdin.stream as Readable, child.stdin, { end: true });
+      }
+      for (const fd of [1, 2] as const) {
+        const t = fds.get(fd);
+        const src = fd === 1 ? child.stdout : child.stderr;
+        if (t?.kind === 'stream' && src) relays.push(relay(src, t.stream as Writable, { end: false, onReaderGone: () => discardAndSigpipe(src, child.pid) }));
+      }
+      let spawnError: NodeJS.ErrnoException | undefined;
+      child.once('error', (err: NodeJS.ErrnoException) => {
+        spawnError = err;
+      });
+      child.once('close', (code, signal) => {
+        void Promise.all(relays).then(async () => {
+          if (spawnError && child.pid === undefined) {
+            const reason = spawnError.code === 'EACCES' ? 'Permission denied' : spawnError.code === 'ENOENT' ? 'not found (or its #! interpreter is missing)' : spawnError.message;
+            await this.writeTo(fds.get(2), `${SHELL_NAME}: ${argv[0]}: ${reason}\n`);
+            resolve({ code: spawnError.code === 'ENOENT' ? 127 : 126 });
+            return;
+          }
+          if (signal) resolve(statusOfSignal(signal));
+          else resolve({ code: code ?? 0 });
+        });
+      });
+    });
+  }
+
+  private async runBuiltin(builtin: Builtin, argv: string[], fds: FdTable, job: Job, env: Record<string, string>, clearEnv: boolean): Promise<number> {
+    const owned: Writable[] = [];
+    const input = (t: Target | undefined): Readable => {
+      if (!t || t.kind === 'null') return emptyInput();
+      if (t.kind === 'fd') return createReadStream('', { fd: t.fd, autoClose: false });
+      return t.stream as Readable;
+    };
+    const output = (t: Target | undefined): Writable => {
+      if (!t || t.kind === 'null') {
+        const devnull = createWriteStream('/dev/null');
+        owned.push(devnull);
+        return devnull;
+      }
+      if (t.kind === 'fd') {
+        const s = createWriteStream('', { fd: t.fd, autoClose: false });
+        owned.push(s);
+        return s;
+      }
+      const w = t.stream as Writable;
+      // The session's terminal must never be ended by a built-in.
+      if (w === this.opts.stdout || w === this.opts.stderr) return nonClosing(w);
+      return w;
+    };
+    const stdout = output(fds.get(1));
+    const stderr = fds.get(2) === fds.get(1) ? stdout : output(fds.get(2));
+    const ctx: BuiltinContext = {
+      stdin: input(fds.get(0)),
+      stdout,
+      stderr,
+      cwd: this.cwd,
+      isTTY: Boolean(this.opts.isTTY) && (fds.get(1) as { stream?: unknown })?.stream === this.opts.stdout,
+      terminal: this.opts.terminal?.() ?? { cols: 80, rows: 24 },
+      signal: job.abort.signal,
+      resolve: (p) => this.resolvePath(p),
+      shell: this.handle(job, env, clearEnv),
+      services: this.opts.services,
+    };
+    const name = argv[0]!;
+    let code: number;
+    try {
+      if (argv[1] === '--help') {
+        await writeText(ctx.stdout, builtin.usage.endsWith('\n') ? builtin.usage : `${builtin.usage}\n`);
+        code = 0;
+      } else {
+        code = await builtin.run(argv.slice(1), ctx);
+      }
+    } catch (err) {
+      code = await this.builtinError(name, builtin, err, ctx.stderr);
+    }
+    // Flush what the built-in wrote before the next command runs.
+    for (const s of owned) s.end();
+    await Promise.all(owned.map((s) => finished(s).catch(() => undefined)));
+    if (stdout !== ctx.stdout) stdout.end();
+    return code & 0xff;
+  }
+
+  private async builtinError(name: string, builtin: Builtin, err: unknown, stderr: Writable): Promise<number> {
+    if (err instanceof BrokenPipe) return 141;
+    if (err instanceof OptionError) {
+      await writeText(stderr, `${name}: ${err.message}\n${builtin.usage.endsWith('\n') ? builtin.usage : `${builtin.usage}\n`}`).catch(() => undefined);
+      return 2;
+    }
+    if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return 141;
+    await writeText(stderr, `${name}: ${err instanceof Error ? err.message : String(err)}\n`).catch(() => undefined);
+    return 1;
+  }
+
+  resolvePath(p: string): string {
+    if (p === '~' || p.startsWith('~/')) p = (this.getVar('HOME') ?? '/') + p.slice(1);
+    return isAbsolute(p) ? resolvePath(p) : resolvePath(this.cwd, p);
+  }
+
+  /** The ShellHandle a built-in sees; `env` overlays `VAR=x builtin` for its duration. */
+  private handle(job: Job, overlay: Record<string, string>, clearEnv: boolean): ShellHandle {
+    return {
+      getVar: (name) => overlay[name] ?? (clearEnv ? undefined : this.getVar(name)),
+      setVar: (name, value, exported) => this.setVar(name, value, exported),
+      unsetVar: (name) => this.unsetVar(name),
+      environ: () => (clearEnv ? { ...overlay } : { ...this.environ(), ...overlay }),
+      chdir: (dir) => this.chdir(dir),
+      lookupCommand: (name) => {
+        if (this.opts.builtins.has(name)) return { kind: 'builtin', name };
+        const found = findProgram(name, overlay['PATH'] ?? this.getVar('PATH')!, this.cwd);
+        return found.kind === 'found' ? { kind: 'external', path: found.path } : undefined;
+      },
+      builtinNames: () => [...this.opts.builtins.keys()].sort(),
+      exit: (code) => {
+        this.exitCode = code & 0xff;
+      },
+      lastStatus: () => this.lastStatus,
+      jobList: () => this.jobList(),
+      findJob: (spec) => this.jobs.find(spec)?.id,
+      foreground: (id) => {
+        const j = this.jobs.get(id);
+        return j ? this.foreground(j) : Promise.resolve({ code: 1 });
+      },
+      background: (id) => {
+        const j = this.jobs.get(id);
+        if (j) {
+          j.background = true;
+          j.cont();
+        }
+      },
+      waitJob: (id, signal) => this.waitJob(id, signal),
+      signalJob: (id, sig) => {
+        const j = this.jobs.get(id);
+        if (!j) return;
+        const name = (sig.startsWith('SIG') ? sig : `SIG${sig}`) as NodeJS.Signals;
+        if (name === 'SIGCONT' && j.state === 'stopped') j.state = 'running';
+        j.kill(name);
+      },
+      history: () => this.opts.history?.list() ?? [],
+      clearHistory: () => this.opts.history?.clear(),
+      exec: (argv, io) => this.exec(argv, io, job),
+    };
+  }
+
+  private async exec(argv: string[], io: ExecIO, job: Job): Promise<ExitResult> {
+    if (argv.length === 0) return { code: 0 };
+    const fds: FdTable = new Map<number, Target>([
+      [0, { kind: 'stream', stream: io.stdin }],
+      [1, { kind: 'stream', stream: io.stdout }],
+      [2, { kind: 'stream', stream: io.stderr }],
+    ]);
+    return this.runArgv(argv, fds, job, io.env ?? {}, [], false, io.clearEnv);
+  }
+
+  private async waitJob(id: number, signal: AbortSignal): Promise<ExitResult> {
+    const job = this.jobs.get(id);
+    if (!job) return { code: 127 };
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(new Error('interrupted'));
+      signal.addEventListener('abort', () => reject(new Error('interrupted')), { once: true });
+    });
+    const result = await Promise.race([job.done(), aborted]);
+    job.reported = true;
+    this.jobs.remove(job);
+    this.all.delete(job);
+    return result;
+  }
+
+  jobList(): JobSummary[] {
+    const cur = this.jobs.current();
+    const prev = this.jobs.previous();
+    const list = this.jobs.list().map((j) => {
+      const summary: JobSummary = {
+        id: j.id,
+        pids: [...j.pids],
+        command: j.text,
+        state: j.state === 'done' ? 'Done' : j.state === 'stopped' ? 'Stopped' : 'Running',
+        mark: j === cur ? '+' : j === prev ? '-' : ' ',
+      };
+      if (j.status) summary.status = j.status;
+      return summary;
+    });
+    // Listing a finished job reports it: forget it, as sh does.
+    for (const j of this.jobs.list()) {
+      if (j.state === 'done' && j.background) {
+        this.jobs.remove(j);
+        this.all.delete(j);
+      }
+    }
+    return list;
+  }
+
+  /** Background jobs that ended since the last call (and forgets them), for the prompt's notices. */
+  takeFinished(): Job[] {
+    const done = this.jobs.list().filter((j) => j.state === 'done' && j.background);
+    for (const j of done) {
+      this.jobs.remove(j);
+      this.all.delete(j);
+    }
+    return done;
+  }
+
+  /** Ends every job: SIGHUP (and SIGCONT so stopped ones see it), SIGKILL after grace. */
+  async close(graceMs = this.opts.killGraceMs ?? 2000): Promise<void> {
+    const jobs = [...this.all];
+    for (const j of jobs) {
+      j.kill('SIGHUP');
+      j.kill('SIGCONT');
+    }
+    const allDone = Promise.all(jobs.map((j) => waitLive(j)));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => {
+      timer = setTimeout(() => {
+        for (const j of jobs) j.kill('SIGKILL');
+        r();
+      }, graceMs);
+    });
+    await Promise.race([allDone, timeout]);
+    clearTimeout(timer);
+    await Promise.race([allDone, new Promise((r) => setTimeout(r, 1000))]);
+  }
+}
+
+/** Resolves once the job has no live process (polling: children may still be spawning). */
+function waitLive(job: Job): Promise<void> {
+  return new Promise((resolve) => {
+    const tick = (): void => {
+      if (job.live === 0) resolve();
+      else setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+function writeText(stream: Writable, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (stream.destroyed) return reject(new BrokenPipe('write after close'));
+    stream.write(text, (err) => (err ? reject(new BrokenPipe(err.message)) : resolve()));
+  });
+}
+
+function pipelineText(p: Pipeline): string {
+  return p.commands.map((c) => [...c.assigns.map((a) => a.name + '=…'), ...c.args.map(wordText)].join(' ')).join(' | ');
+}
+
+function wordText(w: { parts: Array<{ type: string; value?: string; name?: string; user?: string }> }): string {
+  return w.parts.map((p) => (p.type === 'lit' ? p.value : p.type === 'param' ? `$${p.name}` : `~${p.user}`)).join('');
+}
+
+/** `~user` from /etc/passwd; undefined when unknown. */
+function homeOf(user: string): string | undefined {
+  try {
+    const text = readFileSync('/etc/passwd', 'utf8');
+    for (const line of text.split('\n')) {
+      const f = line.split(':');
+      if (f[0] === user) return f[5];
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,168 @@
+// breakglassd's flags (DESIGN.md "breakglassd" table) and their typed, validated form.
+// Flags are parsed by the shared GNU parser, then validated with zod; every problem is
+// a UsageError (one line on stderr, exit 2) that names the flag.
+import { z } from 'zod';
+import { parseListenSpec } from '../common/addresses.js';
+import type { ListenSpec } from '../common/addresses.js';
+import { UsageError } from '../common/errors.js';
+import { formatHelp, parseFlags } from '../common/flags.js';
+import type { FlagSpec, FlagValues } from '../common/flags.js';
+import { parseDuration, parseSize } from '../common/units.js';
+
+export const FORWARD_MODES = ['off', 'loopback', 'private-network'] as const;
+export type ForwardMode = (typeof FORWARD_MODES)[number];
+
+export const DEFAULT_AUTHORIZED_KEYS = ['/perm/breakglass.authorized_keys', '/etc/breakglass.authorized_keys'];
+export const DEFAULT_HOST_KEY = '/perm/breakglass.host_key';
+export const DEFAULT_HOME = '/perm/home/breakglass';
+
+export const FLAG_SPECS: FlagSpec[] = [
+  { name: 'port', kind: 'string', aliases: ['-port'], valueName: 'N', default: '22', help: 'TCP port to listen on; 0 picks a free port' },
+  {
+    name: 'listen', kind: 'string', aliases: ['-listen'], valueName: 'LIST', default: 'private',
+    help: 'comma list of addresses, or "private": every loopback, RFC 1918, ULA, link-local and 100.64/10 address of an up interface except uplink*, re-scanned every few seconds',
+  },
+  { name: 'allow-public', kind: 'boolean', help: 'accept a public or unspecified address (0.0.0.0, ::) in --listen' },
+  {
+    name: 'authorized-keys', kind: 'string', aliases: ['-authorized_keys'], valueName: 'PATH',
+    default: DEFAULT_AUTHORIZED_KEYS.join(', then '),
+    help: 'OpenSSH authorized_keys file (options from=, expiry-time=, command=, restrict, no-pty, no-port-forwarding, permitopen= honoured); re-read when it changes',
+  },
+  {
+    name: 'host-key', kind: 'string', aliases: ['-host_key'], valueName: 'PATH', default: DEFAULT_HOST_KEY,
+    help: 'SSH host key; an ed25519 key is generated (mode 0600, written atomically) when the file is missing',
+  },
+  {
+    name: 'toolbox-dir', kind: 'string', valueName: 'DIR', default: 'new dir /tmp/breakglass-XXXXXX',
+    help: 'where uploaded tools live (first on PATH); should be on tmpfs',
+  },
+  { name: 'toolbox-quota', kind: 'string', valueName: 'SIZE', default: '500M', help: 'total bytes the toolbox may hold (e.g. 500M, 1G)' },
+  { name: 'home', kind: 'string', valueName: 'DIR', default: DEFAULT_HOME, help: 'shell $HOME (history file); falls back to the toolbox dir when it cannot be created' },
+  {
+    name: 'forward', kind: 'string', aliases: ['-forward'], valueName: 'MODE', default: 'off',
+    help: `which ssh -L / -W targets are allowed: ${FORWARD_MODES.join(', ')}`,
+  },
+  { name: 'login-grace-time', kind: 'string', valueName: 'DUR', default: '30s', help: 'unauthenticated connections are closed after this' },
+  { name: 'max-startups', kind: 'string', valueName: 'N', default: '10', help: 'concurrent unauthenticated connections (and at most 3 per source address)' },
+  { name: 'idle-exit', kind: 'string', valueName: 'DUR', default: '0', help: 'exit 0 after DUR with no open connection; 0 never exits' },
+  {
+    name: 'no-banner', kind: 'boolean', invertedAliases: ['-enable_banner'],
+    help: 'do not print the banner (hostname, model, kernel, uptime, toolbox) before an interactive shell',
+  },
+  { name: 'log-format', kind: 'string', valueName: 'text|json', default: 'text', help: 'audit log format on stderr' },
+  {
+    name: 'start-on-boot', kind: 'boolean',
+    help: 'run even when GOKRAZY_FIRST_START=1 (otherwise exit 125 at once: gokrazy starts the service on demand only)',
+  },
+];
+
+export const USAGE = 'breakglassd [flags]';
+export const DESCRIPTION =
+  'breakglassd is an on-demand SSH server for shell-less appliances: public-key logins only, a built-in shell, ' +
+  'toolbox uploads over sftp/scp, and ssh -L forwarding when allowed. It prints one line per listener: ' +
+  '"breakglassd: listening on ADDR:PORT (host key SHA256:...)".';
+
+export function helpText(): string {
+  return formatHelp(USAGE, DESCRIPTION, FLAG_SPECS);
+}
+
+export interface DaemonConfig {
+  port: number;
+  listen: ListenSpec;
+  /** Explicit path, or the default candidates in order. */
+  authorizedKeys: { explicit: string } | { candidates: string[] };
+  hostKey: string;
+  /** undefined: a fresh mkdtemp dir. */
+  toolboxDir: string | undefined;
+  toolboxQuotaBytes: number;
+  home: string;
+  forward: ForwardMode;
+  loginGraceMs: number;
+  maxStartups: number;
+  /** 0: never. */
+  idleExitMs: number;
+  banner: boolean;
+  logFormat: 'text' | 'json';
+  startOnBoot: boolean;
+}
+
+export type ParsedCommandLine = { help: true } | { help: false; config: DaemonConfig };
+
+const nonEmpty = (flag: string): z.ZodString => z.string().min(1, `--${flag} must not be empty`);
+
+function intIn(flag: string, min: number, max: number): z.ZodType<number, string> {
+  return z.string().transform((text, ctx) => {
+    const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    ctx.addIssue({ code: 'custom', message: `--${flag}: ${JSON.stringify(text)} is not a number from ${min} to ${max}` });
+    return z.NEVER;
+  });
+}
+
+/** Wraps a throwing parser (parseDuration, parseSize) as a zod transform. */
+function via<T>(parse: (text: string) => T): z.ZodType<T, string> {
+  return z.string().transform((text, ctx) => {
+    try {
+      return parse(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+      return z.NEVER;
+    }
+  });
+}
+
+function flagsSchema(values: FlagValues): z.ZodType<DaemonConfig, FlagValues> {
+  const allowPublic = values['allow-public'] === true;
+  return z
+    .object({
+      port: intIn('port', 0, 65535),
+      listen: via((text) => parseListenSpec(text, allowPublic, '--listen')),
+      'authorized-keys': z.string().optional(),
+      'host-key': nonEmpty('host-key'),
+      'toolbox-dir': z.string().optional(),
+      'toolbox-quota': via((text) => parseSize(text, '--toolbox-quota')),
+      home: nonEmpty('home'),
+      // gokrazy's -forward= (empty) means off.
+      forward: z.preprocess((v) => (v === '' ? 'off' : v), z.enum(FORWARD_MODES, { message: `--forward: expected one of ${FORWARD_MODES.join(', ')}` })),
+      'login-grace-time': via((text) => parseDuration(text, '--login-grace-time')),
+      'max-startups': intIn('max-startups', 1, 10_000),
+      'idle-exit': via((text) => parseDuration(text, '--idle-exit')),
+      'no-banner': z.boolean(),
+      'log-format': z.enum(['text', 'json'], { message: '--log-format: expected text or json' }),
+      'start-on-boot': z.boolean(),
+    })
+    .transform((v): DaemonConfig => ({
+      port: v.port,
+      listen: v.listen,
+      authorizedKeys: v['authorized-keys'] === undefined ? { candidates: DEFAULT_AUTHORIZED_KEYS } : { explicit: v['authorized-keys'] },
+      hostKey: v['host-key'],
+      toolboxDir: v['toolbox-dir'],
+      toolboxQuotaBytes: v['toolbox-quota'],
+      home: v.home,
+      forward: v.forward,
+      loginGraceMs: v['login-grace-time'],
+      maxStartups: v['max-startups'],
+      idleExitMs: v['idle-exit'],
+      banner: !v['no-banner'],
+      logFormat: v['log-format'],
+      startOnBoot: v['start-on-boot'],
+    })) as unknown as z.ZodType<DaemonConfig, FlagValues>;
+}
+
+/** Flags whose displayed default is prose, not a value: absent unless given. */
+const PROSE_DEFAULTS = new Set(['authorized-keys', 'toolbox-dir']);
+
+/** argv (without node and script) → typed config. Throws UsageError. */
+export function parseCommandLine(argv: string[]): ParsedCommandLine {
+  const { values } = parseFlags(argv, FLAG_SPECS, { maxPositionals: 0 });
+  if (values.help === true) return { help: true };
+  for (const name of PROSE_DEFAULTS) {
+    const spec = FLAG_SPECS.find((s) => s.name === name)!;
+    if (values[name] === spec.default) values[name] = undefined;
+  }
+  if (values['authorized-keys'] === '') throw new UsageError('--authorized-keys must not be empty');
+  if (values['toolbox-dir'] === '') throw new UsageError('--toolbox-dir must not be empty');
+  const result = flagsSchema(values).safeParse(values);
+  if (!result.success) throw new UsageError(result.error.issues[0]?.message ?? 'invalid flags');
+  return { help: false, config: result.data };
+}

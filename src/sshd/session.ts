@@ -1,0 +1,258 @@
+// One SSH session channel (RFC 4254 §6): its requests are dispatched through a map;
+// `shell`/`exec` run the TypeScript shell, `subsystem sftp` and `exec scp -t/-f` the
+// transfer code. Every session that ran something ends with exit-status (or
+// exit-signal), then EOF and close — with or without a pty — so `ssh host 'exit 3'`
+// exits 3. A closed channel or connection closes the shell, which ends every process
+// it started (SIGHUP, then SIGKILL after the grace period).
+import type { ExitResult, SessionServices, ShellSession, TerminalSize } from '../shell/types.js';
+import type { Toolbox } from '../transfer/index.js';
+import type { AuditFields, AuditFn } from './audit.js';
+import type { AuthorizedKey } from './authorizedKeys.js';
+import { ChannelWriter, drained } from './channelWriter.js';
+import type { PtyRequest, Reply, ReplyFor, RequestOf, SessionChannel, SessionEvents, SessionRequestType, StartReply } from './ssh2Adapter.js';
+import { MAX_CLIENT_ENV, buildSessionEnv, clientEnvAllowed } from './sessionEnv.js';
+
+/** What a session needs from its connection and the server. */
+export interface SessionContext {
+  connId: number;
+  sessionId: number;
+  user: string;
+  key: AuthorizedKey;
+  remoteAddress: string;
+  remotePort: number;
+  localAddress: string;
+  localPort: number;
+  home: string;
+  /** The server's PATH, handed to the shell. */
+  path: string | undefined;
+  services: Omit<SessionServices, 'audit'>;
+  toolbox: Toolbox | undefined;
+  /** Banner text for interactive shells, or undefined when disabled. */
+  banner: (() => string) | undefined;
+  audit: AuditFn;
+  /** How long jobs get between SIGHUP and SIGKILL when the session goes away. */
+  closeGraceMs: number;
+}
+
+type Handler<T extends SessionRequestType> = (session: SessionRunner, request: RequestOf<T>, reply: ReplyFor<T>) => void;
+
+const HANDLERS: { [T in SessionRequestType]: Handler<T> } = {
+  'pty-req': (s, req, reply) => s.onPty(req.pty, reply),
+  'window-change': (s, req, reply) => s.onWindowChange({ cols: req.cols, rows: req.rows }, reply),
+  env: (s, req, reply) => s.onEnv(req.name, req.value, reply),
+  signal: (s, req, reply) => s.onSignal(req.name, reply),
+  shell: (s, _req, reply) => s.onShell(reply),
+  exec: (s, req, reply) => s.onExec(req.command, reply),
+  subsystem: (s, req, reply) => s.onSubsystem(req.name, reply),
+};
+
+type Work =
+  | { kind: 'shell' }
+  | { kind: 'exec'; line: string; originalCommand?: string }
+  | { kind: 'sftp' };
+
+export class SessionRunner implements SessionEvents {
+  private pty: PtyRequest | undefined;
+  private readonly clientEnv: Record<string, string> = {};
+  private started = false;
+  private isClosed = false;
+  private shell: ShellSession | undefined;
+  private writers: ChannelWriter[] = [];
+  private readonly startedAt = Date.now();
+  /** Resolves when the session's work has finished. */
+  done: Promise<void> = Promise.resolve();
+  /** Resolves when the shell's processes are gone after a close. */
+  private closing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ctx: SessionContext) {}
+
+  request<T extends SessionRequestType>(request: RequestOf<T>, reply: ReplyFor<T>): void {
+    const handler = HANDLERS[request.type] as Handler<T>;
+    handler(this, request, reply);
+  }
+
+  private audit(event: string, fields: AuditFields = {}): void {
+    this.ctx.audit(event, { conn: this.ctx.connId, session: this.ctx.sessionId, ...fields });
+  }
+
+  onPty(pty: PtyRequest, reply: Reply): void {
+    if (this.started || this.pty) return reply.reject();
+    if (!this.ctx.key.options.pty) {
+      this.audit('pty-refused', { reason: `no-pty on authorized_keys line ${this.ctx.key.line}` });
+      return reply.reject();
+    }
+    this.pty = { term: pty.term || 'vt100', cols: pty.cols || 80, rows: pty.rows || 24 };
+    reply.accept();
+  }
+
+  onWindowChange(size: TerminalSize, reply: Reply): void {
+    if (!this.pty) return reply.reject();
+    this.pty = { ...this.pty, cols: size.cols || this.pty.cols, rows: size.rows || this.pty.rows };
+    this.shell?.resize({ cols: this.pty.cols, rows: this.pty.rows });
+    reply.accept();
+  }
+
+  onEnv(name: string, value: string, reply: Reply): void {
+    if (this.started || Object.keys(this.clientEnv).length >= MAX_CLIENT_ENV) return reply.reject();
+    if (!clientEnvAllowed(name, value, this.ctx.key.options.restricted)) return reply.reject();
+    this.clientEnv[name] = value;
+    reply.accept();
+  }
+
+  onSignal(name: string, reply: Reply): void {
+    if (!this.shell) return reply.reject();
+    this.audit('signal', { name });
+    this.shell.signal(name.replace(/^SIG/, ''));
+    reply.accept();
+  }
+
+  onShell(reply: StartReply): void {
+    const forced = this.ctx.key.options.command;
+    this.start(reply, forced !== undefined ? { kind: 'exec', line: forced } : { kind: 'shell' });
+  }
+
+  onExec(command: string, reply: StartReply): void {
+    const forced = this.ctx.key.options.command;
+    // sshd: a forced command replaces the request; the request goes to SSH_ORIGINAL_COMMAND.
+    this.start(reply, forced !== undefined ? { kind: 'exec', line: forced, originalCommand: command } : { kind: 'exec', line: command });
+  }
+
+  onSubsystem(name: string, reply: StartReply): void {
+    const forced = this.ctx.key.options.command;
+    if (forced !== undefined) return this.start(reply, { kind: 'exec', line: forced, originalCommand: name });
+    if (name !== 'sftp' || !this.ctx.toolbox) {
+      this.audit('subsystem-refused', { name, reason: name === 'sftp' ? 'toolbox unavailable' : 'unknown subsystem' });
+      return reply.reject();
+    }
+    this.start(reply, { kind: 'sftp' });
+  }
+
+  /** Channel or connection closed: stop writing, end the shell and its processes. */
+  closed(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const writer of this.writers) writer.markGone();
+    if (this.shell) this.closing = this.closeShell(this.shell);
+  }
+
+  /** closed(), then wait until every process the session started is gone. */
+  async shutdown(): Promise<void> {
+    this.closed();
+    await this.closing;
+  }
+
+  private closeShell(shell: ShellSession): Promise<void> {
+    return shell.close(this.ctx.closeGraceMs).catch((err: unknown) => this.audit('error', { message: `closing the shell: ${String(err)}` }));
+  }
+
+  private start(reply: StartReply, work: Work): void {
+    if (this.started || this.isClosed) return reply.reject();
+    this.started = true;
+    if (work.kind === 'sftp') {
+      const sftp = reply.acceptSftp();
+      this.audit('session-start', { type: 'sftp' });
+      this.done = this.runSftp(sftp);
+      return;
+    }
+    const channel = reply.accept();
+    this.done = this.run(channel, work).catch((err: unknown) => this.audit('error', { message: String(err) }));
+  }
+
+  private async runSftp(sftp: unknown): Promise<void> {
+    const { serveSftp } = await import('../transfer/index.js');
+    try {
+      await serveSftp(sftp, { toolbox: this.ctx.toolbox!, audit: (e, f) => this.audit(e, f) });
+    } catch (err) {
+      this.audit('error', { message: `sftp: ${String(err)}` });
+    }
+    this.audit('session-end', { type: 'sftp', duration_ms: Date.now() - this.startedAt });
+  }
+
+  private async run(channel: SessionChannel, work: Exclude<Work, { kind: 'sftp' }>): Promise<void> {
+    const stdout = new ChannelWriter(channel);
+    const stderr = this.pty ? stdout : new ChannelWriter(channel.stderr);
+    this.writers = stdout === stderr ? [stdout] : [stdout, stderr];
+    channel.once('close', () => this.closed());
+    if (this.isClosed) for (const w of this.writers) w.markGone();
+
+    const type = work.kind === 'shell' ? 'shell' : 'exec';
+    this.audit('session-start', {
+      type,
+      pty: this.pty ? `${this.pty.term} ${this.pty.cols}x${this.pty.rows}` : undefined,
+      command: work.kind === 'exec' ? work.line : undefined,
+      forced: work.kind === 'exec' && work.originalCommand !== undefined ? true : undefined,
+      original: work.kind === 'exec' ? work.originalCommand : undefined,
+    });
+
+    const result = await this.runWork(channel, work, stdout, stderr);
+
+    const gone = (): boolean => stdout.isGone;
+    await drained(stdout, gone);
+    if (stderr !== stdout) await drained(stderr, gone);
+    await drained(channel, gone);
+    await drained(channel.stderr, gone);
+    if (!gone()) {
+      if (result.signal) channel.exit(result.signal, false, '');
+      else channel.exit(result.code & 0xff);
+      channel.end();
+    }
+    this.audit('session-end', {
+      type,
+      status: result.signal ? undefined : result.code,
+      signal: result.signal,
+      duration_ms: Date.now() - this.startedAt,
+    });
+  }
+
+  private async runWork(channel: SessionChannel, work: Exclude<Work, { kind: 'sftp' }>, stdout: ChannelWriter, stderr: ChannelWriter): Promise<ExitResult> {
+    if (work.kind === 'exec') {
+      const { isScpCommand, runScp } = await import('../transfer/index.js');
+      if (isScpCommand(work.line)) {
+        if (!this.ctx.toolbox) {
+          stderr.write('scp: the toolbox is unavailable on this server (see the breakglassd log)\n');
+          return { code: 1 };
+        }
+        const code = await runScp(work.line, { stdin: channel, stdout, stderr }, { toolbox: this.ctx.toolbox, audit: (e, f) => this.audit(e, f) });
+        return { code };
+      }
+    }
+    let shell: ShellSession;
+    try {
+      const { createShellSession } = await import('../shell/index.js');
+      shell = createShellSession({
+        stdin: channel,
+        stdout,
+        stderr,
+        env: buildSessionEnv({
+          user: 'root',
+          home: this.ctx.home,
+          path: this.ctx.path,
+          remoteAddress: this.ctx.remoteAddress,
+          remotePort: this.ctx.remotePort,
+          localAddress: this.ctx.localAddress,
+          localPort: this.ctx.localPort,
+          term: this.pty?.term,
+          clientEnv: this.clientEnv,
+          originalCommand: work.kind === 'exec' ? work.originalCommand : undefined,
+        }),
+        cwd: this.ctx.home,
+        home: this.ctx.home,
+        ...(this.pty ? { pty: this.pty } : {}),
+        services: { ...this.ctx.services, audit: (e, f) => this.audit(e, f) },
+      });
+    } catch (err) {
+      stderr.write(`breakglassd: cannot start the shell: ${err instanceof Error ? err.message : String(err)}\n`);
+      return { code: 1 };
+    }
+    this.shell = shell;
+    if (this.isClosed) this.closing = this.closeShell(shell);
+    if (work.kind === 'shell') {
+      if (this.ctx.banner) {
+        const text = this.ctx.banner();
+        stdout.write(this.pty ? text.replace(/\n/g, '\r\n') : text);
+      }
+      return shell.runInteractive();
+    }
+    return shell.runCommand(work.line);
+  }
+}

@@ -1,0 +1,86 @@
+// Child processes the transfer code starts (busybox --list, and busybox-fetch's
+// apt-get / xz / dpkg-deb): never through a shell, each in its own process group,
+// SIGTERM then SIGKILL to the group on timeout or abort, always reaped.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+
+export interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+  /** True when the timeout or output limit ended it. */
+  killed: boolean;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  /** Stop (and kill) once stdout exceeds this many bytes. */
+  maxStdoutBytes?: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  signal?: AbortSignal;
+  /** Grace between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+}
+
+/** Signals the whole process group; ignores a group that is already gone. */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: already exited.
+  }
+}
+
+/** Ends a child: SIGTERM to its group, SIGKILL after the grace period. */
+export function terminate(child: ChildProcess, graceMs: number): void {
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+  timer.unref();
+  child.once('exit', () => clearTimeout(timer));
+}
+
+/** Runs `file args…` and collects its output. Rejects only when it cannot start. */
+export function runCapture(file: string, args: string[], options: RunOptions = {}): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+    });
+    const grace = options.killGraceMs ?? 1000;
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let err = '';
+    let killed = false;
+    const stop = (): void => {
+      if (killed) return;
+      killed = true;
+      terminate(child, grace);
+    };
+    const timer = options.timeoutMs ? setTimeout(stop, options.timeoutMs) : undefined;
+    const onAbort = (): void => stop();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      outBytes += chunk.length;
+      if (options.maxStdoutBytes !== undefined && outBytes > options.maxStdoutBytes) return stop();
+      out.push(chunk);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      if (err.length < 64 * 1024) err += chunk.toString();
+    });
+    child.once('error', (e) => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      reject(e);
+    });
+    child.once('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve({ code, signal, stdout: Buffer.concat(out), stderr: err, killed });
+    });
+  });
+}

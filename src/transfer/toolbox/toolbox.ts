@@ -1,0 +1,174 @@
+// The toolbox: a directory first on every shell's PATH that uploaded tarballs are
+// unpacked into (DESIGN.md "Toolbox"). Archives are staged next to the toolbox (same
+// file system, so the final step is renames) and extractions run one at a time.
+import { createReadStream, existsSync } from 'node:fs';
+import { lstat, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { basename, dirname, join, resolve } from 'node:path';
+import { errnoCode, messageOf } from '../../common/errors.js';
+import { addAppletLinks } from './applets.js';
+import { applyCommit, planCommit } from './commit.js';
+import { isArchiveName } from './entry-path.js';
+import { ToolboxError } from './errors.js';
+import { stageArchive } from './extract.js';
+import { isVolatileFs } from './statfs.js';
+import { emptyDir, listTree, usedBytes } from './tree.js';
+import type { TreeEntry } from './tree.js';
+
+export type AuditFn = (event: string, fields: Record<string, unknown>) => void;
+
+export interface ToolboxOptions {
+  dir: string;
+  quotaBytes: number;
+  audit?: AuditFn;
+}
+
+export interface Manifest {
+  files: number;
+  bytes: number;
+  sha256: string;
+  /** Applet links made for a busybox in the archive. */
+  applets: number;
+  /** Why applet links were not made, when a busybox could not be run. */
+  appletsSkipped?: string;
+}
+
+export interface AddOptions {
+  signal?: AbortSignal;
+}
+
+/** What createToolbox returns (the Toolbox of ../index.ts). */
+export interface ToolboxImpl {
+  readonly dir: string;
+  readonly quotaBytes: number;
+  pathDirs(): string[];
+  add(input: Readable, label: string, options?: AddOptions): Promise<Manifest>;
+  list(): Promise<TreeEntry[]>;
+  clear(): Promise<void>;
+  onUploadClosed(path: string): Promise<void>;
+  isTmpfs(): Promise<boolean>;
+  /** Where to write an upload of `path` instead, when it is an archive at the top of the toolbox. */
+  uploadPath(path: string): string | undefined;
+  /** Extracts an upload written to an uploadPath(), then deletes it (also on failure). */
+  installUpload(tempPath: string, label: string): Promise<Manifest>;
+  /** Deletes an upload that was cut short. */
+  discardUpload(tempPath: string): Promise<void>;
+}
+
+/** Runs tasks one after another (extractions must not interleave). */
+class Serializer {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task, task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+const FALLBACK_STAGING = '.breakglass-staging';
+
+/** Makes sure the dir exists and is a directory; returns its absolute path. */
+async function prepareDir(dir: string): Promise<string> {
+  const abs = resolve(dir);
+  await mkdir(abs, { recursive: true, mode: 0o755 });
+  const st = await stat(abs);
+  if (!st.isDirectory()) throw new ToolboxError(`toolbox dir ${abs} is not a directory`, { dir: abs });
+  return abs;
+}
+
+/**
+ * The staging root: `.NAME.staging` beside the toolbox (same file system, invisible
+ * in it); inside the toolbox as `.breakglass-staging` when the parent is read-only.
+ * Leftovers of a crashed run are removed.
+ */
+async function prepareStaging(dir: string): Promise<{ root: string; hidden: Set<string> }> {
+  const beside = join(dirname(dir), `.${basename(dir)}.staging`);
+  try {
+    await rm(beside, { recursive: true, force: true });
+    await mkdir(beside, { mode: 0o700 });
+    return { root: beside, hidden: new Set() };
+  } catch (err) {
+    if (!['EACCES', 'EPERM', 'EROFS'].includes(errnoCode(err) ?? '')) throw err;
+  }
+  const inside = join(dir, FALLBACK_STAGING);
+  await rm(inside, { recursive: true, force: true });
+  await mkdir(inside, { mode: 0o700 });
+  return { root: inside, hidden: new Set([FALLBACK_STAGING]) };
+}
+
+export async function createToolbox(options: ToolboxOptions): Promise<ToolboxImpl> {
+  const dir = await prepareDir(options.dir);
+  const staging = await prepareStaging(dir);
+  const serializer = new Serializer();
+  const audit = options.audit;
+  const quotaBytes = options.quotaBytes;
+  let uploadCounter = 0;
+
+  const existingSize = async (path: string): Promise<number> => {
+    try {
+      const st = await lstat(join(dir, path));
+      return st.isFile() ? st.size : 0;
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return 0;
+      throw err;
+    }
+  };
+
+  const extract = async (input: Readable, label: string, addOptions: AddOptions): Promise<Manifest> => {
+    const stageDir = await mkdtemp(join(staging.root, 'extract-'));
+    try {
+      const usageBefore = await usedBytes(dir, staging.hidden);
+      const staged = await stageArchive(input, { stageDir, quotaBytes, usageBefore, existingSize, signal: addOptions.signal });
+      const applets = await addAppletLinks(stageDir, staged.tree, dir);
+      await applyCommit(await planCommit(staged.tree, dir), stageDir, dir);
+      const manifest: Manifest = { files: staged.files, bytes: staged.bytes, sha256: staged.sha256, applets: applets.links };
+      if (applets.skipped) manifest.appletsSkipped = applets.skipped;
+      audit?.('upload', { label, dir, ...manifest, archiveBytes: staged.archiveBytes });
+      return manifest;
+    } catch (err) {
+      input.destroy();
+      audit?.('upload-refused', { label, dir, error: messageOf(err) });
+      throw err instanceof ToolboxError ? err : new ToolboxError(`toolbox: ${messageOf(err)}`, { label }, { cause: err });
+    } finally {
+      await rm(stageDir, { recursive: true, force: true });
+    }
+  };
+
+  const toolbox: ToolboxImpl = {
+    dir,
+    quotaBytes,
+    pathDirs(): string[] {
+      const bin = join(dir, 'bin');
+      return existsSync(bin) ? [dir, bin] : [dir];
+    },
+    add: (input, label, addOptions = {}) => serializer.run(() => extract(input, label, addOptions)),
+    list: () => listTree(dir, staging.hidden),
+    async clear(): Promise<void> {
+      await serializer.run(() => emptyDir(dir, staging.hidden));
+      audit?.('toolbox-clear', { dir });
+    },
+    uploadPath(path: string): string | undefined {
+      const abs = resolve(path);
+      if (dirname(abs) !== dir || !isArchiveName(basename(abs))) return undefined;
+      return join(staging.root, `upload-${process.pid}-${++uploadCounter}-${basename(abs)}`);
+    },
+    async installUpload(tempPath: string, label: string): Promise<Manifest> {
+      try {
+        return await toolbox.add(createReadStream(tempPath, { highWaterMark: 1024 * 1024 }), label);
+      } finally {
+        await rm(tempPath, { force: true });
+      }
+    },
+    discardUpload: (tempPath) => rm(tempPath, { force: true }),
+    async onUploadClosed(path: string): Promise<void> {
+      const abs = resolve(path);
+      if (dirname(abs) !== dir || !isArchiveName(basename(abs))) return;
+      // Move it out of the toolbox first so the tree holds only what extraction leaves.
+      const temp = toolbox.uploadPath(abs)!;
+      await rename(abs, temp);
+      await toolbox.installUpload(temp, basename(abs));
+    },
+    isTmpfs: () => isVolatileFs(dir),
+  };
+  return toolbox;
+}
