@@ -23,8 +23,11 @@ export interface ListenerSetOptions {
 
 export class ListenerSet {
   private readonly servers = new Map<string, Server>();
+  /** Last error per address, so a rescan does not repeat the same warning every few seconds. */
+  private readonly failures = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private port: number;
+  private closed = false;
 
   constructor(private readonly options: ListenerSetOptions) {
     this.port = options.port;
@@ -35,8 +38,13 @@ export class ListenerSet {
     await this.sync();
     if (this.servers.size === 0) throw new Error('no address to listen on (is any private interface up?)');
     if (this.options.spec.kind === 'private') {
+      let busy = false;
       this.timer = setInterval(() => {
-        this.sync().catch((err: unknown) => this.options.onError('rescan', err as Error));
+        if (busy) return; // a slow listen() must not overlap the next rescan
+        busy = true;
+        this.sync()
+          .catch((err: unknown) => this.options.onError('rescan', err as Error))
+          .finally(() => (busy = false));
       }, this.options.rescanMs ?? 5000);
       this.timer.unref();
     }
@@ -58,6 +66,7 @@ export class ListenerSet {
 
   private async sync(): Promise<void> {
     const wanted = new Map(this.wanted().map((a) => [listenHost(a), a]));
+    for (const host of this.failures.keys()) if (!wanted.has(host)) this.failures.delete(host);
     for (const [host, server] of this.servers) {
       if (wanted.has(host)) continue;
       server.close();
@@ -74,15 +83,21 @@ export class ListenerSet {
     const display = formatHostPort(addr.address, this.port);
     return new Promise((resolve) => {
       const onError = (err: Error): void => {
-        this.options.onError(display, err);
+        if (this.failures.get(host) !== err.message) this.options.onError(display, err);
+        this.failures.set(host, err.message);
         resolve();
       };
       server.once('error', onError);
       server.listen({ host, port: this.port, ipv6Only: addr.family === 6 }, () => {
         server.off('error', onError);
+        if (this.closed) {
+          server.close(); // close() ran while this listen was in flight
+          return resolve();
+        }
         const bound = server.address();
         if (bound && typeof bound === 'object') this.port = bound.port;
         this.servers.set(host, server);
+        this.failures.delete(host);
         this.options.onListening(formatHostPort(addr.address, this.port), addr, this.port);
         resolve();
       });
@@ -90,6 +105,7 @@ export class ListenerSet {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     const closing = [...this.servers.values()].map(
       (server) => new Promise<void>((resolve) => server.close(() => resolve())),

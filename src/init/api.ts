@@ -8,6 +8,7 @@ import { messageOf } from '../common/errors.js';
 import { AUTH_USER, XSRF_COOKIE, checkBasicAuth, cookieValue } from './auth.js';
 import type { XsrfTokens } from './auth.js';
 import { overviewPage, statusPage } from './page.js';
+import { countZombies } from './pid1.js';
 import type { PageContext } from './page.js';
 import { ActionForm, HttpError, LogQuery, StatusQuery, formValues, validate, wantsEventStream, wantsJson } from './request.js';
 import type { Service } from './service.js';
@@ -19,6 +20,8 @@ export interface ApiOptions {
   goarch: string;
   password: () => string;
   xsrf: XsrfTokens;
+  /** True when we run as PID 1: GET / (JSON) reports unreaped zombies. */
+  pid1?: boolean;
   /** SSE keep-alive comment interval. */
   keepAliveMs?: number;
 }
@@ -84,7 +87,9 @@ export function createApi(options: ApiOptions): (req: IncomingMessage, res: Serv
     const services = supervisor.services.map((s) => s.status());
     const { token, cookie } = xsrfFor(req);
     if (wantsJson(req)) {
-      sendJson(res, { Hostname: options.hostname, GOARCH: options.goarch, Services: services }, { 'Set-Cookie': cookie });
+      // As PID 1 we inherit orphans we cannot reap (see pid1.ts): say how many.
+      const zombies = options.pid1 ? { UnreapedZombies: await countZombies(1).catch(() => -1) } : {};
+      sendJson(res, { Hostname: options.hostname, GOARCH: options.goarch, Services: services, ...zombies }, { 'Set-Cookie': cookie });
       return;
     }
     const ctx = pageContext(token);

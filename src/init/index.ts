@@ -39,6 +39,7 @@ export async function startInit(config: InitConfig, log: (line: string) => void)
     goarch: goarchOf(),
     password: () => pw.password,
     xsrf: new XsrfTokens(),
+    pid1: process.pid === 1,
   });
   const web = new WebServer({
     listen: config.http.listen,

@@ -43,6 +43,8 @@ button:hover { filter:brightness(.95); }
 .logs { display:grid; grid-template-columns:1fr; gap:16px; margin-top:18px; }
 .logs h2 { font-size:14px; margin:0 0 6px; color:var(--muted); text-transform:uppercase; letter-spacing:.04em; }
 pre.log { margin:0; background:#0f172a; color:#e2e8f0; padding:12px 14px; border-radius:8px; height:260px; overflow:auto; font-size:12.5px; white-space:pre-wrap; word-break:break-all; }
+p.cmd code { display:block; font:12.5px/1.4 ui-monospace, monospace; color:#374151; background:#fff; border:1px solid var(--line); border-radius:6px; padding:6px 10px; max-height:4.5em; overflow:auto; white-space:pre-wrap; word-break:break-all; }
+p.back { margin:0 0 4px; } p.back a { color:var(--muted); text-decoration:none; font-size:14px; }
 p.hint { color:var(--muted); font-size:13px; }
 `;
 
@@ -144,10 +146,11 @@ setInterval(refresh, 2000);
 
 export function statusPage(ctx: PageContext, s: ServiceStatus): string {
   const exit = s.LastExit ? (s.LastExit.Signal ? `killed by ${s.LastExit.Signal}` : `status ${s.LastExit.Code ?? '?'}`) : '—';
-  const body = `<h2>${escapeHtml(s.Path)} ${stateBadge(s)}</h2>
+  const body = `<p class="back"><a href="/">← all services</a></p><h2>${escapeHtml(s.Path)} ${stateBadge(s)}</h2>
 <div class="meta"><span>PID <b id="pid">${s.Pid || '—'}</b></span>
 <span>started <b>${escapeHtml(s.StartTime ?? '—')}</b></span><span>last exit <b>${escapeHtml(exit)}</b></span>
-<span>restarts <b>${s.Restarts}</b></span><span>command <b>${escapeHtml(s.Args.join(' '))}</b></span></div>
+<span>restarts <b>${s.Restarts}</b></span></div>
+<p class="cmd"><code>${escapeHtml(s.Args.join(' '))}</code></p>
 <div>${actionForms(ctx, s)}</div>
 <div class="logs"><section><h2>stderr</h2><pre class="log" id="stderr"></pre></section>
 <section><h2>stdout</h2><pre class="log" id="stdout"></pre></section></div>`;

@@ -13,13 +13,23 @@ describe('LineRing', () => {
     expect(ring.last()).toBe('three');
   });
 
-  it('keeps only the last `capacity` lines', () => {
-    const ring = new LineRing(100);
+  it('keeps the last `capacity` lines and the first lines of the current run', () => {
+    const ring = new LineRing(100, 3);
+    ring.write('old run\n');
+    ring.markStart();
     for (let i = 0; i < 250; i++) ring.write(`line ${i}\n`);
     const lines = ring.snapshot();
-    expect(lines).toHaveLength(100);
-    expect(lines[0]).toBe('line 150');
-    expect(lines[99]).toBe('line 249');
+    expect(lines).toHaveLength(103);
+    expect(lines.slice(0, 4)).toEqual(['line 0', 'line 1', 'line 2', 'line 150']);
+    expect(lines.at(-1)).toBe('line 249');
+    expect(ring.last()).toBe('line 249');
+  });
+
+  it('lists a line once while the head still overlaps the ring', () => {
+    const ring = new LineRing(100, 20);
+    ring.markStart();
+    for (let i = 0; i < 5; i++) ring.write(`line ${i}\n`);
+    expect(ring.snapshot()).toEqual(['line 0', 'line 1', 'line 2', 'line 3', 'line 4']);
   });
 
   it('tells subscribers about each new line until they unsubscribe', () => {

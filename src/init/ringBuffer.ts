@@ -2,15 +2,35 @@
 // subscribers that see every new line as it arrives (the web UI's live log view, SSE,
 // `logs -f`). Bytes are split on \n; a partial last line waits for its newline (or
 // flush() when the process exits).
+//
+// Unlike gokrazy we also keep the first lines of the current run (its "head"): a
+// server's startup lines (breakglassd's host key, which the client pins) must not
+// scroll away behind its audit log. snapshot() returns the head lines that fell out
+// of the ring, then the ring, each line once, in order.
 
 export type LineListener = (line: string) => void;
 
+interface Entry {
+  seq: number;
+  line: string;
+}
+
 export class LineRing {
-  private readonly lines: string[] = [];
+  private readonly lines: Entry[] = [];
+  private head: Entry[] = [];
+  private seq = 0;
   private remainder = '';
   private readonly listeners = new Set<LineListener>();
 
-  constructor(readonly capacity = 100) {}
+  constructor(
+    readonly capacity = 100,
+    readonly headCapacity = 20,
+  ) {}
+
+  /** A new run of the service begins: its first lines become the head. */
+  markStart(): void {
+    this.head = [];
+  }
 
   write(chunk: string | Buffer): void {
     const text = this.remainder + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
@@ -30,17 +50,20 @@ export class LineRing {
   }
 
   private push(line: string): void {
-    this.lines.push(line);
+    const entry = { seq: this.seq++, line };
+    this.lines.push(entry);
     if (this.lines.length > this.capacity) this.lines.shift();
+    if (this.head.length < this.headCapacity) this.head.push(entry);
     for (const listener of this.listeners) listener(line);
   }
 
   snapshot(): string[] {
-    return [...this.lines];
+    const firstInRing = this.lines[0]?.seq ?? this.seq;
+    return [...this.head.filter((e) => e.seq < firstInRing), ...this.lines].map((e) => e.line);
   }
 
   last(): string | undefined {
-    return this.lines.at(-1);
+    return this.lines.at(-1)?.line;
   }
 
   /** Calls listener for every future line; returns the unsubscribe function. */

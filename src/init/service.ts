@@ -162,6 +162,8 @@ export class Service {
     // gokrazy's DontStartOnBoot convention: programs exit 125 on their first start.
     if (firstStart) env.GOKRAZY_FIRST_START = '1';
     else delete env.GOKRAZY_FIRST_START;
+    this.stdout.markStart();
+    this.stderr.markStart();
     this.note(`starting ${JSON.stringify(this.config.command)}`);
     this.startedAt = new Date();
     this.stateValue = 'running';

@@ -22,13 +22,20 @@ export async function* readLineBatches(path: string): AsyncGenerator<string[]> {
     if (errnoCode(err) === 'ENOENT') return;
     throw err;
   }
+  // Double-buffered: the next read runs in libuv's thread pool (the kernel formats
+  // the table while it is read) while this thread parses the previous chunk.
+  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let current = 0;
+  let pending: Promise<{ bytesRead: number }> | undefined = handle.read(buffers[0]!, 0, CHUNK, null);
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK);
     let carry = '';
     for (;;) {
-      // /proc files have no size: read until a zero-length read.
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
+      const { bytesRead } = await pending!;
+      pending = undefined;
       if (bytesRead === 0) break;
+      const buffer = buffers[current]!;
+      current ^= 1;
+      pending = handle.read(buffers[current]!, 0, CHUNK, null);
       const text = carry + buffer.toString('latin1', 0, bytesRead);
       const lastNewline = text.lastIndexOf('\n');
       if (lastNewline === -1) {
@@ -40,6 +47,8 @@ export async function* readLineBatches(path: string): AsyncGenerator<string[]> {
     }
     if (carry !== '') yield [carry];
   } finally {
+    // A consumer that stops early (`netstat | head -1`) leaves a read in flight.
+    await pending?.catch(() => undefined);
     await handle.close();
   }
 }

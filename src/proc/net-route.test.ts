@@ -11,9 +11,9 @@ describe('parseRoute4', () => {
   it('decodes destinations, gateways, masks and metrics', () => {
     const routes = parseRoute4(fixture('route'));
     expect(routes).toEqual([
-      { iface: 'eth0', destination: '0.0.0.0', gateway: '10.231.0.1', flags: 3, metric: 0, prefixLength: 0, mtu: 0 },
-      { iface: 'eth0', destination: '10.231.0.0', gateway: '0.0.0.0', flags: 1, metric: 0, prefixLength: 24, mtu: 0 },
-      { iface: 'wlan0', destination: '192.168.0.0', gateway: '0.0.0.0', flags: 1, metric: 600, prefixLength: 24, mtu: 0 },
+      { iface: 'eth0', destination: '0.0.0.0', gateway: '10.231.0.1', flags: 3, metric: 0, prefixLength: 0, mtu: 0, window: 0, irtt: 0 },
+      { iface: 'eth0', destination: '10.231.0.0', gateway: '0.0.0.0', flags: 1, metric: 0, prefixLength: 24, mtu: 0, window: 0, irtt: 0 },
+      { iface: 'wlan0', destination: '192.168.0.0', gateway: '0.0.0.0', flags: 1, metric: 600, prefixLength: 24, mtu: 0, window: 0, irtt: 0 },
     ]);
     expect(routes[0]!.flags & RTF_GATEWAY).toBeTruthy();
   });
@@ -50,8 +50,8 @@ it('parseIfInet6', () => {
 });
 
 it('parseNetDev reads the counters of every interface', () => {
-  const rows = parseNetDev(' face |bytes\n  lo:    3193      29    0    0    0     0          0         0     3194      30    1    2    0     0       0          0\n');
-  expect(rows).toEqual([{ iface: 'lo', rxBytes: 3193, rxPackets: 29, rxErrors: 0, rxDropped: 0, txBytes: 3194, txPackets: 30, txErrors: 1, txDropped: 2 }]);
+  const rows = parseNetDev(' face |bytes\n  lo:    3193      29    0    0    4     0          0         0     3194      30    1    2    5     0       0          0\n');
+  expect(rows).toEqual([{ iface: 'lo', rxBytes: 3193, rxPackets: 29, rxErrors: 0, rxDropped: 0, rxFifo: 4, txBytes: 3194, txPackets: 30, txErrors: 1, txDropped: 2, txFifo: 5 }]);
   expect(() => parseNetDev('eth0: 1 2 3\n')).toThrow(NetParseError);
 });
 

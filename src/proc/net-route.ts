@@ -23,6 +23,8 @@ export interface Route4 {
   /** Prefix length derived from the mask. */
   prefixLength: number;
   mtu: number;
+  window: number;
+  irtt: number;
 }
 
 function maskBits(maskHex: string): number {
@@ -53,6 +55,8 @@ export function parseRoute4(text: string): Route4[] {
       metric: Number(f[6]),
       prefixLength: maskBits(f[7]!),
       mtu: Number(f[8] ?? 0),
+      window: Number(f[9] ?? 0),
+      irtt: Number(f[10] ?? 0),
     });
   }
   return out;
@@ -122,10 +126,13 @@ export interface InterfaceCounters {
   rxPackets: number;
   rxErrors: number;
   rxDropped: number;
+  /** FIFO overruns (net-tools' RX-OVR / TX-OVR). */
+  rxFifo: number;
   txBytes: number;
   txPackets: number;
   txErrors: number;
   txDropped: number;
+  txFifo: number;
 }
 
 /** /proc/net/dev: two header lines, then `iface: 8 receive counters 8 transmit counters`. */
@@ -143,10 +150,12 @@ export function parseNetDev(text: string): InterfaceCounters[] {
       rxPackets: n[1]!,
       rxErrors: n[2]!,
       rxDropped: n[3]!,
+      rxFifo: n[4]!,
       txBytes: n[8]!,
       txPackets: n[9]!,
       txErrors: n[10]!,
       txDropped: n[11]!,
+      txFifo: n[12]!,
     });
   }
   return out;

@@ -1,55 +1,416 @@
 // A shell bound to one SSH session channel: exec mode (one command line, stdin from the
-// channel) and interactive mode (prompt, line editor, line discipline for jobs).
-import { Writable } from 'node:stream';
+// channel) and interactive mode (prompt, line editor, and the line discipline for the
+// foreground job when the client has a pty).
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { builtinTable } from './builtins/index.js';
+import { LineDiscipline } from './discipline.js';
 import { ChannelInput } from './input.js';
 import { Interpreter } from './interp/interpreter.js';
 import type { Job } from './interp/job.js';
+import { emptyInput } from './interp/streams.js';
+import { complete, escapeWord } from './lineedit/complete.js';
+import type { CompletionSources } from './lineedit/complete.js';
+import { LineEditor } from './lineedit/editor.js';
+import type { EditAction } from './lineedit/editor.js';
+import { History } from './lineedit/history.js';
+import { KeyDecoder } from './lineedit/keys.js';
+import { columns, redraw } from './lineedit/render.js';
+import { TerminalScreen } from './terminal.js';
 import type { ExitResult, ShellSession, ShellSessionOptions, TerminalSize } from './types.js';
+import type { IMarker } from '@xterm/headless';
+
+interface Reading {
+  editor: LineEditor;
+  prompt: string;
+  /** Rows the cursor is below the prompt's first row. */
+  cursorRow: number;
+  marker: IMarker | undefined;
+  resolve(line: string | null): void;
+}
 
 export class Session implements ShellSession {
   readonly interp: Interpreter;
-  private readonly channelInput: ChannelInput;
+  /** Created on first use: its 'readable' listener would stop 'data' events in interactive mode. */
+  private channelInput: ChannelInput | undefined;
+  private readonly builtins = builtinTable();
+  private readonly history: History;
+  private readonly screen: TerminalScreen | undefined;
   private size: TerminalSize;
   private foregroundJob: Job | undefined;
+  private interactive = false;
+  /** With a pty, keys are read here (line editor / line discipline). */
+  private terminalInput = false;
   private closed = false;
+  // Interactive input state.
+  private readonly decoder = new KeyDecoder();
+  private reading: Reading | undefined;
+  private discipline: LineDiscipline | undefined;
+  private typeahead: Buffer[] = [];
+  private inputEnded = false;
+  private readonly jobInputs = new WeakMap<Job, PassThrough>();
+  private readonly out: Writable;
+  private readonly err: Writable;
 
   constructor(private readonly options: ShellSessionOptions) {
     this.size = options.pty ? { cols: options.pty.cols, rows: options.pty.rows } : { cols: 80, rows: 24 };
-    this.channelInput = new ChannelInput(options.stdin);
+    this.history = History.inHome(options.home);
+    if (options.pty) {
+      this.screen = new TerminalScreen(options.stdout, this.size);
+      this.out = this.screen.out;
+      this.err = this.screen.out;
+    } else {
+      this.out = options.stdout;
+      this.err = options.stderr;
+    }
     const env = { ...options.env };
     if (options.pty) env['TERM'] = options.pty.term || 'xterm';
     this.interp = new Interpreter({
-      builtins: builtinTable(),
+      builtins: this.builtins,
       services: options.services,
       env,
       cwd: options.cwd,
       home: options.home,
-      stdout: options.stdout,
-      stderr: options.stderr,
+      stdout: this.out,
+      stderr: this.err,
       isTTY: Boolean(options.pty),
       terminal: () => this.size,
       interactive: false,
-      openInput: () => this.channelInput.open(),
-      onForeground: (job) => {
-        this.foregroundJob = job;
-      },
+      openInput: () => this.openInput(),
+      onForeground: (job) => this.setForeground(job),
+      history: { list: () => this.history.entries, clear: () => this.history.clear() },
     });
   }
 
+  // ---- exec ----------------------------------------------------------------------------
+
   async runCommand(line: string): Promise<ExitResult> {
+    // `ssh -t dev cmd`: with a pty the shell is the line discipline here too (^C works).
+    if (this.screen) this.attachTerminalInput();
     this.interp.exitCode = undefined;
     const result = await this.interp.runLine(line);
-    await flush(this.options.stdout);
+    await flush(this.out);
     return result;
   }
 
-  runInteractive(): Promise<ExitResult> {
-    throw new Error('interactive shell: not implemented yet');
+  // ---- interactive -----------------------------------------------------------------------
+
+  async runInteractive(): Promise<ExitResult> {
+    this.interactive = true;
+    this.interp.interactive = true;
+    await this.history.load();
+    if (!this.screen) return this.runWithoutPty();
+    this.attachTerminalInput();
+    for (;;) {
+      await this.reportJobs();
+      const line = await this.readLine();
+      if (line === null) break;
+      this.history.add(line);
+      await this.interp.runLine(line);
+      if (this.interp.exitCode !== undefined || this.closed) break;
+    }
+    await this.history.flushed();
+    await flush(this.out);
+    // An interactive shell exits with a status; only exec reports a signal death.
+    return { code: this.interp.result().code };
   }
+
+  /** `ssh -T host` with a shell request: read command lines from stdin, no prompt or echo. */
+  private async runWithoutPty(): Promise<ExitResult> {
+    let buffered = '';
+    const lines: string[] = [];
+    let ended = false;
+    let wake: (() => void) | undefined;
+    this.options.stdin.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const parts = buffered.split('\n');
+      buffered = parts.pop()!;
+      lines.push(...parts);
+      wake?.();
+    });
+    const onEnd = (): void => {
+      ended = true;
+      if (buffered) lines.push(buffered);
+      buffered = '';
+      wake?.();
+    };
+    this.options.stdin.on('end', onEnd);
+    this.options.stdin.on('close', onEnd);
+    for (;;) {
+      while (lines.length === 0 && !ended) await new Promise<void>((r) => (wake = r));
+      const line = lines.shift();
+      if (line === undefined) break;
+      await this.interp.runLine(line);
+      if (this.interp.exitCode !== undefined || this.closed) break;
+    }
+    await flush(this.out);
+    return this.interp.result();
+  }
+
+  private attachTerminalInput(): void {
+    if (this.terminalInput) return;
+    this.terminalInput = true;
+    this.options.stdin.on('data', (chunk: Buffer) => this.onInput(chunk));
+    this.options.stdin.on('end', () => this.onInputEnd());
+    this.options.stdin.on('close', () => this.onInputEnd());
+  }
+
+  private openInput(): Readable {
+    if (!this.screen) {
+      if (this.interactive) return emptyInput();
+      this.channelInput ??= new ChannelInput(this.options.stdin);
+      return this.channelInput.open();
+    }
+    const input = new PassThrough();
+    input.on('error', () => undefined);
+    if (this.inputEnded) input.end();
+    return input;
+  }
+
+  private setForeground(job: Job | undefined): void {
+    this.foregroundJob = job;
+    this.discipline = undefined;
+    if (!job || !this.screen) return;
+    const sink = job.input instanceof PassThrough ? job.input : undefined;
+    if (sink) this.jobInputs.set(job, sink);
+    // Type-ahead typed while no job ran goes to this job.
+    const pending = this.typeahead;
+    this.typeahead = [];
+    for (const chunk of pending) this.onInput(chunk);
+  }
+
+  private onInput(chunk: Buffer): void {
+    const job = this.foregroundJob;
+    if (job) {
+      if (!this.discipline) {
+        const screen = this.screen!;
+        this.discipline = new LineDiscipline(job, this.jobInputs.get(job), { echo: (t) => screen.write(t) }, job.rawInput);
+      }
+      this.discipline.feed(chunk);
+      return;
+    }
+    if (!this.reading) {
+      this.typeahead.push(chunk);
+      return;
+    }
+    for (const key of this.decoder.feed(chunk)) {
+      if (!this.reading) {
+        // The line was submitted; the rest is type-ahead for the next reader.
+        this.typeahead.push(Buffer.from(key.type === 'text' ? key.text : keyBytes(key.name)));
+        continue;
+      }
+      this.onEditAction(this.reading.editor.handle(key));
+    }
+  }
+
+  private onInputEnd(): void {
+    if (this.inputEnded) return;
+    this.inputEnded = true;
+    const job = this.foregroundJob;
+    if (job) {
+      const sink = this.jobInputs.get(job);
+      if (sink && !sink.writableEnded) sink.end();
+    }
+    if (this.reading) {
+      const r = this.reading;
+      this.reading = undefined;
+      r.resolve(null);
+    }
+  }
+
+  private promptText(): string {
+    const home = this.interp.getVar('HOME');
+    let cwd = this.interp.cwd;
+    if (home && home !== '/' && (cwd === home || cwd.startsWith(`${home}/`))) cwd = `~${cwd.slice(home.length)}`;
+    return `${this.options.services.hostname}:${cwd}# `;
+  }
+
+  private async readLine(): Promise<string | null> {
+    if (this.inputEnded) return null;
+    const screen = this.screen!;
+    // PROMPT_SP: output that ended mid-line would be overwritten by the prompt.
+    if ((await screen.cursorColumn()) !== 0) screen.write('\r\n');
+    const marker = await screen.mark();
+    return new Promise<string | null>((resolve) => {
+      this.reading = { editor: new LineEditor(this.history.entries), prompt: this.promptText(), cursorRow: 0, marker, resolve };
+      this.draw();
+      const pending = this.typeahead;
+      this.typeahead = [];
+      for (const chunk of pending) this.onInput(chunk);
+    });
+  }
+
+  private draw(fromRow?: number): void {
+    const r = this.reading;
+    if (!r) return;
+    let prompt = r.prompt;
+    let text = r.editor.text;
+    let cursor = r.editor.cursor;
+    if (r.editor.search) {
+      ({ prompt, text } = r.editor.searchLine());
+      cursor = Array.from(text).length;
+    }
+    const { out, layout } = redraw(prompt, text, cursor, this.size.cols, fromRow ?? r.cursorRow);
+    r.cursorRow = layout.cursorRow;
+    this.screen!.write(out);
+  }
+
+  /** Moves the cursor below the line being edited (before output or a new prompt). */
+  private finishLine(suffix = ''): void {
+    const r = this.reading!;
+    const text = r.editor.search ? r.editor.searchLine().text : r.editor.text;
+    const prompt = r.editor.search ? r.editor.searchLine().prompt : r.prompt;
+    const { out } = redraw(prompt, text, Array.from(text).length, this.size.cols, r.cursorRow);
+    this.screen!.write(`${out}${suffix}\r\n`);
+    r.marker?.dispose();
+  }
+
+  private onEditAction(action: EditAction): void {
+    const r = this.reading!;
+    switch (action) {
+      case 'redraw':
+        this.draw();
+        return;
+      case 'submit': {
+        this.finishLine();
+        this.reading = undefined;
+        r.resolve(r.editor.text);
+        return;
+      }
+      case 'eof':
+        this.finishLine();
+        this.reading = undefined;
+        r.resolve(null);
+        return;
+      case 'interrupt':
+        this.finishLine('^C');
+        r.editor = new LineEditor(this.history.entries);
+        r.cursorRow = 0;
+        this.interp.lastStatus = 130;
+        void this.screen!.mark().then((m) => {
+          r.marker = m;
+        });
+        this.draw(0);
+        return;
+      case 'clear-screen':
+        this.screen!.write('\x1b[H\x1b[2J');
+        r.cursorRow = 0;
+        this.draw(0);
+        return;
+      case 'complete':
+        this.complete();
+        return;
+      case 'bell':
+        this.screen!.write('\x07');
+        return;
+      case 'none':
+        return;
+    }
+  }
+
+  private completionSources(): CompletionSources {
+    return {
+      home: this.interp.getVar('HOME'),
+      commands: (prefix) => {
+        const names = [...this.builtins.keys()].filter((n) => n.startsWith(prefix));
+        for (const dir of (this.interp.getVar('PATH') ?? '').split(':')) {
+          if (!dir) continue;
+          try {
+            for (const name of readdirSync(dir)) {
+              if (!name.startsWith(prefix)) continue;
+              try {
+                if (statSync(join(dir, name)).mode & 0o111) names.push(name);
+              } catch {
+                // Dangling link.
+              }
+            }
+          } catch {
+            // Missing PATH directory.
+          }
+        }
+        return names;
+      },
+      list: (dir) => {
+        const full = resolvePath(this.interp.cwd, dir);
+        try {
+          return readdirSync(full, { withFileTypes: true }).map((e) => {
+            let isDir = e.isDirectory();
+            if (e.isSymbolicLink()) {
+              try {
+                isDir = statSync(join(full, e.name)).isDirectory();
+              } catch {
+                isDir = false;
+              }
+            }
+            return { name: e.name, dir: isDir };
+          });
+        } catch {
+          return [];
+        }
+      },
+    };
+  }
+
+  private complete(): void {
+    const r = this.reading!;
+    const editor = r.editor;
+    const secondTab = !editor.lastWasTab;
+    const before = editor.beforeCursor;
+    const after = editor.text.slice(before.length);
+    const c = complete(before, this.completionSources());
+    if (c.candidates.length === 0) {
+      this.screen!.write('\x07');
+      return;
+    }
+    let word = c.common;
+    if (c.candidates.length === 1 && !word.endsWith('/')) word += ' ';
+    if (word.length > c.word.length || c.candidates.length === 1) {
+      const head = before.slice(0, c.start) + escapeWord(word.trimEnd()) + (word.endsWith(' ') ? ' ' : '');
+      editor.setText(head + after, Array.from(head).length);
+      editor.lastWasTab = false;
+      this.draw();
+      return;
+    }
+    if (!secondTab) {
+      this.screen!.write('\x07');
+      return;
+    }
+    // Second tab: list the candidates (their last path component) below, then redraw.
+    this.finishLine();
+    const shown = c.candidates.map((p) => {
+      const trimmed = p.endsWith('/') ? p.slice(0, -1) : p;
+      return trimmed.slice(trimmed.lastIndexOf('/') + 1) + (p.endsWith('/') ? '/' : '');
+    });
+    for (const line of columns(shown, this.size.cols)) this.screen!.write(`${line}\r\n`);
+    r.cursorRow = 0;
+    void this.screen!.mark().then((m) => {
+      r.marker = m;
+    });
+    this.draw(0);
+  }
+
+  private async reportJobs(): Promise<void> {
+    for (const job of this.interp.takeFinished()) {
+      const status = job.status;
+      const state = !status || status.code === 0 ? 'Done' : status.signal ? `Killed (${status.signal})` : `Exit ${status.code}`;
+      this.screen?.write(`[${job.id}]+  ${state.padEnd(24)}${job.text}\r\n`);
+    }
+  }
+
+  // ---- session events ---------------------------------------------------------------------
 
   resize(size: TerminalSize): void {
     this.size = { cols: size.cols, rows: size.rows };
+    const screen = this.screen;
+    if (!screen) return;
+    void screen.resize(this.size).then(() => {
+      const r = this.reading;
+      if (!r) return;
+      // The terminal reflowed the line; the model says where the cursor is now.
+      this.draw(screen.rowsBelow(r.marker));
+    });
   }
 
   signal(name: string): void {
@@ -60,8 +421,19 @@ export class Session implements ShellSession {
   async close(graceMs?: number): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.onInputEnd();
     await this.interp.close(graceMs);
+    await this.history.flushed();
+    this.screen?.dispose();
   }
+}
+
+/** Bytes for a decoded key, so type-ahead can be replayed after a submitted line. */
+function keyBytes(name: string): string {
+  const map: Record<string, string> = { enter: '\r', tab: '\t', backspace: '\x7f', up: '\x1b[A', down: '\x1b[B', right: '\x1b[C', left: '\x1b[D' };
+  if (map[name]) return map[name]!;
+  const m = /^ctrl-([a-z])$/.exec(name);
+  return m ? String.fromCharCode(m[1]!.charCodeAt(0) - 96) : '';
 }
 
 /** Waits until everything written so far has been handed on (a zero-length write's callback). */

@@ -82,8 +82,9 @@ export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<R
     },
     onUnavailable: (path, reason) => audit.warn(`${path} is unavailable (${reason}); refusing every login until it is back`, { file: path }),
   });
-  await keys.load();
+  // Host key before keys.load(): every exit-2 problem is found before the first log line.
   const hostKey = await loadOrCreateHostKey(config.hostKey);
+  await keys.load();
   if (hostKey.generated) audit.event('host-key-generated', { file: config.hostKey, fingerprint: hostKey.fingerprint });
   if (hostKey.permissionWarning) audit.warn(hostKey.permissionWarning);
 

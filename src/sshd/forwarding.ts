@@ -4,7 +4,6 @@
 import { lookup } from 'node:dns/promises';
 import { connect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
-import { pipeline } from 'node:stream';
 import type { AuditFn } from './audit.js';
 import type { KeyOptions } from './authorizedKeys.js';
 import type { ForwardMode } from './config.js';
@@ -72,18 +71,21 @@ export function openForward(request: DirectTcpipRequest, reply: TcpipReply, ctx:
     let bytesIn = 0;
     socket.on('data', (c: Buffer) => (bytesIn += c.length));
     channel.on('data', (c: Buffer) => (bytesOut += c.length));
-    let finished = 0;
-    const done = (): void => {
-      if (++finished < 2) return;
+    // Half-close is passed on (EOF from one side ends writing to the other); the
+    // forward is over when the TCP socket has closed or the channel went away.
+    channel.pipe(socket);
+    socket.pipe(channel);
+    let closed = false;
+    const finish = (): void => {
+      if (closed) return;
+      closed = true;
+      socket.destroy();
+      channel.destroy();
       ctx.audit('forward', { result: 'closed', target, to_target: bytesOut, from_target: bytesIn, duration_ms: Date.now() - startedAt });
     };
-    pipeline(channel, socket, () => {
-      done();
-      socket.destroy();
-    });
-    pipeline(socket, channel, () => {
-      done();
-      channel.destroy();
-    });
+    socket.once('close', finish);
+    socket.on('error', finish);
+    channel.once('close', finish);
+    channel.on('error', finish);
   })();
 }

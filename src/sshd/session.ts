@@ -184,7 +184,15 @@ export class SessionRunner implements SessionEvents {
       original: work.kind === 'exec' ? work.originalCommand : undefined,
     });
 
-    const result = await this.runWork(channel, work, stdout, stderr);
+    let result: ExitResult;
+    try {
+      result = await this.runWork(channel, work, stdout, stderr);
+    } catch (err) {
+      // A bug below us must still end the session properly (exit-status, close).
+      this.audit('error', { message: err instanceof Error ? err.message : String(err) });
+      stderr.write(`breakglassd: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+      result = { code: 1 };
+    }
 
     const gone = (): boolean => stdout.isGone;
     await drained(stdout, gone);

@@ -3,6 +3,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { ToolboxHandle } from '../shell/types.js';
 import { createToolbox as createToolboxImpl } from './toolbox/toolbox.js';
 import type { AddOptions, Manifest } from './toolbox/toolbox.js';
+import { serveSftp as serveSftpImpl } from './sftp/server.js';
+import { isScpCommand as isScpLine, runScpCommand } from './scp/run.js';
 
 export type { Manifest, AddOptions };
 export { ToolboxError } from './toolbox/errors.js';
@@ -44,16 +46,16 @@ export interface TransferContext {
  * Serves one SFTP subsystem channel. `sftp` is ssh2's SFTP server stream (the object
  * ssh2 hands to `subsystem sftp` accept()). Resolves when the channel closes.
  */
-export function serveSftp(_sftp: unknown, _ctx: TransferContext): Promise<void> {
-  throw new Error('transfer: not implemented yet');
+export function serveSftp(sftp: unknown, ctx: TransferContext): Promise<void> {
+  return serveSftpImpl(sftp, ctx);
 }
 
 /** True when an exec command line is the legacy scp protocol (`scp -t …` / `scp -f …`). */
-export function isScpCommand(_line: string): boolean {
-  return false;
+export function isScpCommand(line: string): boolean {
+  return isScpLine(line);
 }
 
 /** Runs legacy scp over the exec channel's streams; resolves with the exit status. */
-export function runScp(_line: string, _io: { stdin: Readable; stdout: Writable; stderr: Writable }, _ctx: TransferContext): Promise<number> {
-  throw new Error('transfer: not implemented yet');
+export function runScp(line: string, io: { stdin: Readable; stdout: Writable; stderr: Writable }, ctx: TransferContext): Promise<number> {
+  return runScpCommand(line, io, { toolbox: ctx.toolbox, ...(ctx.audit ? { audit: ctx.audit } : {}) });
 }

@@ -99,10 +99,9 @@ export function waitFor(getText: () => string, pattern: RegExp, timeoutMs = 10_0
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'bg-test-')));
-  const key = await makeKey(dir).catch(async () => ({
-    privatePath: join(dir, 'id_ed25519'),
-    publicLine: (await readFile(join(dir, 'id_ed25519.pub'), 'utf8')).trim(),
-  }));
+  // A reused dir keeps its key (ssh-keygen would stop and ask before overwriting it).
+  const existing = await readFile(join(dir, 'id_ed25519.pub'), 'utf8').catch(() => undefined);
+  const key = existing !== undefined ? { privatePath: join(dir, 'id_ed25519'), publicLine: existing.trim() } : await makeKey(dir);
   const authorizedKeysPath = join(dir, 'authorized_keys');
   await writeFile(authorizedKeysPath, options.authorizedKeys ? options.authorizedKeys(key) : `${key.publicLine}\n`);
   const toolboxDir = join(dir, 'toolbox');

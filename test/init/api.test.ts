@@ -14,6 +14,7 @@ let init: InitHarness;
 beforeAll(async () => {
   init = await startInit([
     nodeService('/user/ticker', TICKER, { dontStart: true }),
+    nodeService('/user/chatty', "console.log('startup: host key X'); for (let i = 0; i < 300; i++) console.log('audit ' + i); setInterval(() => {}, 1000);"),
     nodeService('/user/env', "console.log('socket=' + process.env.BREAKGLASS_INIT_SOCKET + ' first=' + process.env.GOKRAZY_FIRST_START); setInterval(() => {}, 1000);"),
   ]);
 });
@@ -42,7 +43,7 @@ describe('breakglass-init HTTP API', () => {
     const json = await init.http('GET', '/', { headers: { Accept: 'application/json' } });
     expect(json.headers['content-type']).toBe('application/json');
     const services = JSON.parse(json.body).Services as Array<{ Path: string; Stopped: boolean }>;
-    expect(services.map((s) => [s.Path, s.Stopped])).toEqual([['/user/ticker', true], ['/user/env', false]]);
+    expect(services.map((s) => [s.Path, s.Stopped])).toEqual([['/user/ticker', true], ['/user/chatty', false], ['/user/env', false]]);
     const html = await init.http('GET', '/');
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.body).toContain('/user/ticker');
@@ -106,6 +107,16 @@ describe('breakglass-init HTTP API', () => {
     await eventually(() => Math.max(...ticks()) >= first + 3);
     res.destroy();
     expect(text.startsWith('data: ')).toBe(true);
+  });
+
+  it('keeps the last 100 lines plus the first lines of the run (startup lines never scroll away)', async () => {
+    const lines = await eventually(async () => {
+      const body = (await init.http('GET', '/log?path=/user/chatty&stream=stdout')).body.trimEnd().split('\n');
+      return body.at(-1) === 'audit 299' && body;
+    });
+    expect(lines[0]).toBe('startup: host key X');
+    expect(lines.slice(1, 20)).toEqual(Array.from({ length: 19 }, (_, i) => `audit ${i}`));
+    expect(lines.slice(20)).toEqual(Array.from({ length: 100 }, (_, i) => `audit ${200 + i}`));
   });
 
   it('passes BREAKGLASS_INIT_SOCKET and GOKRAZY_FIRST_START=1 to a service started at boot', async () => {

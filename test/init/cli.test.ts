@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST, run } from '../helpers/server.js';
+import { DIST, run, waitFor } from '../helpers/server.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -46,5 +46,49 @@ describe('breakglass-init config errors', () => {
     const help = await run(process.execPath, [join(DIST, 'breakglass-init.js'), '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout.toString()).toContain('--config FILE');
+  });
+});
+
+describe('breakglass-init API socket', () => {
+  const config = (socket: string): string =>
+    JSON.stringify({ http: { listen: '127.0.0.1', port: 0, passwordFile: join(dir, 'pw.txt'), socket }, services: [] });
+
+  it('replaces a stale socket file left by a killed init', async () => {
+    const socket = join(dir, 'stale.sock');
+    // A process that dies by SIGKILL leaves its socket file behind.
+    const holder = await run(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(socket)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    expect(holder.signal).toBe('SIGKILL');
+    const file = join(dir, 'stale.json');
+    await writeFile(file, config(socket));
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [join(DIST, 'breakglass-init.js'), '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    await waitFor(() => stderr, /API socket/);
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+  });
+
+  it('refuses to replace a file that is not a socket', async () => {
+    const notSocket = join(dir, 'plain.sock');
+    await writeFile(notSocket, 'important');
+    const { code, stderr } = await initWith(config(notSocket));
+    expect(code).toBe(1);
+    expect(stderr).toBe(`breakglass-init: ${notSocket} exists and is not a socket; refusing to replace it\n`);
+  });
+});
+
+describe('breakglass-init single instance', () => {
+  it('refuses a socket another breakglass-init is serving', async () => {
+    const { startInit } = await import('./harness.js');
+    const first = await startInit([]);
+    try {
+      const { code, stderr } = await initWith(JSON.stringify({ http: { listen: '127.0.0.1', port: 0, passwordFile: join(dir, 'pw.txt'), socket: first.socket }, services: [] }));
+      expect(code).toBe(1);
+      expect(stderr).toBe(`breakglass-init: another breakglass-init is already serving ${first.socket}\n`);
+    } finally {
+      await first.stop();
+    }
   });
 });

@@ -47,7 +47,14 @@ export function nodeService(path: string, code: string, extra: Partial<ServiceJs
   return { path, command: [process.execPath, '-e', code], ...extra };
 }
 
-export async function startInit(services: ServiceJson[], options: { stopGraceMs?: number; dir?: string } = {}): Promise<InitHarness> {
+export interface StartInitOptions {
+  stopGraceMs?: number;
+  dir?: string;
+  /** Runs init under this command prefix (e.g. `unshare --pid --fork` to make it PID 1). */
+  wrap?: string[];
+}
+
+export async function startInit(services: ServiceJson[], options: StartInitOptions = {}): Promise<InitHarness> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'bg-init-')));
   const socket = join(dir, 'init.sock');
   const config = {
@@ -57,7 +64,9 @@ export async function startInit(services: ServiceJson[], options: { stopGraceMs?
     ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
   };
   await writeFile(join(dir, 'config.json'), JSON.stringify(config, null, 2));
-  const child = spawn(process.execPath, [join(DIST, 'breakglass-init.js'), '--config', join(dir, 'config.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const argv = [process.execPath, join(DIST, 'breakglass-init.js'), '--config', join(dir, 'config.json')];
+  const [file, ...args] = [...(options.wrap ?? []), ...argv];
+  const child = spawn(file!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -11,6 +11,7 @@ import { errnoMessage } from './fs/errors.js';
 import { bareColour, fileBuiltin } from './fs/define.js';
 import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
 import { layoutColumns } from './fs/columns.js';
+import { humanSize } from './fs/format.js';
 import { classifyMark, colourCode, longLine, printableName } from './fs/ls-entry.js';
 import type { Entry } from './fs/ls-entry.js';
 import { loadIdNames } from './fs/names.js';
@@ -64,7 +65,7 @@ async function printEntries(entries: Entry[], s: Settings, withTotal: boolean): 
     const lines: string[] = [];
     if (withTotal) {
       const blocks = entries.reduce((sum, e) => sum + Math.ceil(e.stats.blocks / 2), 0);
-      lines.push(`total ${blocks}`);
+      lines.push(`total ${s.human && blocks >= 1024 ? humanSize(blocks * 1024) : `${blocks}${s.human ? 'K' : ''}`}`);
     }
     for (const entry of entries) {
       lines.push(longLine(entry, shownName(entry, s).text, { human: s.human, numeric: s.numeric, ids: s.ids, now: s.now }));

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import type { Builtin, BuiltinContext } from '../types.js';
 import { OptionError, parseOptions } from './options.js';
 import { fail, write } from './io.js';
-import { readInetSockets, readSocketOwners, readUnixSockets } from '../../proc/net-read.js';
+import { readInetSockets, readOptional, readSocketOwners, readUnixSockets } from '../../proc/net-read.js';
+import { parseNetDev, parseRoute4 } from '../../proc/net-route.js';
+import { IFF, readLinks } from '../../proc/net-links.js';
+import { parsePasswd, userName } from '../../proc/passwd.js';
+import { INTERFACE_HEADER, ROUTE_HEADER, interfaceFlags, interfaceRow, routeRow } from './netstat-tables.js';
 import type { SocketOwner } from '../../proc/net-read.js';
 import { TCP_STATE_NAMES } from '../../proc/net-sockets.js';
 import type { InetSocket, UnixSocket } from '../../proc/net-sockets.js';
@@ -12,7 +16,9 @@ import { filterFromFlags, inetMatches, selectedTables, unixMatches } from '../..
 import type { ListenFilter, SocketSelection } from '../../proc/net-select.js';
 import { formatPort } from '../../proc/net-services.js';
 
-const USAGE = `Usage: netstat [-tuwxlanp46] [--json]
+const USAGE = `Usage: netstat [-tuwxlanpe46] [--json]
+       netstat -r [-n]   kernel IP routing table
+       netstat -i [-a]   kernel interface table
 Show network connections from /proc/net (net-tools layout).
 
   -t, --tcp        TCP sockets
@@ -25,11 +31,16 @@ Show network connections from /proc/net (net-tools layout).
                    (default: connections only)
   -n, --numeric    numeric ports (default: names from a small built-in table; no DNS)
   -p, --program    PID/program name owning each socket (scans /proc/*/fd)
+  -e, --extend     User and Inode columns
+  -r, --route      the IPv4 routing table (/proc/net/route)
+  -i, --interfaces per-interface packet counters (/proc/net/dev); -a includes down ones
   -4, -6           IPv4 / IPv6 only
       --json       one JSON array of sockets
       --help       this text`;
 
-const LONG_TO_SHORT: Record<string, string> = { tcp: 't', udp: 'u', raw: 'w', unix: 'x', listening: 'l', all: 'a', numeric: 'n', program: 'p' };
+const LONG_TO_SHORT: Record<string, string> = {
+  tcp: 't', udp: 'u', raw: 'w', unix: 'x', listening: 'l', all: 'a', numeric: 'n', program: 'p', extend: 'e', route: 'r', interfaces: 'i',
+};
 
 const TITLE: Record<ListenFilter, string> = {
   listening: 'only servers',
@@ -52,11 +63,15 @@ function inetState(socket: InetSocket): string {
   return String(socket.state);
 }
 
-function inetRow(socket: InetSocket, numeric: boolean, owners: Map<number, SocketOwner[]> | undefined): string {
+/** `-e`: the uid's name (numeric with -n), as net-tools prints it. */
+type UserColumn = ((uid: number) => string) | undefined;
+
+function inetRow(socket: InetSocket, numeric: boolean, owners: Map<number, SocketOwner[]> | undefined, user: UserColumn): string {
   const local = `${socket.localAddress}:${formatPort(socket.localPort, socket.transport, numeric)}`;
   const remote = `${socket.remoteAddress}:${formatPort(socket.remotePort, socket.transport, numeric)}`;
-  // net-tools: "%-4s  %6ld %6ld %-23s %-23s %-11s" then " %-20s" for -p.
+  // net-tools: "%-4s  %6ld %6ld %-23s %-23s %-11s", " %-10s %-10lu" for -e, " %-20s" for -p.
   let row = `${socket.table.padEnd(4)}  ${String(socket.rxQueue).padStart(6)} ${String(socket.txQueue).padStart(6)} ${local.padEnd(23)} ${remote.padEnd(23)} ${inetState(socket).padEnd(11)}`;
+  if (user) row += ` ${user(socket.uid).padEnd(10)} ${String(socket.inode).padEnd(10)}`;
   if (owners) row += ` ${programColumn(owners, socket.inode).padEnd(PROGRAM_WIDTH)}`;
   return row;
 }
@@ -107,16 +122,18 @@ function unixJson(socket: UnixSocket, owners: Map<number, SocketOwner[]> | undef
 }
 
 interface NetstatOptions {
+  mode: 'sockets' | 'route' | 'interfaces';
   selection: SocketSelection;
   numeric: boolean;
   program: boolean;
+  extend: boolean;
   json: boolean;
 }
 
 function parseNetstatArgs(args: string[]): NetstatOptions | 'help' {
   const opts = parseOptions(args, {
-    flags: 'tuwxlanp46e',
-    long: { json: false, tcp: false, udp: false, raw: false, unix: false, listening: false, all: false, numeric: false, program: false },
+    flags: 'tuwxlanp46eri',
+    long: { json: false, ...Object.fromEntries(Object.keys(LONG_TO_SHORT).map((k) => [k, false])) },
   });
   if (opts.has('help')) return 'help';
   if (opts.operands.length > 0) throw new OptionError(`unexpected argument '${opts.operands[0]}'`);
@@ -125,7 +142,9 @@ function parseNetstatArgs(args: string[]): NetstatOptions | 'help' {
   const anyKind = has('t') || has('u') || has('w') || has('x');
   const only4 = has('4') && !has('6');
   const only6 = has('6') && !has('4');
+  if (has('r') && has('i')) throw new OptionError('-r and -i cannot be combined');
   return {
+    mode: has('r') ? 'route' : has('i') ? 'interfaces' : 'sockets',
     selection: {
       tcp: anyKind ? has('t') : true,
       udp: anyKind ? has('u') : true,
@@ -137,8 +156,44 @@ function parseNetstatArgs(args: string[]): NetstatOptions | 'help' {
     },
     numeric: has('n'),
     program: has('p'),
+    extend: has('e'),
     json: opts.has('json'),
   };
+}
+
+async function userColumn(numeric: boolean): Promise<(uid: number) => string> {
+  if (numeric) return (uid) => String(uid);
+  // Appliances often have no /etc/passwd: uid 0 is still root, others stay numeric.
+  const names = parsePasswd((await readOptional('/etc/passwd').catch(() => undefined)) ?? '');
+  return (uid) => userName(names, uid);
+}
+
+async function runRoutes(ctx: BuiltinContext, numeric: boolean, json: boolean): Promise<number> {
+  const routes = parseRoute4((await readOptional(join(ctx.services.procRoot, 'net', 'route'))) ?? '');
+  if (json) {
+    await write(ctx.stdout, `${JSON.stringify(routes)}\n`);
+    return 0;
+  }
+  await write(ctx.stdout, [...ROUTE_HEADER, ...routes.map((r) => routeRow(r, numeric))].map((l) => `${l}\n`).join(''));
+  return 0;
+}
+
+async function runInterfaces(ctx: BuiltinContext, all: boolean, json: boolean): Promise<number> {
+  const counters = parseNetDev((await readOptional(join(ctx.services.procRoot, 'net', 'dev'))) ?? '');
+  const links = new Map((await readLinks(ctx.services.sysRoot).catch(() => [])).map((l) => [l.ifname, l]));
+  const rows: string[] = [];
+  const items: Array<Record<string, unknown>> = [];
+  for (const c of counters) {
+    const link = links.get(c.iface);
+    // net-tools lists only interfaces that are up unless -a.
+    if (!all && link && !(link.flags & IFF.UP)) continue;
+    const flags = interfaceFlags(link?.flags ?? 0, link?.carrier ?? false);
+    rows.push(interfaceRow(c, link?.mtu ?? 0, flags));
+    items.push({ ...c, mtu: link?.mtu ?? null, flags });
+  }
+  if (json) await write(ctx.stdout, `${JSON.stringify(items)}\n`);
+  else await write(ctx.stdout, [...INTERFACE_HEADER, ...rows].map((l) => `${l}\n`).join(''));
+  return 0;
 }
 
 async function runNetstat(args: string[], ctx: BuiltinContext): Promise<number> {
@@ -155,7 +210,15 @@ async function runNetstat(args: string[], ctx: BuiltinContext): Promise<number> 
   }
   const { selection, numeric, json } = options;
   const procRoot = ctx.services.procRoot;
+  try {
+    if (options.mode === 'route') return await runRoutes(ctx, numeric, json);
+    if (options.mode === 'interfaces') return await runInterfaces(ctx, selection.filter === 'all', json);
+  } catch (err) {
+    if (err instanceof Error && err.name === 'BrokenPipe') throw err;
+    return fail(ctx.stderr, 'netstat', err instanceof Error ? err.message : String(err));
+  }
   const owners = options.program ? await readSocketOwners(procRoot) : undefined;
+  const user = options.extend ? await userColumn(numeric) : undefined;
   const tables = selectedTables(selection);
   let first = true;
   const jsonItem = (item: Record<string, unknown>): string => {
@@ -167,7 +230,7 @@ async function runNetstat(args: string[], ctx: BuiltinContext): Promise<number> 
   try {
     if (tables.length > 0) {
       if (!json) {
-        const header = `Proto Recv-Q Send-Q Local Address           Foreign Address         State      ${owners ? ' PID/Program name    ' : ''}`;
+        const header = `Proto Recv-Q Send-Q Local Address           Foreign Address         State      ${user ? ' User       Inode     ' : ''}${owners ? ' PID/Program name    ' : ''}`;
         await write(ctx.stdout, `Active Internet connections (${TITLE[selection.filter]})\n${header}\n`);
       }
       for await (const batch of readInetSockets(procRoot, tables)) {
@@ -175,7 +238,7 @@ async function runNetstat(args: string[], ctx: BuiltinContext): Promise<number> 
         let out = '';
         for (const socket of batch) {
           if (!inetMatches(socket, selection.filter)) continue;
-          out += json ? jsonItem(inetJson(socket, owners)) : `${inetRow(socket, numeric, owners)}\n`;
+          out += json ? jsonItem(inetJson(socket, owners)) : `${inetRow(socket, numeric, owners, user)}\n`;
         }
         if (out) await write(ctx.stdout, out);
       }

@@ -36,16 +36,20 @@ export class Counter {
       } else if ((b & 0xc0) !== 0x80) {
         this.lineLength += b === 9 ? 8 - (this.lineLength % 8) : 1;
       }
-      const space = b === 32 || (b >= 9 && b <= 13);
-      if (space) this.inWord = false;
-      else if (!this.inWord) {
+      // GNU wc: white space ends a word, a printable character is part of one, and
+      // other control bytes are neither. Bytes >= 0x80 (UTF-8 text) count as printable.
+      if (b === 32 || (b >= 9 && b <= 13)) {
+        if (this.inWord) c.words++;
+        this.inWord = false;
+      } else if (b > 32 && b !== 127) {
         this.inWord = true;
-        c.words++;
       }
     }
   }
 
   finish(): Counts {
+    if (this.inWord) this.counts.words++;
+    this.inWord = false;
     this.counts.maxLine = Math.max(this.counts.maxLine, this.lineLength);
     return this.counts;
   }

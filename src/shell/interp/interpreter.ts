@@ -77,12 +77,15 @@ export class Interpreter {
   /** Set by `exit`: stop running further commands. */
   exitCode: number | undefined;
   private userPath = false;
+  /** Interactive shells announce background jobs (`[1] 1234`) and set `$-` to `i`. */
+  interactive: boolean;
   private readonly spawnFn: SpawnFn;
   private readonly readDir: ReadDir;
   private readonly all = new Set<Job>();
 
   constructor(private readonly opts: InterpreterOptions) {
     this.cwd = opts.cwd;
+    this.interactive = Boolean(opts.interactive);
     this.spawnFn = opts.spawn ?? nodeSpawn;
     this.readDir = opts.readDir ?? readDirSync;
     for (const [k, v] of Object.entries(opts.env)) {
@@ -147,7 +150,7 @@ export class Interpreter {
       case '0':
         return SHELL_NAME;
       case '-':
-        return this.opts.interactive ? 'i' : '';
+        return this.interactive ? 'i' : '';
       case '@':
       case '*':
         return '';
@@ -211,7 +214,7 @@ export class Interpreter {
     // Give the spawn a moment to register PIDs for `[1] PID` and `$!`.
     await new Promise((r) => setImmediate(r));
     this.lastBackgroundPid = job.pids.at(-1);
-    if (this.opts.interactive) await this.writeErr(`[${job.id}] ${job.pids.at(-1) ?? ''}\n`);
+    if (this.interactive) await this.writeErr(`[${job.id}] ${job.pids.at(-1) ?? ''}\n`);
     this.lastStatus = 0;
   }
 
@@ -479,6 +482,7 @@ export class Interpreter {
       shell: this.handle(job, env, clearEnv),
       services: this.opts.services,
     };
+    if (builtin.rawInput && ctx.stdin === job.input) job.rawInput = true;
     const name = argv[0]!;
     let code: number;
     try {

@@ -15,6 +15,8 @@ export class Job {
   readonly abort = new AbortController();
   /** Stdin of the first command when it reads the terminal / channel. */
   input: Readable | undefined;
+  /** A built-in reading keys one at a time (`top`) owns the terminal input. */
+  rawInput = false;
   private readonly children = new Set<ChildProcess>();
   /** Every PID this job ever ran (for `kill PID`, `wait PID`, `jobs -l`). */
   readonly pids: number[] = [];

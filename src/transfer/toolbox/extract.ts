@@ -4,12 +4,12 @@
 // inside, device nodes and FIFOs are refused, setuid/setgid/sticky are dropped, and
 // the quota is checked against each header before its data is written.
 import { link, mkdir, open, rm, symlink } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { errnoCode, messageOf } from '../../common/errors.js';
+import { writeChunks } from '../file-write.js';
 import { ByteLimit, HashTap, gunzipStream, isGzip, peekFirstChunk } from './archive-input.js';
 import { ancestorsOf, checkSymlinkTarget, normalizeEntryName } from './entry-path.js';
 import { ToolboxError, refuseEntry } from './errors.js';
@@ -52,7 +52,6 @@ type EntryStream = AsyncIterable<unknown> & {
   on(event: 'error', listener: (err: Error) => void): unknown;
 };
 
-const WRITE_BATCH = 1024 * 1024;
 const DEFAULT_SLACK = 16 * 1024 * 1024;
 /** Permission bits kept; setuid, setgid and sticky are dropped. */
 const PERM_MASK = 0o777;
@@ -265,7 +264,7 @@ class Stager {
     const perm = (header.mode ?? 0o644) & PERM_MASK;
     const handle = await open(this.abs(path), 'wx', perm);
     try {
-      const written = await writeStream(handle, stream);
+      const written = await writeChunks(handle, stream);
       if (written !== size) throw refuseEntry(name, `has ${written} bytes, header says ${size}`);
       await handle.chmod(perm);
       if (header.mtime) await handle.utimes(header.mtime, header.mtime);
@@ -277,29 +276,6 @@ class Stager {
     this.bytes += size;
     this.files++;
   }
-}
-
-/** Copies an entry's data with batched positional writes (no per-chunk syscall). */
-async function writeStream(handle: FileHandle, stream: EntryStream): Promise<number> {
-  let batch: Buffer[] = [];
-  let batchBytes = 0;
-  let position = 0;
-  const flush = async (): Promise<void> => {
-    if (batchBytes === 0) return;
-    const { bytesWritten } = await handle.writev(batch, position);
-    if (bytesWritten !== batchBytes) throw new ToolboxError(`short write (${bytesWritten} of ${batchBytes} bytes): disk full?`);
-    position += batchBytes;
-    batch = [];
-    batchBytes = 0;
-  };
-  for await (const chunk of stream) {
-    const buf = chunk as Buffer;
-    batch.push(buf);
-    batchBytes += buf.length;
-    if (batchBytes >= WRITE_BATCH) await flush();
-  }
-  await flush();
-  return position;
 }
 
 function drain(stream: EntryStream): Promise<void> {

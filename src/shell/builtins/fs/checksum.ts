@@ -79,7 +79,8 @@ async function checkFile(ctx: BuiltinContext, listing: string, kind: DigestKind,
       if (o.warn) await fail(ctx.stderr, kind.name, `${shown}: ${lineNo}: improperly formatted ${kind.tag} checksum line`);
       continue;
     }
-    const printed = escapeName(entry.name);
+    // coreutils escapes a name in check output only when it holds a newline.
+    const printed = /[\n\r]/.test(entry.name) ? escapeName(entry.name) : { escaped: false, text: entry.name };
     const label = `${printed.escaped ? '\\' : ''}${printed.text}`;
     let actual: string;
     try {

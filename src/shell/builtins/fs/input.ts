@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { BuiltinContext } from '../../types.js';
 import { Aborted, throwIfAborted } from './guard.js';
 
-export const CHUNK_SIZE = 64 * 1024;
+export const CHUNK_SIZE = 256 * 1024;
 
 /** Chunks of an open file from `position` (or the current offset when null). */
 export async function* handleChunks(

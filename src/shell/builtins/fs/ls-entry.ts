@@ -39,7 +39,8 @@ export function longLine(entry: Entry, shownName: string, o: LongOptions): strin
     const [major, minor] = majorMinor(s.rdev);
     size = `${String(major).padStart(4)}, ${String(minor).padStart(3)}`;
   } else {
-    size = (o.human ? humanSize(s.size) : String(s.size)).padStart(9);
+    // busybox: %9llu, or %7s for -h.
+    size = o.human ? humanSize(s.size).padStart(7) : String(s.size).padStart(9);
   }
   const link = entry.target !== undefined ? ` -> ${entry.target}` : '';
   return `${modeString(s.mode)} ${String(s.nlink).padStart(4)} ${user.padEnd(8)} ${group.padEnd(8)} ${size} ${lsDate(s.mtime, o.now)} ${shownName}${link}`;

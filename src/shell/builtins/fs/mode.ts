@@ -53,7 +53,7 @@ export function parseMode(text: string, umask: number): ModeChange | undefined {
     const who = m[1]!;
     const whoMask = who === '' ? 0o7777 : [...who].reduce((acc, c) => acc | WHO_BITS[c]!, 0);
     const omit = who === '' ? umask : 0;
-    const actions = [...m[2]!.matchAll(/([-+=])([rwxXst]*|[ugo])/g)].map((a) => ({ op: a[1]!, perms: a[2]! }));
+    const actions = [...m[2]!.matchAll(/([-+=])([ugo]|[rwxXst]*)/g)].map((a) => ({ op: a[1]!, perms: a[2]! }));
     clauses.push((current, isDir) => {
       let mode = current;
       for (const { op, perms } of actions) {

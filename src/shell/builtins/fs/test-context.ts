@@ -1,5 +1,6 @@
 // A BuiltinContext for unit tests: a temp cwd, stdin from a Buffer (or a stream), and
 // stdout/stderr collected from PassThrough streams. Test-only; not imported by src.
+import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -18,7 +19,7 @@ export interface TestContextOptions {
   isTTY?: boolean;
   cols?: number;
   signal?: AbortSignal;
-  /** Replaces stdout (e.g. a stream that closes early). */
+  /** Replaces stdout (a pipe, a stream that closes early); not collected. */
   stdout?: PassThrough;
 }
 
@@ -46,7 +47,8 @@ export function makeTestContext(options: TestContextOptions): TestContext {
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
+  // A caller-supplied stdout (a pipe to another built-in) is read by the caller.
+  if (!options.stdout) stdout.on('data', (c: Buffer) => out.push(c));
   stderr.on('data', (c: Buffer) => err.push(c));
   const input = options.stdin ?? '';
   const stdin = input instanceof Readable ? input : Readable.from([Buffer.from(input)], { objectMode: false });
@@ -76,4 +78,18 @@ export async function runBuiltin(builtin: Builtin, args: string[], options: Test
   await new Promise((r) => setImmediate(r));
   const stdout = t.stdout();
   return { code, stdout, out: stdout.toString(), err: t.stderr() };
+}
+
+export interface RealRun {
+  code: number;
+  stdout: Buffer;
+  out: string;
+  err: string;
+}
+
+/** Runs the real tool on this machine (GNU coreutils, grep, findutils …) for comparison. */
+export function runReal(file: string, args: string[], options: { cwd: string; input?: string | Buffer; locale?: string }): RealRun {
+  const env = { ...process.env, LC_ALL: options.locale ?? 'C', TZ: process.env.TZ ?? 'UTC' };
+  const r = spawnSync(file, args, { cwd: options.cwd, input: options.input ?? '', env });
+  return { code: r.status ?? -1, stdout: r.stdout, out: r.stdout.toString(), err: r.stderr.toString() };
 }

@@ -1,0 +1,189 @@
+// df: file system space from /proc/self/mountinfo and statfs(2) (fs.promises.statfs), in
+// the GNU coreutils layout. Like coreutils, it hides pseudo file systems, file systems of
+// zero blocks and duplicate mounts of one device unless -a is given.
+import { realpath, stat, statfs } from 'node:fs/promises';
+import type { StatsFs } from 'node:fs';
+import { formatSize } from '../../common/units.js';
+import { readMountinfo } from '../../proc/index.js';
+import type { MountEntry } from '../../proc/index.js';
+import type { Builtin, BuiltinContext } from '../types.js';
+import { fail, write } from './io.js';
+import { parseOrExit } from './system-util.js';
+
+const USAGE = `Usage: df [-a] [-h|-k] [-i] [-T] [-t TYPE] [-x TYPE] [--json] [FILE…]
+Show space (or inodes) used and available per mounted file system.
+  -a, --all         include pseudo, duplicate and zero-size file systems
+  -h, --human-readable  sizes in powers of 1024 (1K 234M 2G)
+  -k                1K blocks (default)
+  -i, --inodes      inodes instead of blocks
+  -T, --print-type  show the file system type
+  -t, --type TYPE   only this type; -x, --exclude-type TYPE: not this type
+      --json        [{"filesystem", "type", "mounted_on", "size_bytes", "used_bytes",
+                      "available_bytes", "use_percent", "inodes", "inodes_used",
+                      "inodes_free"}]
+FILE limits the listing to the file systems holding those files.
+`;
+
+// gnulib mountlist.c ME_DUMMY: types that never hold files of their own.
+const DUMMY_TYPES = new Set([
+  'autofs', 'proc', 'subfs', 'debugfs', 'devpts', 'fusectl', 'fuse.portal', 'mqueue', 'rpc_pipefs',
+  'sysfs', 'devfs', 'kernfs', 'ignore', 'rootfs', 'binfmt_misc', 'securityfs', 'tracefs', 'configfs',
+  'pstore', 'bpf', 'cgroup', 'cgroup2', 'efivarfs', 'nsfs',
+]);
+
+export function isDummy(entry: MountEntry): boolean {
+  return DUMMY_TYPES.has(entry.fsType) || (entry.fsType === 'none' && !entry.mountOptions.split(',').includes('bind'));
+}
+
+interface Row {
+  entry: MountEntry;
+  fs: StatsFs;
+}
+
+/** coreutils df's choice between two mounts of one device (filter_mount_list()). */
+function preferNew(seen: MountEntry, next: MountEntry): boolean {
+  if (next.source.includes('/') && !seen.source.includes('/')) return true;
+  const targetNearerRoot = seen.mountPoint.length > next.mountPoint.length;
+  const sourceBelowRoot = seen.root.length < next.root.length;
+  if (targetNearerRoot && !sourceBelowRoot) return true;
+  return seen.source !== next.source && seen.mountPoint === next.mountPoint;
+}
+
+/** Drops duplicate mounts of one device (keyed by stat(2) of the mount point). */
+async function dedupe(entries: MountEntry[]): Promise<MountEntry[]> {
+  const devs = await Promise.all(entries.map((e) => stat(e.mountPoint).then((s) => s.dev, () => undefined)));
+  const order: MountEntry[] = [];
+  const byDev = new Map<number, number>();
+  entries.forEach((entry, i) => {
+    const dev = devs[i];
+    if (dev === undefined) {
+      order.push(entry);
+      return;
+    }
+    const at = byDev.get(dev);
+    if (at === undefined) {
+      byDev.set(dev, order.length);
+      order.push(entry);
+    } else if (preferNew(order[at]!, entry)) order[at] = entry;
+  });
+  return order;
+}
+
+/** The mount holding `path`: same device, longest mount point that prefixes its real path. */
+async function mountFor(path: string, entries: MountEntry[]): Promise<MountEntry | undefined> {
+  const [real, st] = await Promise.all([realpath(path), stat(path)]);
+  const major = Math.floor(st.dev / 256) & 0xfff;
+  const under = (e: MountEntry): boolean => e.mountPoint === '/' || real === e.mountPoint || real.startsWith(`${e.mountPoint}/`);
+  const byLength = [...entries].reverse().sort((a, b) => b.mountPoint.length - a.mountPoint.length);
+  return (
+    byLength.find((e) => under(e) && e.major === major && e.minor === ((st.dev & 0xff) | ((st.dev >> 12) & 0xfff00))) ??
+    byLength.find(under)
+  );
+}
+
+function ceilDiv(a: number, b: number): number {
+  return Math.ceil(a / b);
+}
+
+async function runDf(args: string[], ctx: BuiltinContext): Promise<number> {
+  const opts = await parseOrExit('df', USAGE, args, {
+    flags: 'ahkiTlP',
+    values: 'tx',
+    long: { all: false, 'human-readable': false, inodes: false, 'print-type': false, type: true, 'exclude-type': true, json: false, local: false },
+  }, ctx);
+  if (typeof opts === 'number') return opts;
+  const all = opts.has('a') || opts.has('all');
+  const human = opts.has('h') || opts.has('human-readable');
+  const inodes = opts.has('i') || opts.has('inodes');
+  const showType = opts.has('T') || opts.has('print-type');
+  const onlyTypes = new Set([...opts.all('t'), ...opts.all('type')]);
+  const notTypes = new Set([...opts.all('x'), ...opts.all('exclude-type')]);
+
+  let entries: MountEntry[];
+  try {
+    entries = await readMountinfo(ctx.services.procRoot);
+  } catch (err) {
+    return fail(ctx.stderr, 'df', `cannot read the mount table (${ctx.services.procRoot}/self/mountinfo): ${(err as Error).message}`);
+  }
+  let status = 0;
+  let selected: MountEntry[];
+  if (opts.operands.length > 0) {
+    selected = [];
+    for (const operand of opts.operands) {
+      const found = await mountFor(ctx.resolve(operand), entries).catch(async (err: Error) => {
+        await fail(ctx.stderr, 'df', `${operand}: ${err.message}`);
+        return undefined;
+      });
+      if (found) selected.push(found);
+      else status = 1;
+    }
+  } else {
+    selected = entries.filter((e) => (onlyTypes.size === 0 || onlyTypes.has(e.fsType)) && !notTypes.has(e.fsType));
+    if (!all) selected = await dedupe(selected.filter((e) => !isDummy(e)));
+  }
+
+  const rows: Row[] = [];
+  for (const entry of selected) {
+    if (ctx.signal.aborted) return 130;
+    try {
+      const fs = await statfs(entry.mountPoint);
+      if (!all && opts.operands.length === 0 && (inodes ? fs.files === 0 : fs.blocks === 0)) continue;
+      rows.push({ entry, fs });
+    } catch (err) {
+      if (opts.operands.length > 0 || all) {
+        await fail(ctx.stderr, 'df', `${entry.mountPoint}: ${(err as Error).message}`);
+        status = 1;
+      }
+    }
+  }
+
+  if (opts.has('json')) {
+    const list = rows.map(({ entry, fs }) => {
+      const used = fs.blocks - fs.bfree;
+      return {
+        filesystem: entry.source,
+        type: entry.fsType,
+        mounted_on: entry.mountPoint,
+        size_bytes: fs.blocks * fs.bsize,
+        used_bytes: used * fs.bsize,
+        available_bytes: fs.bavail * fs.bsize,
+        use_percent: used + fs.bavail > 0 ? ceilDiv(used * 100, used + fs.bavail) : null,
+        inodes: fs.files,
+        inodes_used: fs.files - fs.ffree,
+        inodes_free: fs.ffree,
+      };
+    });
+    await write(ctx.stdout, `${JSON.stringify(list)}\n`);
+    return status;
+  }
+
+  const header = inodes
+    ? ['Filesystem', 'Inodes', 'IUsed', 'IFree', 'IUse%', 'Mounted on']
+    : ['Filesystem', human ? 'Size' : '1K-blocks', 'Used', human ? 'Avail' : 'Available', 'Use%', 'Mounted on'];
+  if (showType) header.splice(1, 0, 'Type');
+  const table: string[][] = [header];
+  for (const { entry, fs } of rows) {
+    let cells: string[];
+    if (inodes) {
+      const used = fs.files - fs.ffree;
+      const pct = fs.files > 0 ? `${ceilDiv(used * 100, fs.files)}%` : '-';
+      cells = [entry.source, String(fs.files), String(used), String(fs.ffree), pct, entry.mountPoint];
+    } else {
+      const used = fs.blocks - fs.bfree;
+      const pct = used + fs.bavail > 0 ? `${ceilDiv(used * 100, used + fs.bavail)}%` : '-';
+      const size = (blocks: number): string => (human ? formatSize(blocks * fs.bsize) : String(ceilDiv(blocks * fs.bsize, 1024)));
+      cells = [entry.source, size(fs.blocks), size(used), size(fs.bavail), pct, entry.mountPoint];
+    }
+    if (showType) cells.splice(1, 0, entry.fsType);
+    table.push(cells);
+  }
+  const widths = header.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  const leftAligned = new Set([0, header.length - 1, ...(showType ? [1] : [])]);
+  const lines = table.map((r) =>
+    r.map((cell, i) => (i === r.length - 1 ? cell : leftAligned.has(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' '),
+  );
+  await write(ctx.stdout, `${lines.join('\n')}\n`);
+  return status;
+}
+
+export const df: Builtin = { name: 'df', summary: 'file system space (-h, -i, -T, --json)', usage: USAGE, run: runDf };

@@ -1,0 +1,77 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grep } from './grep.js';
+import { runBuiltin, runReal } from './fs/test-context.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bg-grep-'));
+  await writeFile(join(dir, 'a.txt'), 'Hello world\nfoo bar\nfoobar\nHELLO again\nthe end');
+  await writeFile(join(dir, 'b.log'), 'nothing here\nfoo\n');
+  await mkdir(join(dir, 'tree/sub'), { recursive: true });
+  await writeFile(join(dir, 'tree/one.c'), 'int main() { return 0; }\n// foo\n');
+  await writeFile(join(dir, 'tree/sub/two.h'), '#define FOO 1\nfoo();\n');
+  await writeFile(join(dir, 'tree/sub/bin'), Buffer.from('foo\0bar\n'));
+  await symlink('../a.txt', join(dir, 'tree/link'));
+  await writeFile(join(dir, 'bin'), Buffer.from('ab\nfoo\0\nfoo\n'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('grep, compared with GNU grep', () => {
+  it.each([
+    [['foo', 'a.txt']], [['-i', 'hello', 'a.txt']], [['-v', 'foo', 'a.txt']], [['-c', 'foo', 'a.txt', 'b.log']],
+    [['-n', 'o', 'a.txt']], [['-l', 'foo', 'a.txt', 'b.log', 'bin']], [['-L', 'world', 'a.txt', 'b.log']],
+    [['-H', 'foo', 'a.txt']], [['-h', 'foo', 'a.txt', 'b.log']], [['-w', 'foo', 'a.txt']], [['-x', 'foo', 'b.log']],
+    [['-E', 'fo+(bar)?$', 'a.txt']], [['fo\\+\\(bar\\)\\?$', 'a.txt']], [['-F', 'o b', 'a.txt']], [['-e', 'end', '-e', 'Hello', 'a.txt']],
+    [['-o', 'o.', 'a.txt']], [['-m', '1', 'foo', 'a.txt']], [['-c', 'zzz', 'a.txt']], [['zzz', 'a.txt']], [['-q', 'foo', 'a.txt']],
+    [['-rn', 'foo', 'tree']], [['-r', 'foo', 'tree/']], [['-R', 'foo', 'tree']], [['-rl', 'foo', 'tree']], [['-rc', 'foo', 'tree']],
+    [['-r', '--include=*.c', 'foo', 'tree']], [['-r', '--exclude-dir=sub', 'foo', 'tree']], [['foo', 'bin']], [['-c', 'foo', 'bin']],
+    [['-a', 'foo', 'bin']], [['-i', 'FOO', 'tree/sub/two.h']], [['^#', 'tree/sub/two.h']], [['-s', 'foo', 'nope', 'a.txt']],
+  ])('grep %j', async (args) => {
+    const ours = await runBuiltin(grep, args, { cwd: dir });
+    const real = runReal('grep', args, { cwd: dir });
+    // GNU walks directories in readdir order; ours sorts names. Same lines either way.
+    const order = (text: string): string => (args.some((a) => /^-\w*[rR]/.test(a)) ? text.split('\n').sort().join('\n') : text);
+    expect(order(ours.out)).toBe(order(real.out));
+    expect(order(ours.err)).toBe(order(real.err));
+    expect(ours.code).toBe(real.code);
+  });
+  it('searches . with -r and no operand, naming files without ./', async () => {
+    const ours = await runBuiltin(grep, ['-r', 'FOO'], { cwd: join(dir, 'tree') });
+    expect(ours.out).toBe(runReal('grep', ['-r', 'FOO'], { cwd: join(dir, 'tree') }).out);
+    expect(ours.out).toBe('sub/two.h:#define FOO 1\n');
+  });
+  it('reads stdin and names it (standard input)', async () => {
+    const input = 'x\nfoo\n';
+    expect((await runBuiltin(grep, ['-H', 'foo'], { cwd: dir, stdin: input })).out).toBe('(standard input):foo\n');
+    expect((await runBuiltin(grep, ['foo', '-'], { cwd: dir, stdin: input })).out).toBe('foo\n');
+  });
+  it.each([
+    [['a\\(', 'a.txt'], 'grep: Unmatched ( or \\(\n'],
+    [['-E', '[[:nope:]]', 'a.txt'], 'grep: Invalid character class name\n'],
+    [['foo', 'nope'], 'grep: nope: No such file or directory\n'],
+    [['foo', 'tree'], 'grep: tree: Is a directory\n'],
+  ])('errors: %j', async (args, message) => {
+    const ours = await runBuiltin(grep, args, { cwd: dir });
+    expect(ours.err).toBe(message);
+    expect(ours.err).toBe(runReal('grep', args, { cwd: dir }).err);
+    expect(ours.code).toBe(2);
+  });
+  it('exit 2 for an error even when another file matched, 0 with -q', async () => {
+    expect((await runBuiltin(grep, ['foo', 'nope', 'a.txt'], { cwd: dir })).code).toBe(2);
+    expect((await runBuiltin(grep, ['-q', 'foo', 'nope', 'a.txt'], { cwd: dir })).code).toBe(0);
+  });
+  it('rejects a missing pattern and bad options with exit 2', async () => {
+    expect((await runBuiltin(grep, [], { cwd: dir })).code).toBe(2);
+    const r = await runBuiltin(grep, ['-Z', 'x'], { cwd: dir });
+    expect(r.err).toBe("grep: invalid option -- 'Z'\nTry 'grep --help' for more information.\n");
+    expect(r.code).toBe(2);
+  });
+  it('stops a recursive search on abort', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    expect((await runBuiltin(grep, ['-r', 'x', '/'], { cwd: dir, signal: ac.signal })).code).toBe(130);
+  });
+});

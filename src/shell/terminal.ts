@@ -1,0 +1,111 @@
+// The client's terminal as the shell sees it with a pty: output gets ONLCR (\n → \r\n,
+// termios(3)) since there is no kernel tty on the way, and everything written is also
+// fed to an @xterm/headless model of the screen, so the shell knows where the cursor is
+// (for PROMPT_SP and for redrawing the line after a resize reflowed it).
+import * as headless from '@xterm/headless';
+import type { IMarker, Terminal as XTerminal } from '@xterm/headless';
+import { Writable } from 'node:stream';
+import type { TerminalSize } from './types.js';
+
+/** Bytes queued in the model beyond which output waits for it (xterm drops data past 50 MB). */
+const MODEL_HIGH_WATER = 1 << 20;
+
+// The package is CommonJS with __esModule set: bundlers expose Terminal as a named
+// export, Node's ESM loader only on the default export.
+const XTerm: typeof XTerminal =
+  (headless as unknown as { Terminal?: typeof XTerminal }).Terminal ??
+  (headless as unknown as { default: { Terminal: typeof XTerminal } }).default.Terminal;
+
+export function onlcr(chunk: Buffer): Buffer {
+  let count = 0;
+  for (const b of chunk) if (b === 0x0a) count++;
+  if (count === 0) return chunk;
+  const out = Buffer.allocUnsafe(chunk.length + count);
+  let j = 0;
+  for (const b of chunk) {
+    if (b === 0x0a) out[j++] = 0x0d;
+    out[j++] = b;
+  }
+  return out;
+}
+
+export class TerminalScreen {
+  readonly model: XTerminal;
+  /** Output for commands: ONLCR, backpressure from the channel and the model. */
+  readonly out: Writable;
+  private pending = 0;
+  size: TerminalSize;
+
+  constructor(
+    private readonly channel: Writable,
+    size: TerminalSize,
+  ) {
+    this.size = { ...size };
+    this.model = new XTerm({ cols: size.cols, rows: size.rows, allowProposedApi: true, scrollback: 200 });
+    this.out = new Writable({
+      write: (chunk: Buffer, _enc, callback): void => {
+        this.send(onlcr(chunk), callback);
+      },
+    });
+    this.out.on('error', () => undefined);
+  }
+
+  /** Writes bytes that already carry \r\n (the shell's own drawing). */
+  write(text: string): void {
+    this.send(Buffer.from(text, 'utf8'));
+  }
+
+  private send(data: Buffer, callback?: (err?: Error | null) => void): void {
+    if (this.channel.destroyed || this.channel.writableEnded) {
+      callback?.(new Error('EPIPE: the terminal went away'));
+      return;
+    }
+    this.pending += data.length;
+    let waitModel = false;
+    this.model.write(data, () => {
+      this.pending -= data.length;
+      if (waitModel) callback?.();
+    });
+    const ok = this.channel.write(data);
+    if (!callback) return;
+    if (this.pending > MODEL_HIGH_WATER) {
+      waitModel = true;
+      return;
+    }
+    if (ok) callback();
+    else this.channel.once('drain', () => callback());
+  }
+
+  /** Resolves once the model has parsed everything written so far. */
+  settled(): Promise<void> {
+    return new Promise((resolve) => this.model.write('', () => resolve()));
+  }
+
+  async cursorColumn(): Promise<number> {
+    await this.settled();
+    return this.model.buffer.active.cursorX;
+  }
+
+  /** Marks the cursor's line (e.g. where a prompt starts); follows reflow. */
+  async mark(): Promise<IMarker | undefined> {
+    await this.settled();
+    return this.model.registerMarker(0);
+  }
+
+  /** Rows between a marked line and the cursor, after reflow. */
+  rowsBelow(marker: IMarker | undefined): number {
+    if (!marker || marker.isDisposed || marker.line < 0) return 0;
+    const buf = this.model.buffer.active;
+    return Math.max(0, buf.baseY + buf.cursorY - marker.line);
+  }
+
+  async resize(size: TerminalSize): Promise<void> {
+    await this.settled();
+    this.size = { ...size };
+    this.model.resize(Math.max(1, size.cols), Math.max(1, size.rows));
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

@@ -1,0 +1,8 @@
+import type { Toolbox } from '../index.js';
+import type { ScpFs } from './fs-adapter.js';
+
+export interface ScpDeps {
+  fs: ScpFs;
+  toolbox: Pick<Toolbox, 'dir' | 'uploadPath' | 'installUpload'>;
+  audit?: (event: string, fields: Record<string, unknown>) => void;
+}

@@ -1,0 +1,183 @@
+// A small typed adapter over ssh2's server-side SFTP object (ssh2 1.x,
+// lib/protocol/SFTP.js), keeping its callback style and private fields in this file.
+// It adds what ssh2 lacks for a complete server, by wrapping the instance (never by
+// editing node_modules):
+//   1. Extensions in VERSION. ssh2 answers INIT with a fixed VERSION packet with no
+//      extension pairs, and OpenSSH clients only use extensions the server announces
+//      (posix-rename, statvfs, hardlink, fsync, limits). So INIT is intercepted in
+//      push() and answered here; ssh2 never sees it.
+//   2. EXTENDED_REPLY packets (statvfs, limits), which ssh2 has no method for.
+//   3. Inbound backpressure: ssh2 replenishes the channel window as soon as data is
+//      parsed. push() returning false makes ssh2 hold the window (server.js sets
+//      _waitChanDrain); resumeInput() grants it again once queued writes drained.
+import { EventEmitter } from 'node:events';
+import { encodeVersion, parseInit } from './wire.js';
+
+/** ssh2's MAX_WINDOW (lib/Channel.js): the window it keeps topping up to. */
+const SSH2_MAX_WINDOW = 2 * 1024 * 1024;
+const SSH2_WINDOW_THRESHOLD = SSH2_MAX_WINDOW / 2;
+
+export interface AttrsOut {
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  size?: number;
+  atime?: number;
+  mtime?: number;
+}
+
+export interface AttrsIn {
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  size?: number;
+  atime?: number;
+  mtime?: number;
+}
+
+export interface NameOut {
+  filename: string;
+  longname: string;
+  attrs: AttrsOut;
+}
+
+/** The parts of ssh2's SFTP server object this adapter touches. */
+interface Ssh2Sftp extends EventEmitter {
+  push(data: Buffer | null): unknown;
+  status(reqid: number, code: number, message?: string): void;
+  handle(reqid: number, handle: Buffer): void;
+  data(reqid: number, data: Buffer): void;
+  name(reqid: number, names: NameOut[]): void;
+  attrs(reqid: number, attrs: AttrsOut): void;
+  end(): void;
+  // ssh2 1.x private state, read or set here only:
+  _version: number;
+  _extensions: Record<string, string>;
+  _buffer: Buffer[];
+  _waitChanDrain?: boolean;
+  outgoing: { id: number; window: number; packetSize: number; state: string };
+  incoming: { window: number; state: string };
+  _protocol: { channelData(id: number, data: Buffer): void; channelWindowAdjust(id: number, amount: number): void };
+}
+
+export function isSsh2Sftp(value: unknown): value is Ssh2Sftp {
+  const v = value as Partial<Ssh2Sftp> | null;
+  return (
+    typeof v === 'object' && v !== null && typeof v.push === 'function' && typeof v.status === 'function' &&
+    typeof v.data === 'function' && typeof v.on === 'function' && typeof v.outgoing === 'object'
+  );
+}
+
+export interface AdapterOptions {
+  extensions: ReadonlyArray<[string, string]>;
+  /** Called after each inbound chunk; false holds the SSH window (inbound backpressure). */
+  acceptMore(): boolean;
+}
+
+export class SftpWire {
+  private initDone = false;
+  private pending: Buffer = Buffer.alloc(0);
+  private readonly rawQueue: Buffer[] = [];
+  private rawTimer: NodeJS.Timeout | undefined;
+  private inputHeld = false;
+
+  constructor(
+    readonly raw: Ssh2Sftp,
+    private readonly options: AdapterOptions,
+  ) {
+    if (raw._version !== -1) {
+      // INIT was already answered by ssh2 (serveSftp called late): no extensions.
+      this.initDone = true;
+    }
+    const originalPush = raw.push.bind(raw);
+    raw.push = (data: Buffer | null): unknown => {
+      if (data === null || this.initDone) {
+        const result = originalPush(data);
+        if (data !== null && !this.options.acceptMore()) {
+          this.inputHeld = true;
+          return false;
+        }
+        return result;
+      }
+      return this.pushBeforeInit(data, originalPush);
+    };
+  }
+
+  /** Collects bytes until the first packet is complete; answers INIT with our VERSION. */
+  private pushBeforeInit(data: Buffer, originalPush: (d: Buffer | null) => unknown): unknown {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, data]) : data;
+    if (this.pending.length < 4) return undefined;
+    const len = this.pending.readUInt32BE(0);
+    if (this.pending.length < 4 + len) return undefined;
+    const buffered = this.pending;
+    this.pending = Buffer.alloc(0);
+    this.initDone = true;
+    const init = parseInit(buffered.subarray(4, 4 + len));
+    if (!init) return originalPush(buffered); // let ssh2 report the protocol error
+    // filexfer-02 §4: the server answers with its own version; we speak 3.
+    this.sendRaw(encodeVersion(3, this.options.extensions));
+    this.raw._version = init.version;
+    this.raw._extensions = {};
+    this.raw.emit('ready');
+    const rest = buffered.subarray(4 + len);
+    return rest.length ? originalPush(rest) : undefined;
+  }
+
+  /** Grants the SSH window again after push() held it (mirrors ssh2's Channel _read). */
+  resumeInput(): void {
+    if (!this.inputHeld) return;
+    this.inputHeld = false;
+    const raw = this.raw;
+    if (!raw._waitChanDrain) return;
+    raw._waitChanDrain = false;
+    if (raw.outgoing.state === 'closed' || raw.incoming.window > SSH2_WINDOW_THRESHOLD) return;
+    const amount = SSH2_MAX_WINDOW - raw.incoming.window;
+    raw.incoming.window += amount;
+    raw._protocol.channelWindowAdjust(raw.outgoing.id, amount);
+  }
+
+  /** Packets of ours (small: VERSION, EXTENDED_REPLY) in order with ssh2's queue. */
+  sendRaw(packet: Buffer): void {
+    this.rawQueue.push(packet);
+    this.flushRaw();
+  }
+
+  private flushRaw(): void {
+    const raw = this.raw;
+    while (this.rawQueue.length) {
+      if (raw.outgoing.state !== 'open') {
+        this.rawQueue.length = 0;
+        return;
+      }
+      const next = this.rawQueue[0]!;
+      // Only when ssh2 has nothing queued and the window takes the whole packet, so
+      // the byte stream stays in order; otherwise retry shortly (rare: tiny packets).
+      if (raw._buffer.length > 0 || raw.outgoing.window < next.length || next.length > raw.outgoing.packetSize) {
+        this.rawTimer ??= setTimeout(() => {
+          this.rawTimer = undefined;
+          this.flushRaw();
+        }, 2);
+        return;
+      }
+      this.rawQueue.shift();
+      raw.outgoing.window -= next.length;
+      raw._protocol.channelData(raw.outgoing.id, next);
+    }
+  }
+
+  /** Bytes of responses ssh2 holds because the client's window is full. */
+  outboundQueued(): number {
+    let total = 0;
+    for (const b of this.raw._buffer) total += b.length;
+    return total;
+  }
+
+  isOpen(): boolean {
+    return this.raw.outgoing.state === 'open';
+  }
+
+  close(): void {
+    if (this.rawTimer) clearTimeout(this.rawTimer);
+    this.raw.end();
+  }
+}

@@ -1,0 +1,205 @@
+// The interactive shell over SSH with a pty, asserted on the screen @xterm/headless
+// renders from what the server sends.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
+import { openPty } from './pty.js';
+import type { PtySession } from './pty.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({ args: ['--no-banner'] });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+// The screen is read with trailing blanks trimmed, so a prompt ends in '#'.
+const PROMPT = /[^\s:]+:[^\s]*#$/m;
+const UP = '\x1b[A';
+const LEFT = '\x1b[D';
+
+async function session(cols = 80, rows = 24): Promise<PtySession> {
+  const s = await openPty(server, { cols, rows });
+  await s.waitFor(PROMPT);
+  return s;
+}
+
+/** The screen's last non-empty lines. */
+function tail(screen: string, n: number): string[] {
+  return screen.split('\n').filter((l) => l.trim() !== '').slice(-n);
+}
+
+describe('interactive shell over SSH', () => {
+  it('shows HOST:CWD# with ~ for $HOME, runs a command, exits with its status', async () => {
+    const s = await session();
+    const first = await s.screen();
+    expect(first.trim()).toMatch(/^[^\s:]+:~#$/);
+    expect(await s.cursor()).toMatchObject({ x: first.trim().length + 1 });
+    s.send('echo "hello  world"\r');
+    const screen = await s.waitFor(/hello {2}world\n.*#$/);
+    expect(tail(screen, 3)).toEqual([expect.stringMatching(/:~# echo "hello {2}world"$/), 'hello  world', expect.stringMatching(/:~#$/)]);
+    s.send('cd /tmp\r');
+    await s.waitFor(/:\/tmp#$/);
+    s.send('exit 5\r');
+    expect((await s.exit).code).toBe(5);
+    await s.close();
+  });
+
+  it('editing keys: arrows, ^A ^E ^B ^F, Backspace, Delete, ^U ^W ^K', async () => {
+    const s = await session();
+    // "echo wrld" → move left 3, insert "o" → "echo world"; ^A then "X"+Delete fixes nothing, ^E end.
+    s.send(`echo wrld${LEFT}${LEFT}${LEFT}o\x01\x1b[3~e\x05!\r`);
+    let screen = await s.waitFor(/world!\n.*#$/);
+    expect(screen).toMatch(/# echo world!\nworld!\n/);
+    // ^U kills the line; ^W kills a word; ^K kills to the end; Backspace erases.
+    s.send('garbage\x15echo one two\x17three\x02\x02\x02\x02\x02\x0b\x7fx\r');
+    screen = await s.waitFor(/onex\n.*#$/);
+    // "echo one three", ^B×5 to "three", ^K kills it, Backspace the blank, then "x".
+    expect(tail(screen, 3)).toEqual([expect.stringMatching(/# echo onex$/), 'onex', expect.stringMatching(/#$/)]);
+    await s.close();
+  });
+
+  it('history: up arrow recalls, ^R searches, and it is saved in $HOME', async () => {
+    const s = await session();
+    s.send('echo first-entry\r');
+    await s.waitFor(/^first-entry$/m);
+    s.send('echo second-entry\r');
+    await s.waitFor(/^second-entry$/m);
+    s.send(`${UP}${UP}\r`);
+    let screen = await s.waitFor(/second-entry\n[^\n]*# echo first-entry\nfirst-entry\n[^\n]*#$/);
+    s.send('\x12second\r');
+    screen = await s.waitFor(/first-entry\n[^\n]*# echo second-entry\nsecond-entry\n[^\n]*#$/);
+    expect(screen).toContain('second-entry');
+    s.send('history\r');
+    screen = await s.waitFor(/\d+ {2}history\n[^\n]*#$/);
+    expect(screen).toMatch(/\d+ {2}echo first-entry/);
+    await s.close();
+    // A new session sees the saved history.
+    const again = await session();
+    again.send(UP);
+    await again.waitFor(/# history$/);
+    await again.close();
+  });
+
+  it('tab completion: commands, paths, and a listing on double tab', async () => {
+    const s = await session();
+    s.send('ech\t');
+    await s.waitFor(/# echo$/);
+    // A unique match is completed with a blank after it.
+    const c = await s.cursor();
+    expect(c.x).toBe(c.line.trimEnd().length + 1);
+    s.send('/et\t');
+    await s.waitFor(/# echo \/etc\/$/);
+    s.send('\x15ls /etc/host\t\t');
+    // Several matches (hostname, hosts …): the common prefix, then the list.
+    const screen = await s.waitFor(/hosts[\s\S]*# ls \/etc\/host$/);
+    expect(screen).toMatch(/hostname/);
+    await s.close();
+  });
+
+  it('^C interrupts /bin/sleep 30 within a second and the prompt comes back', async () => {
+    const s = await session();
+    s.send('/bin/sleep 30\r');
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    s.send('\x03');
+    const screen = await s.waitFor(/\^C\n[^\n]*#$/, 2000);
+    expect(Date.now() - started).toBeLessThan(1000);
+    s.send('echo $?\r');
+    await s.waitFor(/^130$/m);
+    expect(screen).toContain('/bin/sleep 30');
+    await s.close();
+  });
+
+  it('^C interrupts the sleep built-in too', async () => {
+    const s = await session();
+    s.send('sleep 30\r');
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    s.send('\x03');
+    await s.waitFor(/\^C\n[^\n]*#$/, 2000);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await s.close();
+  });
+
+  it('line discipline with cat: echo, Enter delivers the line, Backspace edits, ^D ends', async () => {
+    const s = await session();
+    s.send('/bin/cat\r');
+    await new Promise((r) => setTimeout(r, 200));
+    s.send('hellp\x7fo\r');
+    let screen = await s.waitFor(/^hello\nhello$/m);
+    expect(tail(screen, 2)).toEqual(['hello', 'hello']);
+    s.send('\x04');
+    screen = await s.waitFor(/hello\n[^\n]*#$/);
+    s.send('echo status=$?\r');
+    await s.waitFor(/^status=0$/m);
+    await s.close();
+  });
+
+  it('^Z stops a job, jobs lists it, fg resumes it', async () => {
+    const s = await session();
+    s.send('/bin/sleep 30\r');
+    await new Promise((r) => setTimeout(r, 200));
+    s.send('\x1a');
+    await s.waitFor(/Stopped +\/bin\/sleep 30\n[^\n]*#$/);
+    s.send('jobs\r');
+    await s.waitFor(/# jobs\n\[1\]\+ {2}Stopped +\/bin\/sleep 30\n[^\n]*#$/);
+    s.send('fg\r');
+    await s.waitFor(/# fg\n\/bin\/sleep 30$/);
+    s.send('\x03');
+    await s.waitFor(/\^C\n[^\n]*#$/);
+    s.send('jobs; echo end\r');
+    const screen = await s.waitFor(/^end$/m);
+    // The job is gone: nothing listed between the command and its echo.
+    expect(tail(screen, 3)).toEqual([expect.stringMatching(/# jobs; echo end$/), 'end', expect.stringMatching(/#$/)]);
+    await s.close();
+  });
+
+  it('output left mid-line gets a newline before the prompt (PROMPT_SP)', async () => {
+    const s = await session();
+    s.send('printf abc\r');
+    const screen = await s.waitFor(/^abc\n[^\n]*#$/m);
+    expect(tail(screen, 2)).toEqual(['abc', expect.stringMatching(/#$/)]);
+    await s.close();
+  });
+
+  it('wide characters: typed, erased, and the cursor lands right', async () => {
+    const s = await session();
+    s.send('echo 日本語x\x7f\x7f');
+    await s.waitFor(/# echo 日本$/);
+    const c = await s.cursor();
+    // Prompt + "echo " + two wide characters (4 columns).
+    expect(c.x).toBe(c.line.replace(/日本$/, '').length + 4);
+    s.send('\r');
+    await s.waitFor(/^日本$/m);
+    await s.close();
+  });
+
+  it('redraws a wrapped line correctly after a resize', async () => {
+    const s = await session(40, 10);
+    const long = `echo ${'a'.repeat(30)} ${'b'.repeat(20)}`;
+    s.send(long);
+    await s.waitFor(/b{20}$/);
+    await s.resize(25, 10);
+    await new Promise((r) => setTimeout(r, 300));
+    s.send('Z');
+    const screen = await s.waitFor(/Z$/);
+    // The prompt appears once and the line reads back intact.
+    const joined = screen.split('\n').filter(Boolean).join('');
+    expect(joined.match(/# /g)).toHaveLength(1);
+    expect(joined).toContain(`${long}Z`);
+    s.send('\r');
+    await s.waitFor(/^a{25}/m);
+    await s.close();
+  });
+
+  it('^D on an empty line ends the session with the last status', async () => {
+    const s = await session();
+    s.send('false\r');
+    await s.waitFor(/# false\n[^\n]*#$/);
+    s.send('\x04');
+    expect((await s.exit).code).toBe(1);
+    await s.close();
+  });
+});

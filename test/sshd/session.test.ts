@@ -1,0 +1,83 @@
+// Sessions through the real OpenSSH client: exec, exit statuses with and without a pty,
+// the environment, the banner, and cleanup of processes when the client goes away.
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
+import { eventually, findProcesses } from './helpers.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  // The host's /bin first on PATH so `sleep` is a real process of the session.
+  server = await startServer({ env: { ...process.env, PATH: `/bin:/usr/bin` } });
+});
+afterAll(async () => server?.stop());
+
+describe('exec sessions', () => {
+  it("ssh HOST 'echo hello' prints hello and exits 0", async () => {
+    const result = await server.ssh('echo hello');
+    expect(result.stdout.toString()).toBe('hello\n');
+    expect(result.code).toBe(0);
+    expect(server.log()).toMatch(/session-start conn=\d+ session=0 type=exec command="echo hello"/);
+  });
+
+  it("ssh HOST 'exit 3' exits 3", async () => {
+    expect((await server.ssh('exit 3')).code).toBe(3);
+  });
+
+  it("ssh -tt HOST 'exit 4' exits 4 (exit-status with a pty)", async () => {
+    const result = await server.ssh('exit 4', { extraArgs: ['-tt'] });
+    expect(result.code).toBe(4);
+  });
+
+  it('passes the input to the command and keeps stdout and stderr apart', async () => {
+    const result = await server.ssh('cat; echo to-stderr >&2', { input: 'from stdin\n' });
+    expect(result.stdout.toString()).toBe('from stdin\n');
+    expect(result.stderr).toContain('to-stderr');
+    expect(result.code).toBe(0);
+  });
+
+  it('sets USER, HOME, SSH_CONNECTION and SSH_CLIENT', async () => {
+    const result = await server.ssh('echo $USER $LOGNAME $HOME; echo $SSH_CONNECTION; echo $SSH_CLIENT');
+    const [ids, connection, client] = result.stdout.toString().trim().split('\n');
+    expect(ids).toBe(`root root ${server.dir}/home`);
+    expect(connection).toMatch(new RegExp(`^127\\.0\\.0\\.1 \\d+ 127\\.0\\.0\\.1 ${server.port}$`));
+    expect(client).toMatch(new RegExp(`^127\\.0\\.0\\.1 \\d+ ${server.port}$`));
+  });
+
+  it('passes TERM from the pty request and LANG from SendEnv', async () => {
+    const result = await server.ssh('echo $TERM $LANG', { extraArgs: ['-tt', '-o', 'SendEnv=LANG'] });
+    expect(result.stdout.toString()).toMatch(/^\S+ C\.UTF-8\r?\n/);
+  });
+
+  it('prints no banner for exec', async () => {
+    expect((await server.ssh('echo x')).stdout.toString()).not.toContain('emergency shell');
+  });
+});
+
+describe('interactive shell', () => {
+  it('shows the banner, then runs the shell; exit N ends the session with N', async () => {
+    const result = await server.ssh([], { extraArgs: ['-tt'], input: 'exit 5\n', timeoutMs: 15_000 });
+    const out = result.stdout.toString();
+    expect(out).toContain('breakglass: emergency shell on');
+    expect(out).toContain(`toolbox: ${server.toolboxDir}`);
+    expect(out).toMatch(/Type help/);
+    expect(result.code).toBe(5);
+  });
+});
+
+describe('cleanup', () => {
+  it('kills what a session started when the client disappears', async () => {
+    const argv = ['/bin/sleep', '1000.4242'];
+    const client = spawn('ssh', [...server.sshOptions(), '-p', String(server.port), 'root@127.0.0.1', argv.join(' ')], {
+      stdio: 'ignore',
+    });
+    try {
+      expect(await eventually(async () => (await findProcesses(argv)).length === 1, 10_000)).toBe(true);
+    } finally {
+      client.kill('SIGKILL');
+    }
+    expect(await eventually(async () => (await findProcesses(argv)).length === 0, 5000)).toBe(true);
+    expect(await eventually(() => /command="\/bin\/sleep 1000.4242"\n(.*\n)*.*session-end conn=\d+ session=0 type=exec (signal=HUP|status=129)/.test(server.log()))).toBe(true);
+  });
+});
