@@ -96,24 +96,35 @@ export function run(file, args, options = {}) {
       if (err.length < 64 * 1024) err += chunk.toString();
     });
     let timedOut = false;
+    let settled = false;
+    // Kill the whole group even when the leader is gone: a client such as sftp can exit
+    // while its ssh child hangs on, holding our pipes open.
+    const killAll = () => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Nothing left.
+      }
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup(child, 'SIGKILL');
+      killAll();
     }, timeoutMs);
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(new Error(`cannot run ${file}: ${error.message}`, { cause: error }));
     });
     let exitAt;
-    child.once('exit', () => {
-      exitAt = process.hrtime.bigint();
-    });
-    child.once('close', (code, signal) => {
+    let exitCode;
+    let exitSignal;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       const end = exitAt ?? process.hrtime.bigint();
       resolve({
-        code,
-        signal,
+        code: exitCode,
+        signal: exitSignal,
         timedOut,
         ms: Number(end - start) / 1e6,
         stdout: Buffer.concat(out),
@@ -121,7 +132,21 @@ export function run(file, args, options = {}) {
         stdoutLines,
         stderr: err,
       });
+    };
+    child.once('exit', (code, signal) => {
+      exitAt = process.hrtime.bigint();
+      exitCode = code;
+      exitSignal = signal;
+      // Output still in flight arrives within moments; a descendant that keeps the pipes
+      // open after that is killed with its group.
+      setTimeout(() => {
+        if (settled) return;
+        err += `\n(${file} exited but a process of its group held its output open; killed)`;
+        killAll();
+        setTimeout(finish, 200);
+      }, 2000);
     });
+    child.once('close', () => finish());
     if (child.stdin) {
       child.stdin.on('error', () => undefined);
       child.stdin.end(input);

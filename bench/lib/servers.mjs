@@ -97,7 +97,7 @@ export async function makeClientKey(dir) {
 }
 
 /** ssh/scp/sftp options: identical for every server except the port. */
-export function clientOptions(key, port, { cipher } = {}) {
+export function clientOptions(key, port, { cipher, logLevel = 'ERROR' } = {}) {
   return [
     '-F', 'none',
     '-i', key.privatePath,
@@ -108,7 +108,7 @@ export function clientOptions(key, port, { cipher } = {}) {
     '-o', 'GlobalKnownHostsFile=/dev/null',
     '-o', 'UpdateHostKeys=no',
     '-o', 'BatchMode=yes',
-    '-o', 'LogLevel=ERROR',
+    '-o', `LogLevel=${logLevel}`,
     '-o', 'ConnectTimeout=10',
     '-o', 'ControlMaster=no',
     '-o', 'ControlPath=none',

@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { STARTERS, REPO } from '../lib/servers.mjs';
 import { run } from '../lib/proc.mjs';
+import { bundleComposition } from '../lib/bundle.mjs';
 
 export async function measureColdStart(ctx) {
   const reps = ctx.quick ? 2 : 10;
@@ -51,22 +52,52 @@ export async function measureColdStart(ctx) {
   }
   section.note(`${reps} interleaved cold starts per server after one untimed start (which makes the host key). The times include creating the client key files and the port pick, identical for every server (a few ms).`);
 
-  // The bundle alone: how long plain node needs to load and run it.
-  const startup = ctx.section('startup', 'Bundle startup (breakglassd only)', { columns: ['breakglassd', 'node'], ratios: [['breakglassd', 'node']] });
-  const help = startup.row('`node dist/breakglassd.js --help` vs `node -e 0`', 'ms', 'lower');
+  await measureBundle(ctx, reps);
+}
+
+/**
+ * The bundle alone: how long plain node needs to load it and print --help, against
+ * `node -e 0`, and the same code minified (an experiment built into the temp dir, to
+ * show what minification would buy), plus what the bundle is made of.
+ */
+async function measureBundle(ctx, reps) {
+  const startup = ctx.section('startup', 'Bundle startup (breakglassd only)', {
+    columns: ['breakglassd', 'minified', 'node'],
+    ratios: [['breakglassd', 'node'], ['minified', 'breakglassd']],
+  });
+  const help = startup.row('`--help`, wall time', 'ms', 'lower', {
+    commands: { breakglassd: 'node dist/breakglassd.js --help', minified: 'node /tmp/…/breakglassd.min.js --help', node: 'node -e 0' },
+  });
+  const peak = startup.row('`--help`, peak RSS (VmHWM)', 'MiB', 'lower');
   startup.command('node dist/breakglassd.js --help');
   startup.command('node -e 0');
   const bundle = join(REPO, 'dist', 'breakglassd.js');
-  for (let rep = 0; rep < reps; rep++) {
-    const a = await run(process.execPath, [bundle, '--help'], { timeoutMs: 10_000 });
-    if (a.code !== 0 || a.stdout.length === 0) help.fail('breakglassd', ctx.reason(a, '--help'));
-    else help.add('breakglassd', a.ms);
-    const b = await run(process.execPath, ['-e', '0'], { timeoutMs: 10_000 });
-    help.add('node', b.ms);
-  }
+  let minified;
   try {
-    startup.note(`Bundle size: dist/breakglassd.js is ${(statSync(bundle).size / 1024).toFixed(0)} KiB (unminified esbuild bundle).`);
-  } catch {
-    startup.note('Bundle size: dist/breakglassd.js not built.');
+    const composition = await bundleComposition(join(ctx.ws.dir, 'bundle'), { minify: true });
+    minified = composition.outfile;
+    const total = composition.packages.reduce((sum, [, bytes]) => sum + bytes, 0);
+    const top = composition.packages.slice(0, 8).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB (${((100 * bytes) / total).toFixed(0)}%)`);
+    startup.note(`Bundle size: dist/breakglassd.js is ${(statSync(bundle).size / 1024).toFixed(0)} KiB unminified; minified ${(statSync(minified).size / 1024).toFixed(0)} KiB. Largest parts (minified bytes): ${top.join(', ')}.`);
+  } catch (error) {
+    startup.note(`Bundle composition unavailable: ${error.message}`);
+  }
+  for (let rep = 0; rep < reps; rep++) {
+    ctx.checkTime();
+    const variants = [['breakglassd', bundle], ['minified', minified], ['node', undefined]];
+    for (const [column, script] of variants) {
+      if (column === 'minified' && !script) continue;
+      const args = script ? [script, '--help'] : ['-e', '0'];
+      const result = await run(process.execPath, args, { timeoutMs: 10_000 });
+      if (script && (result.code !== 0 || result.stdout.length === 0)) help.fail(column, ctx.reason(result, '--help'));
+      else help.add(column, result.ms);
+    }
+  }
+  for (const [column, script] of [['breakglassd', bundle], ['minified', minified], ['node', undefined]]) {
+    if (column === 'minified' && !script) continue;
+    const result = await run(process.execPath, ['--require', join(import.meta.dirname, '..', 'lib', 'report-hwm.cjs'), ...(script ? [script, '--help'] : ['-e', '0'])], { timeoutMs: 10_000 });
+    const match = result.stderr.match(/^bench-hwm (\d+)$/m);
+    if (match) peak.add(column, Number(match[1]) / 1024);
+    else peak.fail(column, ctx.reason(result, 'VmHWM'));
   }
 }

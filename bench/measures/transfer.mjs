@@ -20,27 +20,27 @@ function operations(ctx, work) {
   return [
     {
       id: 'sftp-up', label: 'sftp put (upload)', shows: 'sftp $OPTS -b BATCH 127.0.0.1   # put SRC /dev/shm/…/up',
-      run: (name, src, remote, cipher) => ctx.tool(name, 'sftp', ['-b', sftpBatch(name, [`put ${src} ${remote}`])], { cipher }),
+      run: (name, src, remote, cipher) => ctx.tool(name, 'sftp', ['-b', sftpBatch(name, [`put ${src} ${remote}`])], { cipher, timeoutMs: ctx.quick ? 30_000 : 300_000 }),
       produced: (src, remote) => remote,
     },
     {
       id: 'sftp-down', label: 'sftp get (download)', shows: 'sftp $OPTS -b BATCH 127.0.0.1   # get SRC /dev/shm/…/down',
-      run: (name, src, local, cipher) => ctx.tool(name, 'sftp', ['-b', sftpBatch(name, [`get ${src} ${local}`])], { cipher }),
+      run: (name, src, local, cipher) => ctx.tool(name, 'sftp', ['-b', sftpBatch(name, [`get ${src} ${local}`])], { cipher, timeoutMs: ctx.quick ? 30_000 : 300_000 }),
       produced: (src, local) => local,
     },
     {
       id: 'scp-up', label: 'scp upload (SFTP protocol)', shows: 'scp $OPTS SRC 127.0.0.1:/dev/shm/…/up',
-      run: (name, src, remote, cipher) => ctx.tool(name, 'scp', [src, `${DEST}:${remote}`], { cipher }),
+      run: (name, src, remote, cipher) => ctx.tool(name, 'scp', [src, `${DEST}:${remote}`], { cipher, timeoutMs: ctx.quick ? 30_000 : 300_000 }),
       produced: (src, remote) => remote,
     },
     {
       id: 'scp-down', label: 'scp download (SFTP protocol)', shows: 'scp $OPTS 127.0.0.1:SRC /dev/shm/…/down',
-      run: (name, src, local, cipher) => ctx.tool(name, 'scp', [`${DEST}:${src}`, local], { cipher }),
+      run: (name, src, local, cipher) => ctx.tool(name, 'scp', [`${DEST}:${src}`, local], { cipher, timeoutMs: ctx.quick ? 30_000 : 300_000 }),
       produced: (src, local) => local,
     },
     {
       id: 'scp-O-up', label: 'scp -O upload (legacy scp protocol)', shows: 'scp -O $OPTS SRC 127.0.0.1:/dev/shm/…/up',
-      run: (name, src, remote, cipher) => ctx.tool(name, 'scp', ['-O', src, `${DEST}:${remote}`], { cipher }),
+      run: (name, src, remote, cipher) => ctx.tool(name, 'scp', ['-O', src, `${DEST}:${remote}`], { cipher, timeoutMs: ctx.quick ? 30_000 : 300_000 }),
       produced: (src, remote) => remote,
     },
   ];
@@ -49,6 +49,10 @@ function operations(ctx, work) {
 export async function measureTransfer(ctx) {
   const size = ctx.quick ? 4 << 20 : 256 << 20;
   const reps = ctx.quick ? 1 : 3;
+  // A soft budget: no new round starts after it, so a slow machine still ends in time.
+  const budgetMs = ctx.quick ? 60_000 : 270_000;
+  const sectionStart = Date.now();
+  let done = 0;
   const section = ctx.section('transfer', `File transfer, ${size >> 20} MiB random file, tmpfs to tmpfs`, {
     columns: ctx.names,
     ratios: ctx.peerRatios(),
@@ -67,7 +71,18 @@ export async function measureTransfer(ctx) {
     }
     section.command(op.shows);
   }
+  // A server that does not offer a cipher gets the reason once, not a failed transfer.
+  for (const cipher of CIPHERS.filter((c) => c.id)) {
+    for (const name of ctx.live()) {
+      const probe = await ctx.ssh(name, 'true', { cipher: cipher.id, logLevel: 'INFO', timeoutMs: 20_000 });
+      if (probe.code === 0) continue;
+      const reason = ctx.reason(probe, `ssh -c ${cipher.id}`);
+      for (const c of cases) if (c.cipher === cipher) c.row.fail(name, reason);
+    }
+  }
   for (let rep = 0; rep < reps; rep++) {
+    if (rep > 0 && Date.now() - sectionStart > budgetMs) break;
+    done = rep + 1;
     for (const { op, cipher, row } of cases) {
       for (const name of ctx.live()) {
         ctx.checkTime();
@@ -94,5 +109,5 @@ export async function measureTransfer(ctx) {
     }
   }
   rmSync(work, { recursive: true, force: true });
-  section.note(`${reps} interleaved run${reps === 1 ? "" : "s"} per server, operation and cipher; the first copy of each is compared byte for byte with the source. OpenSSH sshd serves SFTP with \`internal-sftp\`; Dropbear runs /usr/lib/sftp-server (OpenSSH's) for SFTP and \`scp -t\` for scp -O. Default ssh receive windows of each server (Dropbear's is 24 KiB unless -W is given).`);
+  section.note(`${done} interleaved run${done === 1 ? '' : 's'}${done < reps ? ` (of ${reps} planned; the section's ${budgetMs / 1000} s budget ran out)` : ''} per server, operation and cipher; the first copy of each is compared byte for byte with the source. OpenSSH sshd serves SFTP with \`internal-sftp\`; Dropbear runs /usr/lib/sftp-server (OpenSSH's) for SFTP and \`scp -t\` for scp -O. Default ssh receive windows of each server (Dropbear's is 24 KiB unless -W is given).`);
 }

@@ -42,7 +42,7 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export function parseClientArgs(argv: string[]): ClientOptions | 'help' {
+function parseClientArgs(argv: string[]): ClientOptions | 'help' {
   const { values, positionals } = parseFlags(argv, FLAGS, { stopAtFirstPositional: true });
   if (values.help) return 'help';
   const [host, ...command] = positionals;

@@ -7,11 +7,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BreakglassError, errnoCode } from '../common/errors.js';
+import { BreakglassError, errnoCode, messageOf } from '../common/errors.js';
 import { isGoServer, waitForSshBanner } from './banner.js';
+import type { SshBanner } from './banner.js';
 import { discoverDevice } from './gokrazyConfig.js';
-import type { DiscoveryEnv } from './gokrazyConfig.js';
-import { HostKeyMismatch, fingerprintOf, knownHostsLine, scanLogLine, verifiedHostKey } from './hostKey.js';
+import type { DeviceAccess, DiscoveryEnv } from './gokrazyConfig.js';
+import { fingerprintOf, knownHostsLine, scanLogLine, verifiedHostKey } from './hostKey.js';
 import type { LoggedHostKey } from './hostKey.js';
 import { runProgram } from './processes.js';
 import { proxyStdio } from './proxy.js';
@@ -19,6 +20,7 @@ import { controlExitArgs, parseSshG, sshArgs } from './sshArgs.js';
 import type { SshSettings } from './sshArgs.js';
 import { tarballPath, uploadTarball } from './upload.js';
 import { WebUiClient, WebUiError, describeTarget } from './webui.js';
+import type { ServiceStatusInfo } from './webui.js';
 
 export interface ClientOptions {
   host: string;
@@ -69,6 +71,25 @@ async function loggedHostKey(web: WebUiClient, service: string, waitMs: number):
   }
 }
 
+/** The service's pid from /status JSON (breakglass-init and gokrazy both report `Pid`). */
+async function servicePid(web: WebUiClient, service: string): Promise<number | undefined> {
+  const json = await web.statusJson(service).catch(() => undefined);
+  return typeof json?.Pid === 'number' ? json.Pid : undefined;
+}
+
+async function waitForNewPid(web: WebUiClient, service: string, oldPid: number | undefined, timeoutMs: number): Promise<void> {
+  if (oldPid === undefined) {
+    await sleep(250); // no JSON status: give the old server time to go, as gokrazy's client does
+    return;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const pid = await servicePid(web, service);
+    if (pid !== undefined && pid !== 0 && pid !== oldPid) return;
+    await sleep(100);
+  }
+}
+
 /** ssh -G: the host name and port ssh will really use (the user's config applies). */
 async function effectiveTarget(settings: SshSettings, destination: string): Promise<{ hostname: string; port: number }> {
   const args = [...(settings.configFile ? ['-F', settings.configFile] : []), ...(settings.port ? ['-p', String(settings.port)] : []), '-G', '--', destination];
@@ -77,85 +98,106 @@ async function effectiveTarget(settings: SshSettings, destination: string): Prom
   return { hostname: parsed.hostname ?? destination, port: parsed.port ?? settings.port ?? 22 };
 }
 
-export async function runClient(options: ClientOptions, log: (line: string) => void): Promise<number> {
-  const say = options.proxy ? () => undefined : log;
+interface StartResult {
+  access: DeviceAccess;
+  web: WebUiClient;
+  status: ServiceStatusInfo;
+  restarted: boolean;
+}
+
+/** Steps 1–2: the web UI, and the service started unless it runs (or --force-restart). */
+async function ensureStarted(options: ClientOptions, say: (line: string) => void): Promise<StartResult> {
   const access = await discoverDevice(
     { host: options.host, ...(options.passwordFile ? { passwordFile: options.passwordFile } : {}), ...(options.httpPort ? { httpPort: options.httpPort } : {}) },
     realDiscoveryEnv(),
   );
   const web = new WebUiClient({ kind: 'tcp', host: access.hostname, port: access.httpPort, password: access.password }, options.timeoutMs);
-  const where = describeTarget(web.target);
-
-  let status;
+  let status: ServiceStatusInfo;
   try {
     status = await web.status(options.service);
   } catch (err) {
     if (err instanceof WebUiError && err.status === 401) {
-      throw new BreakglassError(`wrong password for gokrazy@${access.hostname} (web UI ${where}); check ${access.passwordSource} or pass --password-file`, {}, { cause: err });
+      throw new BreakglassError(`wrong password for gokrazy@${access.hostname} (web UI ${describeTarget(web.target)}); check ${access.passwordSource} or pass --password-file`, {}, { cause: err });
     }
     if (err instanceof WebUiError && err.status === 404) {
       throw new BreakglassError(`${access.hostname} has no service ${options.service}: is breakglass in your device config? (or pass --service PATH)`, {}, { cause: err });
     }
     throw err;
   }
-  let restarted = false;
-  if (!status.started || options.forceRestart) {
-    say(`${status.started ? 'restarting' : 'starting'} ${options.service} on ${access.hostname}`);
-    await web.act('restart', options.service, status.xsrfToken);
-    restarted = true;
-  }
+  if (status.started && !options.forceRestart) return { access, web, status, restarted: false };
+  say(`${status.started ? 'restarting' : 'starting'} ${options.service} on ${access.hostname}`);
+  const oldPid = status.started ? await servicePid(web, options.service) : undefined;
+  await web.act('restart', options.service, status.xsrfToken);
+  // The old server may still answer for a moment: wait for the new process.
+  if (status.started) await waitForNewPid(web, options.service, oldPid, options.timeoutMs);
+  return { access, web, status, restarted: true };
+}
 
+/** Step 3b: a known_hosts with only the key the service logged, checked against its fingerprint. */
+async function pinHostKey(start: StartResult, banner: SshBanner, service: string, tmp: string, say: (line: string) => void): Promise<SshSettings['pin']> {
+  const host = start.access.hostname;
+  if (isGoServer(banner)) {
+    say(`${host} runs gokrazy's Go breakglass, which logs no host key; using your known_hosts`);
+    return undefined;
+  }
+  const logged = await loggedHostKey(start.web, service, start.restarted ? 3000 : 1000).catch((err: unknown) => {
+    say(`cannot read ${service}'s log for its host key: ${messageOf(err)}`);
+    return {};
+  });
+  const key = verifiedHostKey(logged, host);
+  if (!key) {
+    say(`host key not found in ${service}'s recent log; falling back to your known_hosts (--force-restart makes it log the key again)`);
+    return undefined;
+  }
+  const alias = `breakglass.${host}`;
+  const knownHostsFile = join(tmp, 'known_hosts');
+  await writeFile(knownHostsFile, knownHostsLine(alias, key), { mode: 0o600 });
+  say(`pinned host key ${fingerprintOf(key)} (from ${service}'s log)`);
+  return { knownHostsFile, alias };
+}
+
+export async function runClient(options: ClientOptions, log: (line: string) => void): Promise<number> {
+  const say = options.proxy ? () => undefined : log;
+  const start = await ensureStarted(options, say);
+  const destination = start.access.hostname;
   const settings: SshSettings = {
     ...(options.sshConfig ? { configFile: options.sshConfig } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.sshPort ? { port: options.sshPort } : {}),
   };
-  const target = await effectiveTarget(settings, access.hostname);
-  if (restarted && status.started) await sleep(250); // let the old server go away first
+  const target = await effectiveTarget(settings, destination);
   const banner = await waitForSshBanner(target.hostname, target.port, options.timeoutMs);
 
-  if (options.proxy) return proxyStdio(target.hostname, target.port);
+  // As a ProxyCommand without an upload there is nothing to pin: ssh checks the key itself.
+  if (options.proxy && !options.debugTarballPattern) return proxyStdio(target.hostname, target.port);
 
   const tmp = await mkdtemp(join(tmpdir().length > 60 ? '/tmp' : tmpdir(), 'breakglass-'));
   let sharing = false;
   try {
-    const logged = await loggedHostKey(web, options.service, restarted ? 3000 : 1000);
-    const key = verifiedHostKey(logged, access.hostname);
-    if (key) {
-      const alias = `breakglass.${access.hostname}`;
-      const knownHostsFile = join(tmp, 'known_hosts');
-      await writeFile(knownHostsFile, knownHostsLine(alias, key), { mode: 0o600 });
-      settings.pin = { knownHostsFile, alias };
-      say(`pinned host key ${fingerprintOf(key)} (from ${options.service}'s log)`);
-    } else {
-      say(`host key not found in ${options.service}'s recent log; falling back to your known_hosts (--force-restart makes it log the key again)`);
-    }
-
+    const pin = await pinHostKey(start, banner, options.service, tmp, say);
+    if (pin) settings.pin = pin;
     if (options.debugTarballPattern) {
-      const file = tarballPath(options.debugTarballPattern, status.goarch);
       const useScp = isGoServer(banner);
-      if (!options.prepareOnly && !useScp) {
+      if (!options.prepareOnly && !options.proxy && !useScp) {
         settings.controlPath = join(tmp, 'cm'); // the directory is ours alone: one master
         sharing = true;
       }
       await uploadTarball({
-        file,
+        file: tarballPath(options.debugTarballPattern, start.status.goarch),
         settings,
-        destination: access.hostname,
+        destination,
         useScp,
         ...(process.stderr.isTTY ? { draw: (text: string) => process.stderr.write(text) } : {}),
         log: say,
       });
     }
+    if (options.proxy) return await proxyStdio(target.hostname, target.port);
     if (options.prepareOnly) return 0;
     // `breakglass HOST -- CMD`: the `--` only ends our flags.
     const command = options.command[0] === '--' ? options.command.slice(1) : options.command;
-    return await runSession(settings, access.hostname, command);
-  } catch (err) {
-    if (err instanceof HostKeyMismatch) throw new BreakglassError(err.message, {}, { cause: err });
-    throw err;
+    return await runSession(settings, destination, command);
   } finally {
-    if (sharing) await runProgram('ssh', controlExitArgs(settings, access.hostname)).catch(() => undefined);
+    if (sharing) await runProgram('ssh', controlExitArgs(settings, destination)).catch(() => undefined);
     await rm(tmp, { recursive: true, force: true });
   }
 }

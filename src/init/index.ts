@@ -78,6 +78,8 @@ export async function runInit(config: InitConfig): Promise<number> {
     }, 60_000);
     zombieTimer.unref();
   }
+  // gokrazy's init rescans listeners on SIGHUP; ours rescan on their own. Never die of it.
+  process.on('SIGHUP', () => log('SIGHUP: nothing to reload (listeners are rescanned every few seconds)'));
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

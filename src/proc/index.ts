@@ -14,3 +14,11 @@ export * from './processes.js';
 export * from './system.js';
 export * from './format.js';
 export * from './ps-format.js';
+// Network parsers and readers (engineer G's net*.ts).
+export * from './net-addr.js';
+export * from './net-links.js';
+export * from './net-read.js';
+export * from './net-route.js';
+export * from './net-select.js';
+export * from './net-services.js';
+export * from './net-sockets.js';

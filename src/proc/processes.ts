@@ -2,8 +2,8 @@
 // (a sliding window of async reads) and results come out in PID order, so `ps` can
 // stream rows while later processes are still being read. A process that exits between
 // readdir and the reads is skipped silently, as procps does.
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat as statCallback } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { PF_KTHREAD, parseCmdline, parseStat, parseStatm } from './pid-stat.js';
 import type { PidStat, PidStatm } from './pid-stat.js';
 import { parseStatus } from './status.js';
@@ -48,35 +48,39 @@ export async function listPids(procRoot: string): Promise<number[]> {
   return pids.sort((a, b) => a - b);
 }
 
+function ownerUid(path: string): Promise<number> {
+  return new Promise((resolve, reject) => statCallback(path, (err, st) => (err ? reject(err) : resolve(st.uid))));
+}
+
 /** One process, or undefined when it is gone (or its stat is unreadable). */
 export async function readProcess(procRoot: string, pid: number, options: ScanOptions = {}): Promise<ProcessInfo | undefined> {
-  const dir = join(procRoot, String(pid));
-  const wantCmdline = options.cmdline ?? true;
-  const wantUid = options.uid ?? true;
+  const dir = `${procRoot}/${pid}`;
+  // Started together: the reads of one process run in parallel on the thread pool.
+  const statText = readProcFile(`${dir}/stat`, { shortReadIsEof: true });
+  const cmdline = options.cmdline ?? true ? readProcBytes(`${dir}/cmdline`, { limit: 128 * 1024, shortReadIsEof: true }).catch(() => EMPTY) : undefined;
+  const uid = options.uid ?? true ? ownerUid(dir) : undefined;
+  const statmText = options.statm ? readProcFile(`${dir}/statm`, { shortReadIsEof: true }).catch(() => undefined) : undefined;
+  const statusText = options.status ? readProcFile(`${dir}/status`).catch(() => undefined) : undefined;
+  // Keep rejections of the ones not awaited yet from being reported as unhandled.
+  uid?.catch(() => undefined);
   try {
-    const [statText, cmdline, dirStat, statmText, statusText] = await Promise.all([
-      readProcFile(`${dir}/stat`, { shortReadIsEof: true }),
-      wantCmdline ? readProcBytes(`${dir}/cmdline`, { limit: 128 * 1024 }).catch(() => Buffer.alloc(0)) : undefined,
-      wantUid ? stat(dir) : undefined,
-      options.statm ? readProcFile(`${dir}/statm`, { shortReadIsEof: true }).catch(() => undefined) : undefined,
-      options.status ? readProcFile(`${dir}/status`).catch(() => undefined) : undefined,
-    ]);
-    const parsed = parseStat(statText);
-    const status = statusText === undefined ? undefined : parseStatus(statusText);
-    return {
-      ...parsed,
-      uid: dirStat ? dirStat.uid : (status?.uids[1] ?? -1),
-      args: cmdline ? parseCmdline(cmdline) : [],
-      kernelThread: (parsed.flags & PF_KTHREAD) !== 0 || parsed.pid === 2 || parsed.ppid === 2,
-      ...(statmText === undefined ? {} : { statm: parseStatm(statmText) }),
-      ...(status === undefined ? {} : { status }),
-    };
+    const parsed = parseStat(await statText) as ProcessInfo;
+    const status = statusText === undefined ? undefined : await statusText;
+    const statm = statmText === undefined ? undefined : await statmText;
+    if (status !== undefined) parsed.status = parseStatus(status);
+    if (statm !== undefined) parsed.statm = parseStatm(statm);
+    parsed.uid = uid ? await uid : (parsed.status?.uids[1] ?? -1);
+    parsed.args = cmdline ? parseCmdline(await cmdline) : [];
+    parsed.kernelThread = (parsed.flags & PF_KTHREAD) !== 0 || parsed.pid === 2 || parsed.ppid === 2;
+    return parsed;
   } catch {
     // ENOENT/ESRCH: exited mid-scan. Anything else about one process (a half-written
     // fixture, a kernel oddity) must not stop the listing of all the others either.
     return undefined;
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** Every process, in PID order, reading up to `concurrency` at once. */
 export async function* scanProcesses(procRoot: string, options: ScanOptions = {}): AsyncGenerator<ProcessInfo> {

@@ -11,6 +11,8 @@ export interface DisciplineHooks {
   echo(text: string): void;
   /** ^Z stopped the job. */
   stopped?(job: Job): void;
+  /** ^C was sent (after the signal). */
+  interrupted?(): void;
 }
 
 export class LineDiscipline {
@@ -22,13 +24,14 @@ export class LineDiscipline {
     private readonly sink: Writable | undefined,
     private readonly hooks: DisciplineHooks,
     /** Raw mode (`top`): bytes pass unchanged, only ^C is still a signal. */
-    private readonly raw = false,
+    readonly raw = false,
   ) {}
 
   feed(chunk: Buffer): void {
     if (this.raw) {
       if (chunk.includes(0x03)) {
         this.job.kill('SIGINT');
+        this.hooks.interrupted?.();
         return;
       }
       this.send(chunk);
@@ -51,6 +54,7 @@ export class LineDiscipline {
         this.line = [];
         this.hooks.echo('^C');
         this.job.kill('SIGINT');
+        this.hooks.interrupted?.();
         return;
       case 0x1c: // ^\ VQUIT
         this.line = [];

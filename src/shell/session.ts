@@ -28,6 +28,9 @@ interface Reading {
   /** Rows the cursor is below the prompt's first row. */
   cursorRow: number;
   marker: IMarker | undefined;
+  /** Erased while a background job's output goes by. */
+  hidden?: boolean;
+  redrawTimer?: NodeJS.Timeout | undefined;
   resolve(line: string | null): void;
 }
 
@@ -59,6 +62,8 @@ export class Session implements ShellSession {
     this.history = History.inHome(options.home);
     if (options.pty) {
       this.screen = new TerminalScreen(options.stdout, this.size);
+      this.screen.beforeOutput = () => this.hideLine();
+      this.screen.afterOutput = () => this.scheduleShowLine();
       this.out = this.screen.out;
       this.err = this.screen.out;
     } else {
@@ -184,9 +189,21 @@ export class Session implements ShellSession {
   private onInput(chunk: Buffer): void {
     const job = this.foregroundJob;
     if (job) {
-      if (!this.discipline) {
+      if (!this.discipline || this.discipline.raw !== job.rawInput) {
         const screen = this.screen!;
-        this.discipline = new LineDiscipline(job, this.jobInputs.get(job), { echo: (t) => screen.write(t) }, job.rawInput);
+        const sink = this.jobInputs.get(job);
+        this.discipline = new LineDiscipline(
+          job,
+          sink,
+          {
+            echo: (t) => screen.write(t),
+            // A built-in blocked reading the terminal ends on ^C as on end of file.
+            interrupted: () => {
+              if (job.live === 0 && sink && !sink.writableEnded) sink.end();
+            },
+          },
+          job.rawInput,
+        );
       }
       this.discipline.feed(chunk);
       return;
@@ -242,9 +259,39 @@ export class Session implements ShellSession {
     });
   }
 
+  /** A background job writes while the prompt is up: erase the line being edited first. */
+  private hideLine(): void {
+    const r = this.reading;
+    if (!r || r.hidden) return;
+    r.hidden = true;
+    this.screen!.write(`${r.cursorRow > 0 ? `\x1b[${r.cursorRow}A` : ''}\r\x1b[J`);
+    r.cursorRow = 0;
+  }
+
+  /** …and draw it again below the output once the output pauses. */
+  private scheduleShowLine(): void {
+    const r = this.reading;
+    if (!r || !r.hidden || r.redrawTimer) return;
+    r.redrawTimer = setTimeout(() => {
+      r.redrawTimer = undefined;
+      void this.showLine(r);
+    }, 20);
+  }
+
+  private async showLine(r: Reading): Promise<void> {
+    const screen = this.screen!;
+    if ((await screen.cursorColumn()) !== 0) screen.write('\r\n');
+    if (this.reading !== r || !r.hidden) return;
+    r.marker?.dispose();
+    r.marker = await screen.mark();
+    if (this.reading !== r || !r.hidden) return;
+    r.hidden = false;
+    this.draw(0);
+  }
+
   private draw(fromRow?: number): void {
     const r = this.reading;
-    if (!r) return;
+    if (!r || r.hidden) return;
     let prompt = r.prompt;
     let text = r.editor.text;
     let cursor = r.editor.cursor;

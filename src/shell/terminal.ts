@@ -35,16 +35,21 @@ export class TerminalScreen {
   readonly out: Writable;
   private pending = 0;
   size: TerminalSize;
+  /** Around command output: lets the line editor get out of the way of a background job. */
+  beforeOutput: (() => void) | undefined;
+  afterOutput: (() => void) | undefined;
 
   constructor(
     private readonly channel: Writable,
     size: TerminalSize,
   ) {
     this.size = { ...size };
-    this.model = new XTerm({ cols: size.cols, rows: size.rows, allowProposedApi: true, scrollback: 200 });
+    this.model = new XTerm({ cols: size.cols, rows: size.rows, allowProposedApi: true, scrollback: 200, reflowCursorLine: true });
     this.out = new Writable({
       write: (chunk: Buffer, _enc, callback): void => {
+        this.beforeOutput?.();
         this.send(onlcr(chunk), callback);
+        this.afterOutput?.();
       },
     });
     this.out.on('error', () => undefined);

@@ -22,6 +22,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Grace between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /** Bytes for its stdin (closed after); without it stdin is /dev/null. */
+  input?: Buffer;
 }
 
 /** Signals the whole process group; ignores a group that is already gone. */
@@ -47,7 +49,7 @@ export function runCapture(file: string, args: string[], options: RunOptions = {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       env: options.env ?? process.env,
       cwd: options.cwd,
     });
@@ -64,6 +66,10 @@ export function runCapture(file: string, args: string[], options: RunOptions = {
     const timer = options.timeoutMs ? setTimeout(stop, options.timeoutMs) : undefined;
     const onAbort = (): void => stop();
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.input) {
+      child.stdin!.on('error', () => undefined); // EPIPE when it exits early
+      child.stdin!.end(options.input);
+    }
     child.stdout!.on('data', (chunk: Buffer) => {
       outBytes += chunk.length;
       if (options.maxStdoutBytes !== undefined && outBytes > options.maxStdoutBytes) return stop();

@@ -3,7 +3,7 @@
 // 10.231.0.2 in the appliance's own network namespace. Runs as root with ip and
 // unshare; skipped with one line otherwise. Everything is torn down in afterAll.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import { DEVICE_ADDR, HOST_IF, NETNS, REPO, applianceDir, applianceUnavailable, 
 import type { Appliance, Network } from './harness.js';
 
 const HOSTNAME = 'appliance';
+/** GOARCH of this machine, as the init reports it and busybox-fetch takes it. */
+const GOARCH = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', riscv64: 'riscv64' } as Record<string, string>)[process.arch] ?? process.arch;
 const unavailable = await applianceUnavailable();
 if (unavailable) console.log(`skipping the appliance test: ${unavailable}`);
 
@@ -104,10 +106,16 @@ describe.skipIf(unavailable !== undefined)('the appliance: a shell-less device i
     await base?.cleanup();
   }, 60_000);
 
-  it('boots breakglass-init as PID 1 with breakglassd not started (dontStart)', async () => {
+  it('boots breakglass-init as PID 1; its web UI answers on 10.231.0.2 with basic auth; breakglassd waits (dontStart)', async () => {
     expect(appliance!.log()).toMatch(/breakglass-init: web UI on 10\.231\.0\.2:80/);
     expect(appliance!.log()).not.toMatch(/breakglassd: listening/);
-    expect(existsSync(join(perm, 'gokr-pw.txt'))).toBe(true);
+    const password = (await readFile(join(perm, 'gokr-pw.txt'), 'utf8')).trim();
+    const status = `http://${DEVICE_ADDR}/status?path=/user/breakglass`;
+    expect((await fetch(status)).status).toBe(401);
+    const res = await fetch(status, { headers: { authorization: `Basic ${Buffer.from(`gokrazy:${password}`).toString('base64')}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-gokrazy-status')).toBe('stopped');
+    expect(res.headers.get('x-gokrazy-goarch')).toBe(GOARCH);
   });
 
   it('the client starts breakglassd through the web UI, pins its key and runs ps: only the appliance', async () => {
@@ -156,6 +164,17 @@ describe.skipIf(unavailable !== undefined)('the appliance: a shell-less device i
     for (const l of listeners) expect(l.local, l.local).toMatch(/^(127\.0\.0\.1|10\.231\.0\.2|::1|fe80:[0-9a-f:]+):\d+$/);
   });
 
+  it("ip addr / ip route / ss see the device's own network (sysfs and /proc/net of its namespace)", async () => {
+    const addr = await device('ip -4 addr');
+    expect(addr).toMatch(/^1: lo: <LOOPBACK,UP,LOWER_UP>/m);
+    expect(addr).toContain('    inet 127.0.0.1/8 scope host lo\n');
+    expect(addr).toMatch(/^\d+: eth0@if\d+: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP/m);
+    expect(addr).toContain('    inet 10.231.0.2/24 brd 10.231.0.255 scope global eth0\n');
+    expect(await device('ip route')).toBe('default via 10.231.0.1 dev eth0\n10.231.0.0/24 dev eth0 proto kernel scope link src 10.231.0.2\n');
+    const ss = await device('ss -tlnp');
+    expect(ss).toMatch(/LISTEN .* 10\.231\.0\.2:80 .*users:\(\("node",pid=1,fd=\d+\)\)/);
+  });
+
   it('cat /etc/hostname and hostname say appliance; /bin does not exist', async () => {
     expect(await device('cat /etc/hostname')).toBe(`${HOSTNAME}\n`);
     expect(await device('hostname')).toBe(`${HOSTNAME}\n`);
@@ -167,9 +186,9 @@ describe.skipIf(unavailable !== undefined)('the appliance: a shell-less device i
   });
 
   it('busybox-fetch builds the debug tarball; the client uploads it; busybox and sh run inside', async () => {
-    const tarball = join(client, 'debug-amd64.tar');
-    const fetch = await run(process.execPath, [join(REPO, 'dist', 'busybox-fetch.js'), '--arch', 'amd64', '--binary', '/bin/busybox', '--out', tarball]);
-    expect(fetch.code, fetch.stderr).toBe(0);
+    const tarball = join(client, `debug-${GOARCH}.tar`);
+    const built = await run(process.execPath, [join(REPO, 'dist', 'busybox-fetch.js'), '--arch', GOARCH, '--binary', '/bin/busybox', '--out', tarball]);
+    expect(built.code, built.stderr).toBe(0);
     const uname = await breakglass(['--debug-tarball-pattern', join(client, 'debug-${GOARCH}.tar'), DEVICE_ADDR, 'busybox uname -a'], 60_000);
     expect(uname.code, uname.stderr).toBe(0);
     expect(uname.stdout.toString()).toMatch(new RegExp(`^Linux ${HOSTNAME} `));

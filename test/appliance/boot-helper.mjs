@@ -56,3 +56,11 @@ const forward = (signal) => child.kill(signal);
 process.on('SIGTERM', () => forward('SIGTERM'));
 process.on('SIGINT', () => forward('SIGINT'));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+// If the test runner dies without tearing down (SIGKILL), we are re-parented: power off.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) {
+    child.kill('SIGKILL');
+    process.exit(1);
+  }
+}, 500);

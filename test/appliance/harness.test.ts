@@ -5,8 +5,12 @@ import { get } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVICE_ADDR, NETNS, applianceDir, applianceUnavailable, bootAppliance, buildRootfs, setupNetwork } from './harness.js';
-import type { Appliance, Network } from './harness.js';
+import { applianceDir, applianceUnavailable, bootAppliance, buildRootfs, setupNetwork } from './harness.js';
+import type { Appliance, Network, NetworkSpec } from './harness.js';
+
+// Its own namespace and subnet: vitest may run this file beside appliance.test.ts.
+const NET: NetworkSpec = { netns: 'bg-probe', hostIf: 'bg-probe-host', hostAddr: '10.231.1.1', deviceAddr: '10.231.1.2' };
+const DEVICE_ADDR = NET.deviceAddr;
 
 const PROBE = `
 import { createServer } from 'node:http';
@@ -59,8 +63,8 @@ describe.skipIf(unavailable !== undefined)('appliance harness (trivial init)', (
     });
     const { mkdir } = await import('node:fs/promises');
     await mkdir(join(dirs.dir, 'perm'));
-    network = await setupNetwork();
-    appliance = bootAppliance({ rootfs: join(dirs.dir, 'rootfs'), perm: join(dirs.dir, 'perm'), hostname: 'probe', init: ['/usr/bin/node', '/dist/probe-init.mjs'] });
+    network = await setupNetwork(NET);
+    appliance = bootAppliance({ rootfs: join(dirs.dir, 'rootfs'), perm: join(dirs.dir, 'perm'), hostname: 'probe', netns: NET.netns, init: ['/usr/bin/node', '/dist/probe-init.mjs'] });
     await appliance.waitForLog(/probe ready/);
   }, 60_000);
 
@@ -107,8 +111,8 @@ describe.skipIf(unavailable !== undefined)('appliance harness (trivial init)', (
     expect(await readFile('/proc/self/mountinfo', 'utf8')).not.toContain(rootfs);
     await network!.teardown();
     const { execFileSync } = await import('node:child_process');
-    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(NETNS);
-    expect(execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })).not.toContain('bg-app-host');
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(NET.netns);
+    expect(execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })).not.toContain(NET.hostIf);
     // No process still has the probe's root.
     const { readdirSync, readlinkSync } = await import('node:fs');
     const leftovers = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {

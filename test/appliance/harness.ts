@@ -18,6 +18,18 @@ export const NETNS = 'bg-appliance';
 export const HOST_IF = 'bg-app-host';
 export const HOST_ADDR = '10.231.0.1';
 export const DEVICE_ADDR = '10.231.0.2';
+
+/** One appliance's network: its namespace, the host end of the veth, a /24 of two addresses. */
+export interface NetworkSpec {
+  netns: string;
+  /** At most 15 characters (IFNAMSIZ); the device end is named `${hostIf}-d` then eth0. */
+  hostIf: string;
+  hostAddr: string;
+  deviceAddr: string;
+}
+
+/** The appliance of issue 6. Test files that run in parallel use other specs. */
+export const APPLIANCE_NETWORK: NetworkSpec = { netns: NETNS, hostIf: HOST_IF, hostAddr: HOST_ADDR, deviceAddr: DEVICE_ADDR };
 /** Where node lives inside the appliance. */
 export const NODE_IN_ROOT = '/usr/bin/node';
 
@@ -108,32 +120,32 @@ async function quiet(file: string, args: string[]): Promise<void> {
   await execFileAsync(file, args).catch(() => undefined);
 }
 
-/** Removes what a previous, killed run may have left. */
-export async function removeNetwork(): Promise<void> {
-  await quiet('ip', ['netns', 'del', NETNS]);
-  await quiet('ip', ['link', 'del', HOST_IF]);
+/** Removes what a previous, killed run may have left (deleting the netns deletes the veth pair). */
+export async function removeNetwork(spec: NetworkSpec = APPLIANCE_NETWORK): Promise<void> {
+  await quiet('ip', ['netns', 'del', spec.netns]);
+  await quiet('ip', ['link', 'del', spec.hostIf]);
 }
 
-/** netns + veth pair: host 10.231.0.1/24 ↔ device eth0 10.231.0.2/24, lo up. */
-export async function setupNetwork(): Promise<Network> {
-  await removeNetwork();
-  const peer = 'bg-app-dev';
-  await sh('ip', ['netns', 'add', NETNS]);
+/** netns + veth pair: host HOST_ADDR/24 ↔ device eth0 DEVICE_ADDR/24, lo up, default route via the host. */
+export async function setupNetwork(spec: NetworkSpec = APPLIANCE_NETWORK): Promise<Network> {
+  await removeNetwork(spec);
+  const peer = `${spec.hostIf.slice(0, 13)}-d`;
+  await sh('ip', ['netns', 'add', spec.netns]);
   try {
-    await sh('ip', ['link', 'add', HOST_IF, 'type', 'veth', 'peer', 'name', peer]);
-    await sh('ip', ['link', 'set', peer, 'netns', NETNS]);
-    await sh('ip', ['addr', 'add', `${HOST_ADDR}/24`, 'dev', HOST_IF]);
-    await sh('ip', ['link', 'set', HOST_IF, 'up']);
-    await sh('ip', ['-n', NETNS, 'link', 'set', peer, 'name', 'eth0']);
-    await sh('ip', ['-n', NETNS, 'addr', 'add', `${DEVICE_ADDR}/24`, 'dev', 'eth0']);
-    await sh('ip', ['-n', NETNS, 'link', 'set', 'eth0', 'up']);
-    await sh('ip', ['-n', NETNS, 'link', 'set', 'lo', 'up']);
-    await sh('ip', ['-n', NETNS, 'route', 'add', 'default', 'via', HOST_ADDR]);
+    await sh('ip', ['link', 'add', spec.hostIf, 'type', 'veth', 'peer', 'name', peer]);
+    await sh('ip', ['link', 'set', peer, 'netns', spec.netns]);
+    await sh('ip', ['addr', 'add', `${spec.hostAddr}/24`, 'dev', spec.hostIf]);
+    await sh('ip', ['link', 'set', spec.hostIf, 'up']);
+    await sh('ip', ['-n', spec.netns, 'link', 'set', peer, 'name', 'eth0']);
+    await sh('ip', ['-n', spec.netns, 'addr', 'add', `${spec.deviceAddr}/24`, 'dev', 'eth0']);
+    await sh('ip', ['-n', spec.netns, 'link', 'set', 'eth0', 'up']);
+    await sh('ip', ['-n', spec.netns, 'link', 'set', 'lo', 'up']);
+    await sh('ip', ['-n', spec.netns, 'route', 'add', 'default', 'via', spec.hostAddr]);
   } catch (err) {
-    await removeNetwork();
+    await removeNetwork(spec);
     throw err;
   }
-  return { teardown: removeNetwork };
+  return { teardown: () => removeNetwork(spec) };
 }
 
 export interface Appliance {
@@ -150,6 +162,8 @@ export interface BootOptions {
   rootfs: string;
   /** Host directory bind-mounted writable on /perm; survives restarts. */
   perm: string;
+  /** Network namespace to boot in (default: the issue-6 appliance's). */
+  netns?: string;
   hostname: string;
   /** argv of PID 1 inside the root (default: node breakglass-init --config …). */
   init?: string[];
@@ -166,7 +180,7 @@ export function bootAppliance(options: BootOptions): Appliance {
   };
   const child = spawn(
     'ip',
-    ['netns', 'exec', NETNS, 'unshare', '--mount', '--uts', '--propagation', 'private', process.execPath, HELPER, JSON.stringify(config)],
+    ['netns', 'exec', options.netns ?? NETNS, 'unshare', '--mount', '--uts', '--propagation', 'private', process.execPath, HELPER, JSON.stringify(config)],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -21,7 +21,7 @@ async function writeRandom(path: string): Promise<string> {
   for (let done = 0; done < BIG; done += 1024 * 1024) {
     const piece = randomBytes(1024 * 1024);
     hash.update(piece);
-    if (!out.write(piece)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(piece)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   return hash.digest('hex');
@@ -102,6 +102,21 @@ describe('file built-ins over SSH', () => {
     const real = await run('find', [`${dir}/tree`, '-name', '*.ts']);
     expect(sorted(r.stdout.toString())).toBe(sorted(real.stdout.toString()));
     expect(r.stdout.toString().trim().split('\n')).toHaveLength(2);
+  });
+
+  it('reads stdin from the SSH channel when there is no operand', async () => {
+    const input = randomBytes(3 * 1024 * 1024);
+    const r = await server.ssh('sha256sum', { input });
+    expect(r.stdout.toString()).toBe(`${createHash('sha256').update(input).digest('hex')}  -\n`);
+    const h = await server.ssh('head -n 2 | wc -l', { input: 'a\nb\nc\n' });
+    expect(h.stdout.toString()).toBe('2\n');
+  });
+
+  it('ls colours names on a terminal only', async () => {
+    const tty = await server.ssh(`ls ${dir}/tree`, { extraArgs: ['-tt'] });
+    expect(tty.stdout.toString()).toContain('\x1b[01;34msrc\x1b[0m');
+    const piped = await server.ssh(`ls ${dir}/tree`);
+    expect(piped.stdout.toString()).toBe('README\nlink\nsrc\n');
   });
 
   it('reports errors as NAME: PATH: message with the exit status', async () => {

@@ -9,6 +9,19 @@ import { ip } from '../../src/shell/builtins/ip.js';
 const FIXTURE_PROC = resolve(import.meta.dirname, '../fixtures/proc');
 const fixture = { services: { procRoot: FIXTURE_PROC } };
 
+/**
+ * Other test files (the appliance) add and remove veth links while this runs: compare
+ * again, a few times, until both reads saw the same moment.
+ */
+async function settle<T>(read: () => Promise<[T, T]>): Promise<[T, T]> {
+  let pair = await read();
+  for (let i = 0; i < 4 && JSON.stringify(pair[0]) !== JSON.stringify(pair[1]); i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    pair = await read();
+  }
+  return pair;
+}
+
 function hostIp(args: string[]): unknown {
   try {
     return JSON.parse(execFileSync('ip', ['-j', ...args], { encoding: 'utf8' }));
@@ -37,10 +50,7 @@ describe('ip addr / ip link on this machine', () => {
   });
 
   it('ip -j addr matches the host ip -j addr: interfaces, flags, mtu, addresses', async () => {
-    const host = hostIp(['addr']) as IpLink[] | undefined;
-    if (!host) return;
-    const { stdout } = await runBuiltin(ip, ['-j', 'addr'], {});
-    const ours = JSON.parse(stdout) as IpLink[];
+    if (!hostIp(['addr'])) return;
     const shape = (links: IpLink[]): unknown =>
       links.map((l) => ({
         ifindex: l.ifindex,
@@ -51,16 +61,22 @@ describe('ip addr / ip link on this machine', () => {
         address: l.address,
         addrs: (l.addr_info ?? []).map((a) => `${a.family} ${a.local}/${a.prefixlen} ${a.scope}`).sort(),
       }));
-    expect(shape(ours)).toEqual(shape(host));
+    const [ours, host] = await settle(async () => [
+      shape(JSON.parse((await runBuiltin(ip, ['-j', 'addr'], {})).stdout) as IpLink[]),
+      shape(hostIp(['addr']) as IpLink[]),
+    ]);
+    expect(ours).toEqual(host);
   });
 
   it('ip link matches the host: one header line and one link/ line per interface', async () => {
-    const host = hostIp(['link']) as IpLink[] | undefined;
     const { stdout } = await runBuiltin(ip, ['link'], {});
-    const headers = stdout.split('\n').filter((l) => /^\d+: /.test(l));
     expect(stdout).not.toContain('inet ');
-    if (!host) return;
-    expect(headers.map((l) => l.split(':')[1]!.trim().split('@')[0])).toEqual(host.map((l) => l.ifname));
+    if (!hostIp(['link'])) return;
+    const [ours, host] = await settle(async () => [
+      (await runBuiltin(ip, ['link'], {})).stdout.split('\n').filter((l) => /^\d+: /.test(l)).map((l) => l.split(':')[1]!.trim().split('@')[0]),
+      (hostIp(['link']) as IpLink[]).map((l) => l.ifname),
+    ]);
+    expect(ours).toEqual(host);
     const { stdout: json } = await runBuiltin(ip, ['-j', 'link', 'show', 'lo'], {});
     expect(JSON.parse(json)).toEqual([expect.objectContaining({ ifname: 'lo', link_type: 'loopback', mtu: 65536 })]);
   });
@@ -81,11 +97,14 @@ describe('ip addr / ip link on this machine', () => {
 
 describe('ip route on this machine', () => {
   it('the IPv4 table agrees with iproute2 on destination, gateway and device', async () => {
-    const host = hostIp(['route']) as Array<{ dst: string; gateway?: string; dev: string }> | undefined;
-    if (!host) return;
-    const { stdout } = await runBuiltin(ip, ['-j', 'route'], {});
-    const pick = (r: { dst: string; gateway?: string; dev: string }): string => `${r.dst} ${r.gateway ?? '-'} ${r.dev}`;
-    expect((JSON.parse(stdout) as typeof host).map(pick).sort()).toEqual(host.map(pick).sort());
+    type Route = { dst: string; gateway?: string; dev: string };
+    if (!hostIp(['route'])) return;
+    const pick = (r: Route): string => `${r.dst} ${r.gateway ?? '-'} ${r.dev}`;
+    const [ours, host] = await settle(async () => [
+      (JSON.parse((await runBuiltin(ip, ['-j', 'route'], {})).stdout) as Route[]).map(pick).sort(),
+      (hostIp(['route']) as Route[]).map(pick).sort(),
+    ]);
+    expect(ours).toEqual(host);
   });
 });
 

@@ -1,5 +1,5 @@
 // nc against loopback servers the test runs: echo, refused, idle, scan.
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeContext, runBuiltin } from '../helpers/builtin-ctx.js';
@@ -103,6 +103,35 @@ describe('nc', () => {
     const range = await runBuiltin(nc, ['-zv', '127.0.0.1', `${echo.port}-${echo.port + 1}`]);
     expect(range.code).toBe(0);
     expect(range.stdout).toContain(`(127.0.0.1:${echo.port}) open`);
+  });
+
+  it('-l accepts one connection and copies both ways', async () => {
+    const t = makeContext({ endStdin: false });
+    const running = nc.run(['-lv', '-s', '127.0.0.1', '-p', '0'], t.ctx);
+    let port = 0;
+    for (let i = 0; i < 100 && !port; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(t.stderr())?.[1] ?? 0);
+    }
+    expect(port).toBeGreaterThan(0);
+    const peer = connect(port, '127.0.0.1');
+    const received: Buffer[] = [];
+    peer.on('data', (c: Buffer) => received.push(c));
+    await new Promise<void>((r) => peer.once('connect', () => r()));
+    peer.end('hello device\n');
+    t.stdin.end('hello laptop\n');
+    expect(await running).toBe(0);
+    await new Promise((r) => peer.once('close', r));
+    expect(t.stdout()).toBe('hello device\n');
+    expect(Buffer.concat(received).toString()).toBe('hello laptop\n');
+    expect(t.stderr()).toMatch(/connect to 127\.0\.0\.1:\d+ from 127\.0\.0\.1:\d+/);
+  });
+
+  it('-l -w gives up when nobody connects', async () => {
+    const r = await runBuiltin(nc, ['-l', '-w', '0.2', '-s', '127.0.0.1', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^nc: 127\.0\.0\.1:0: Connection timed out\n$/);
+    expect((await runBuiltin(nc, ['-l'])).code).toBe(2);
   });
 
   it('bad input: exit 2 with the reason', async () => {

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, readlink, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBuiltin } from '../helpers/builtin-ctx.js';
+import { makeContext, runBuiltin } from '../helpers/builtin-ctx.js';
 import { netstat } from '../../src/shell/builtins/netstat.js';
 import { ss } from '../../src/shell/builtins/ss.js';
 
@@ -84,6 +84,14 @@ describe('netstat on fixture tables', () => {
     expect(JSON.parse(empty.stdout)).toEqual([]);
   });
 
+  it('a reader that went away (netstat | head -1) ends netstat and ss with BrokenPipe', async () => {
+    for (const builtin of [netstat, ss]) {
+      const t = makeContext({ services: { procRoot: FIXTURE_PROC } });
+      t.ctx.stdout.destroy();
+      await expect(builtin.run(['-tan'], t.ctx)).rejects.toMatchObject({ name: 'BrokenPipe' });
+    }
+  });
+
   it('bad flags: exit 2 with a hint; --help documents the flags', async () => {
     const bad = await runBuiltin(netstat, ['-Q'], fixture);
     expect(bad.code).toBe(2);
@@ -105,6 +113,9 @@ describe('netstat on fixture tables', () => {
       const bad = await runBuiltin(netstat, ['-tan'], { services: { procRoot: dir } });
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/^netstat: cannot read .*net: \/proc\/net\/tcp: expected at least 10 fields/);
+      const noProc = await runBuiltin(ss, ['-tlp'], { services: { procRoot: join(dir, 'missing') } });
+      expect(noProc.code).toBe(1);
+      expect(noProc.stderr).toMatch(/^ss: cannot list processes in .*missing: ENOENT/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

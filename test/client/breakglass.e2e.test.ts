@@ -54,6 +54,24 @@ describe('breakglass client against breakglassd', () => {
     expect(result.code).toBe(0);
   });
 
+  it('lets the session inspect the device services with svc and logs', async () => {
+    const result = await device.client(['127.0.0.1', 'svc list; logs --stream stderr breakglass']);
+    expect(result.code).toBe(0);
+    const out = result.stdout.toString();
+    expect(out).toMatch(/^\/user\/breakglass\s+running\s+\d+\s/m);
+    expect(out).toMatch(/^breakglassd: listening on 127\.0\.0\.1:\d+ \(host key SHA256:/m);
+  });
+
+  it('restarts a running server with --force-restart', async () => {
+    const before = (await device.init.statusJson('/user/breakglass')).Pid as number;
+    const result = await device.client(['--force-restart', '127.0.0.1', 'echo', 'fresh']);
+    expect(result.stderr).toContain('restarting /user/breakglass on 127.0.0.1');
+    expect(result.stdout.toString()).toBe('fresh\n');
+    expect(result.code).toBe(0);
+    const after = (await device.init.statusJson('/user/breakglass')).Pid as number;
+    expect(after).not.toBe(before);
+  });
+
   it('reaches the shell as an ssh ProxyCommand', async () => {
     const proxy = [process.execPath, join(DIST, 'breakglass.js'), '--proxy', '--http-port', String(device.init.port), '--ssh-port', String(device.sshPort),
       '--password-file', device.passwordFile, '%h'].join(' ');
@@ -62,6 +80,22 @@ describe('breakglass client against breakglassd', () => {
       '-o', `ProxyCommand=${proxy}`, 'root@127.0.0.1', 'echo', 'through the proxy']);
     expect(result.stderr).toBe('');
     expect(result.stdout.toString()).toBe('through the proxy\n');
+    expect(result.code).toBe(0);
+  });
+
+  it('uploads the tarball as a ProxyCommand too, before connecting ssh through', async () => {
+    const tools = join(device.dir, 'proxy-tools');
+    await mkdir(tools, { recursive: true });
+    await writeFile(join(tools, 'proxy-tool'), `#!${process.execPath}\nconsole.log('proxy tool here');\n`);
+    await chmod(join(tools, 'proxy-tool'), 0o755);
+    const tarball = join(device.dir, 'proxy-tools.tar');
+    await execFileAsync('tar', ['-cf', tarball, '-C', tools, 'proxy-tool']);
+    const proxy = [process.execPath, join(DIST, 'breakglass.js'), '--proxy', '--http-port', String(device.init.port), '--ssh-port', String(device.sshPort),
+      '--password-file', device.passwordFile, '--identity', device.key.privatePath, '--ssh-config', device.sshConfig, '--debug-tarball-pattern', tarball, '%h'].join(' ');
+    const result = await run('ssh', ['-F', 'none', '-i', device.key.privatePath, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', 'BatchMode=yes',
+      '-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${join(device.dir, 'proxy_known_hosts')}`, '-o', 'LogLevel=ERROR',
+      '-o', `ProxyCommand=${proxy}`, 'root@127.0.0.1', 'proxy-tool']);
+    expect(result.stdout.toString()).toBe('proxy tool here\n');
     expect(result.code).toBe(0);
   });
 

@@ -4,11 +4,12 @@
 // and rebuilding here would race the other test files that run dist/.)
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { goarchOf } from '../../src/init/goarch.js';
 import { REPO } from '../helpers/server.js';
 import { eventually } from '../init/harness.js';
 
@@ -27,6 +28,13 @@ afterAll(async () => {
 describe('npm start', () => {
   it('opens a shell on a local device and stops the device on exit', async () => {
     dir = await mkdtemp(join(tmpdir(), 'bg-npm-start-'));
+    // A debug tarball in the device dir is uploaded (with a progress bar on the terminal).
+    const tools = join(dir, 'tools');
+    await mkdir(tools);
+    await writeFile(join(tools, 'hello-tool'), `#!${process.execPath}\nconsole.log('hello from the ' + 'toolbox');\n`);
+    await chmod(join(tools, 'hello-tool'), 0o755);
+    await writeFile(join(tools, 'padding'), Buffer.alloc(3 * 1024 * 1024));
+    await execFileAsync('tar', ['-cf', join(dir, `debug-${goarchOf()}.tar`), '-C', tools, 'hello-tool', 'padding']);
     const script = join(REPO, 'scripts', 'start-device.mjs');
     await tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '50', '-c', REPO, '-e', `BREAKGLASS_DEVICE_DIR=${dir}`,
       `${process.execPath} ${script}; echo START-DEVICE-EXIT=$?; sleep 120`);
@@ -38,6 +46,10 @@ describe('npm start', () => {
     expect(first).toMatch(/web UI: {3}http:\/\/127\.0\.0\.1:\d+\/ {3}user gokrazy, password [A-Za-z0-9]{20}/);
     expect(first).toContain('breakglass: starting /user/breakglass on 127.0.0.1');
     expect(existsSync(join(dir, 'init.sock'))).toBe(true);
+    expect(first).toMatch(new RegExp(`uploading debug-${goarchOf()}\\.tar \\[#{24}\\] 100% {2}3\\.1M/3\\.1M`));
+
+    await tmux('send-keys', '-t', SESSION, 'hello-tool', 'Enter');
+    await eventually(async () => (await screen()).includes('hello from the toolbox'), 10_000);
 
     await tmux('send-keys', '-t', SESSION, 'ps -ef', 'Enter');
     const listing = await eventually(async () => {

@@ -35,6 +35,11 @@ describe('svc', () => {
     expect(await svc.run(['start', 'breakglass'], start.ctx)).toBe(0);
     expect(start.stdout()).toBe('starting /user/breakglass\n');
     await eventually(async () => (await init.statusJson('/user/breakglass')).State === 'running');
+    const pid = (await init.statusJson('/user/breakglass')).Pid;
+    const again = withSocket();
+    expect(await svc.run(['start', 'breakglass'], again.ctx)).toBe(0);
+    expect(again.stdout()).toBe('/user/breakglass is already running (svc restart restarts it)\n');
+    expect((await init.statusJson('/user/breakglass')).Pid).toBe(pid);
     const status = withSocket();
     expect(await svc.run(['status', '/user/breakglass'], status.ctx)).toBe(0);
     expect(status.stdout()).toMatch(/^service: {4}\/user\/breakglass\nstate: {6}running\npid: {8}\d+/);

@@ -189,6 +189,16 @@ describe('interactive shell over SSH', () => {
     const joined = screen.split('\n').filter(Boolean).join('');
     expect(joined.match(/# /g)).toHaveLength(1);
     expect(joined).toContain(`${long}Z`);
+    // Wider again: the line reflows back onto fewer rows, still drawn once.
+    await s.resize(70, 10);
+    await new Promise((r) => setTimeout(r, 300));
+    s.send('Y');
+    const wide = await s.waitFor(/ZY$/);
+    const rows = wide.split('\n').filter(Boolean);
+    expect(rows.filter((r) => r.includes('# '))).toHaveLength(1);
+    expect(rows.join('')).toContain(`${long}ZY`);
+    // 69 columns now fit on one row of 70.
+    expect(rows.at(-1)).toMatch(/^[^\s]+# echo a{30} b{20}ZY$/);
     s.send('\r');
     await s.waitFor(/^a{25}/m);
     await s.close();
@@ -200,6 +210,63 @@ describe('interactive shell over SSH', () => {
     await s.waitFor(/# false\n[^\n]*#$/);
     s.send('\x04');
     expect((await s.exit).code).toBe(1);
+    await s.close();
+  });
+
+  it('announces a finished background job before the next prompt', async () => {
+    const s = await session();
+    s.send('/bin/sleep 0.1 &\r');
+    await s.waitFor(/^\[1\] \d+$/m);
+    await new Promise((r) => setTimeout(r, 300));
+    s.send('\r');
+    await s.waitFor(/^\[1\]\+ {2}Done +\/bin\/sleep 0\.1\n[^\n]*#$/m);
+    await s.close();
+  });
+
+  it('output of a background job while typing: the line moves below it, intact', async () => {
+    const s = await session();
+    s.send('sh -c "sleep 0.3; printf bg-output" &\r');
+    await s.waitFor(/^\[1\] \d+\n[^\n]*#$/m);
+    s.send('echo typed');
+    const screen = await s.waitFor(/^bg-output\n[^\n]*# echo typed$/m);
+    expect(screen.match(/# echo typed/g)).toHaveLength(1);
+    s.send('\r');
+    await s.waitFor(/^typed$/m);
+    await s.close();
+  });
+
+  it('^C ends a built-in blocked reading the terminal', async () => {
+    const s = await session();
+    s.send('sha256sum\r');
+    await new Promise((r) => setTimeout(r, 200));
+    s.send('abc\r\x03');
+    await s.waitFor(/\^C\n[^\n]*#$/, 2000);
+    s.send('echo $?\r');
+    await s.waitFor(/^130$/m);
+    await s.close();
+  });
+});
+
+describe('exec over SSH with a pty (ssh -t dev CMD)', () => {
+  it('translates \\n to \\r\\n and ^C interrupts the command', async () => {
+    const s = await openPty(server, { cols: 80, rows: 24 }, { exec: 'printf "a\\nb\\n"; /bin/sleep 30' });
+    await s.waitFor(/^a\nb$/m);
+    expect(s.raw().toString()).toContain('a\r\nb\r\n');
+    const started = Date.now();
+    s.send('\x03');
+    const exit = await s.exit;
+    expect(Date.now() - started).toBeLessThan(1000);
+    // exit-signal INT (ssh2's client names it SIGINT).
+    expect(exit).toMatchObject({ code: null, signal: 'SIGINT' });
+    await s.close();
+  });
+
+  it('without a pty, a "signal" request reaches the foreground job', async () => {
+    const s = await openPty(server, { cols: 80, rows: 24 }, { exec: 'echo go; /bin/sleep 30', pty: false });
+    await s.waitFor(/^go$/m);
+    s.signal('TERM');
+    const exit = await s.exit;
+    expect(exit).toMatchObject({ code: null, signal: 'SIGTERM' });
     await s.close();
   });
 });

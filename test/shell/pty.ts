@@ -28,8 +28,12 @@ export interface PtySession {
   close(): Promise<void>;
 }
 
-export async function openPty(server: TestServer, size = { cols: 80, rows: 24 }): Promise<PtySession> {
-  const term = new XTerm({ cols: size.cols, rows: size.rows, allowProposedApi: true, scrollback: 1000 });
+/**
+ * Opens a session: a shell with a pty by default; `exec` runs a command instead, with a
+ * pty unless `pty: false`.
+ */
+export async function openPty(server: TestServer, size = { cols: 80, rows: 24 }, options: { exec?: string; pty?: boolean } = {}): Promise<PtySession & { raw(): Buffer; signal(name: string): void }> {
+  const term = new XTerm({ cols: size.cols, rows: size.rows, allowProposedApi: true, scrollback: 1000, reflowCursorLine: true });
   const client = new Client();
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve());
@@ -43,9 +47,15 @@ export async function openPty(server: TestServer, size = { cols: 80, rows: 24 })
       readyTimeout: 10_000,
     });
   });
+  const ptyRequest = { term: 'xterm-256color', cols: size.cols, rows: size.rows };
   const stream = await new Promise<ClientChannel>((resolve, reject) => {
-    client.shell({ term: 'xterm-256color', cols: size.cols, rows: size.rows }, (err, s) => (err ? reject(err) : resolve(s)));
+    const done = (err: Error | undefined, s: ClientChannel): void => (err ? reject(err) : resolve(s));
+    if (options.exec !== undefined) client.exec(options.exec, options.pty === false ? {} : { pty: ptyRequest }, done);
+    else client.shell(ptyRequest, done);
   });
+  const rawChunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => rawChunks.push(chunk));
+  stream.stderr.on('data', (chunk: Buffer) => rawChunks.push(chunk));
   let exitInfo = { code: null as number | null, signal: undefined as string | undefined };
   stream.on('exit', (code: number | null, signal?: string) => {
     exitInfo = { code, signal };
@@ -86,6 +96,10 @@ export async function openPty(server: TestServer, size = { cols: 80, rows: 24 })
       stream.setWindow(rows, cols, 0, 0);
     },
     exit,
+    raw: () => Buffer.concat(rawChunks),
+    signal: (name) => {
+      stream.signal(name);
+    },
     close: async () => {
       stream.end();
       client.end();

@@ -2,7 +2,9 @@
 // the environment, the banner, and cleanup of processes when the client goes away.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../helpers/server.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run, startServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { eventually, findProcesses } from './helpers.js';
 
@@ -63,6 +65,24 @@ describe('interactive shell', () => {
     expect(out).toContain(`toolbox: ${server.toolboxDir}`);
     expect(out).toMatch(/Type help/);
     expect(result.code).toBe(5);
+  });
+});
+
+describe('transfer wiring', () => {
+  it('scp (SFTP mode) uploads into the toolbox dir and exits 0 (exit-status after the SFTP session)', async () => {
+    await writeFile(join(server.dir, 'note.txt'), 'hello toolbox\n');
+    const args = server.sshOptions();
+    const result = await run('scp', [...args, '-P', String(server.port), join(server.dir, 'note.txt'), 'root@127.0.0.1:']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(await readFile(join(server.toolboxDir, 'note.txt'), 'utf8')).toBe('hello toolbox\n');
+    expect(server.log()).toMatch(/session-start conn=\d+ session=0 type=sftp/);
+  });
+
+  it('refuses subsystems other than sftp', async () => {
+    const result = await server.ssh('netconf', { extraArgs: ['-s', '-o', 'LogLevel=INFO'] });
+    expect(result.code).toBe(255);
+    expect(result.stderr).toMatch(/subsystem request failed/);
   });
 });
 

@@ -78,3 +78,12 @@ describe('cat', () => {
     expect(await cat.run([], t.ctx)).toBe(130);
   });
 });
+
+describe('--help', () => {
+  it('prints the usage wherever it appears among the options', async () => {
+    const r = await runBuiltin(cat, ['-n', '--help'], { cwd: '/' });
+    expect(r.out).toMatch(/^Usage: cat \[-nb\] \[FILE\]\.\.\.\n/);
+    expect(r.code).toBe(0);
+    expect((await runBuiltin(cat, ['--', '--help'], { cwd: '/' })).err).toBe('cat: --help: No such file or directory\n');
+  });
+});

@@ -177,7 +177,9 @@ async function runDf(args: string[], ctx: BuiltinContext): Promise<number> {
     if (showType) cells.splice(1, 0, entry.fsType);
     table.push(cells);
   }
-  const widths = header.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  // coreutils df.c field_data: minimum widths (Filesystem 14, Type 4, numbers 5, Use% 4).
+  const minimum = header.map((h) => (h === 'Filesystem' ? 14 : h === 'Type' || h === 'Use%' ? 4 : h === 'Mounted on' ? 0 : 5));
+  const widths = header.map((_, i) => Math.max(minimum[i]!, ...table.map((r) => r[i]!.length)));
   const leftAligned = new Set([0, header.length - 1, ...(showType ? [1] : [])]);
   const lines = table.map((r) =>
     r.map((cell, i) => (i === r.length - 1 ? cell : leftAligned.has(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' '),

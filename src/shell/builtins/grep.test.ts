@@ -16,6 +16,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'tree/sub/bin'), Buffer.from('foo\0bar\n'));
   await symlink('../a.txt', join(dir, 'tree/link'));
   await writeFile(join(dir, 'bin'), Buffer.from('ab\nfoo\0\nfoo\n'));
+  await writeFile(join(dir, 'ctx.txt'), 'a1\nfoo\nb\nfoo\nc\nd\ne\nfoo\nf\ng\nh\ni\nfoo');
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -28,6 +29,9 @@ describe('grep, compared with GNU grep', () => {
     [['-o', 'o.', 'a.txt']], [['-m', '1', 'foo', 'a.txt']], [['-c', 'zzz', 'a.txt']], [['zzz', 'a.txt']], [['-q', 'foo', 'a.txt']],
     [['-rn', 'foo', 'tree']], [['-r', 'foo', 'tree/']], [['-R', 'foo', 'tree']], [['-rl', 'foo', 'tree']], [['-rc', 'foo', 'tree']],
     [['-r', '--include=*.c', 'foo', 'tree']], [['-r', '--exclude-dir=sub', 'foo', 'tree']], [['foo', 'bin']], [['-c', 'foo', 'bin']],
+    [['-n', '-A1', 'foo', 'ctx.txt']], [['-B1', 'foo', 'ctx.txt', 'ctx.txt']], [['-C1', '-v', 'foo', 'ctx.txt']],
+    [['-m1', '-A2', 'foo', 'ctx.txt']], [['-c', '-A1', 'foo', 'ctx.txt']], [['-n', '-C', '2', 'foo', 'ctx.txt', 'a.txt']],
+    [['-B3', 'f$', 'ctx.txt']], [['-A', '5', 'e', 'ctx.txt']],
     [['-a', 'foo', 'bin']], [['-i', 'FOO', 'tree/sub/two.h']], [['^#', 'tree/sub/two.h']], [['-s', 'foo', 'nope', 'a.txt']],
   ])('grep %j', async (args) => {
     const ours = await runBuiltin(grep, args, { cwd: dir });
@@ -53,6 +57,7 @@ describe('grep, compared with GNU grep', () => {
     [['-E', '[[:nope:]]', 'a.txt'], 'grep: Invalid character class name\n'],
     [['foo', 'nope'], 'grep: nope: No such file or directory\n'],
     [['foo', 'tree'], 'grep: tree: Is a directory\n'],
+    [['-A', 'x', 'foo', 'a.txt'], 'grep: x: invalid context length argument\n'],
   ])('errors: %j', async (args, message) => {
     const ours = await runBuiltin(grep, args, { cwd: dir });
     expect(ours.err).toBe(message);

@@ -9,7 +9,7 @@ import { errnoMessage } from './fs/errors.js';
 import { bareColour, fileBuiltin } from './fs/define.js';
 import { Aborted, UsageProblem } from './fs/guard.js';
 import { globToRegExp } from './fs/glob.js';
-import { isStdin, operandChunks, splitLines } from './fs/input.js';
+import { isStdin, lineBatches, operandChunks } from './fs/input.js';
 import { RegexSyntaxError, compileMatcher } from './fs/regex.js';
 import { walk } from './fs/walk.js';
 
@@ -26,6 +26,11 @@ interface Settings {
   withName: boolean;
   text: boolean;
   maxCount: number;
+  /** -B / -A context lines. */
+  before: number;
+  after: number;
+  /** Where the last printed line came from, for the `--` between context groups. */
+  last?: { shown: string; lineNo: number };
   include: RegExp[];
   exclude: RegExp[];
   excludeDir: RegExp[];
@@ -63,37 +68,71 @@ async function searchInput(operand: string, shown: string, s: Settings): Promise
     outBytes = 0;
     await write(ctx.stdout, data);
   };
-  const prefix = (sep: string): string => `${s.withName ? `${shown}${sep}` : ''}${s.lineNumbers ? `${lineNo}${sep}` : ''}`;
+  const prefix = (sep: string, n: number): string => `${s.withName ? `${shown}${sep}` : ''}${s.lineNumbers ? `${n}${sep}` : ''}`;
   const printsLines = !s.count && !s.listMatching && !s.listNonMatching && !s.quiet;
-  const lines = splitLines(detectBinary(operandChunks(ctx, operand), state));
-  for await (const raw of lines) {
-    lineNo++;
-    const hasNewline = raw[raw.length - 1] === 10;
-    const text = raw.toString('utf8', 0, hasNewline ? raw.length - 1 : raw.length);
-    s.re.lastIndex = 0;
-    if (s.re.test(text) === s.invert) continue;
-    count++;
-    if (s.quiet) return { selected: true, error: false, done: true };
-    if (s.listMatching || s.listNonMatching) break;
-    if (printsLines) {
-      if (state.binary && !s.text) {
-        await flush();
-        await fail(ctx.stderr, 'grep', `${shown}: binary file matches`);
-        break;
+  const withContext = s.before > 0 || s.after > 0;
+  /** Queues one output line; `sep` is ':' for a selected line, '-' for context. */
+  const printLine = (raw: Buffer, n: number, sep: string): void => {
+    if (withContext && s.last && !(s.last.shown === shown && s.last.lineNo === n - 1)) out.push(Buffer.from('--\n'));
+    s.last = { shown, lineNo: n };
+    out.push(Buffer.from(prefix(sep, n)), raw);
+    if (raw[raw.length - 1] !== 10) out.push(Buffer.from('\n'));
+    outBytes += raw.length;
+  };
+  let before: Array<{ raw: Buffer; lineNo: number }> = [];
+  let afterLeft = 0;
+  let stopped = false;
+  const batches = lineBatches(detectBinary(operandChunks(ctx, operand), state));
+  scan: for await (const batch of batches) {
+    for (const raw of batch) {
+      lineNo++;
+      if (stopped) {
+        // -m reached: only the trailing context is still printed (GNU).
+        if (afterLeft-- <= 0) break scan;
+        printLine(raw, lineNo, '-');
+        continue;
       }
-      if (s.onlyMatching) {
-        if (!s.invert) {
-          const global = new RegExp(s.re.source, `${s.re.flags}g`);
-          for (const m of text.matchAll(global)) if (m[0] !== '') out.push(Buffer.from(`${prefix(':')}${m[0]}\n`));
+      const hasNewline = raw[raw.length - 1] === 10;
+      const text = raw.toString('utf8', 0, hasNewline ? raw.length - 1 : raw.length);
+      s.re.lastIndex = 0;
+      if (s.re.test(text) === s.invert) {
+        if (!printsLines || s.onlyMatching) continue;
+        if (afterLeft > 0) {
+          afterLeft--;
+          printLine(raw, lineNo, '-');
+        } else if (s.before > 0) {
+          before.push({ raw, lineNo });
+          if (before.length > s.before) before.shift();
         }
-      } else {
-        out.push(Buffer.from(prefix(':')), raw);
-        if (!hasNewline) out.push(Buffer.from('\n'));
-        outBytes += raw.length;
+        continue;
       }
-      if (outBytes > 32 * 1024) await flush();
+      count++;
+      if (s.quiet) return { selected: true, error: false, done: true };
+      if (s.listMatching || s.listNonMatching) break scan;
+      if (printsLines) {
+        if (state.binary && !s.text) {
+          await flush();
+          await fail(ctx.stderr, 'grep', `${shown}: binary file matches`);
+          break scan;
+        }
+        if (s.onlyMatching) {
+          if (!s.invert) {
+            const global = new RegExp(s.re.source, `${s.re.flags}g`);
+            for (const m of text.matchAll(global)) if (m[0] !== '') out.push(Buffer.from(`${prefix(':', lineNo)}${m[0]}\n`));
+          }
+        } else {
+          for (const b of before) printLine(b.raw, b.lineNo, '-');
+          before = [];
+          printLine(raw, lineNo, ':');
+          afterLeft = s.after;
+        }
+        if (outBytes > 32 * 1024) await flush();
+      }
+      if (count >= s.maxCount) {
+        if (!printsLines || afterLeft === 0) break scan;
+        stopped = true;
+      }
     }
-    if (count >= s.maxCount) break;
   }
   await flush();
   if (s.count) await write(ctx.stdout, `${s.withName ? `${shown}:` : ''}${count}\n`);
@@ -166,9 +205,14 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
       exclude: true, 'exclude-dir': true, color: true, colour: true,
     },
   });
-  for (const c of ['A', 'B', 'C']) {
-    if (opts.get(c) !== undefined) throw new UsageProblem(`context lines (-${c}) are not supported by the built-in grep; use the toolbox's busybox grep`);
+  for (const letter of ['A', 'B', 'C']) {
+    const text = opts.get(letter);
+    if (text !== undefined && !/^\d+$/.test(text)) return fail(ctx.stderr, 'grep', `${text}: invalid context length argument`, 2);
   }
+  const contextOf = (letter: string): number | undefined => (opts.get(letter) === undefined ? undefined : Number(opts.get(letter)));
+  const both = contextOf('C');
+  const beforeLines = contextOf('B') ?? both ?? 0;
+  const afterLines = contextOf('A') ?? both ?? 0;
   const operands = [...opts.operands];
   let patterns = [...opts.all('e'), ...opts.all('regexp')];
   for (const file of [...opts.all('f'), ...opts.all('file')]) {
@@ -220,6 +264,8 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
     withName: (multiple || opts.has('H') || opts.has('with-filename')) && !(opts.has('h') || opts.has('no-filename')),
     text: opts.has('a') || opts.has('text'),
     maxCount: maxText === undefined ? Infinity : Number(maxText),
+    before: beforeLines,
+    after: afterLines,
     include: opts.all('include').map((g) => globToRegExp(g)),
     exclude: opts.all('exclude').map((g) => globToRegExp(g)),
     excludeDir: opts.all('exclude-dir').map((g) => globToRegExp(g)),
@@ -261,6 +307,8 @@ Exit status: 0 a line was selected, 1 none was, 2 an error occurred.
   -n, --line-number      prefix each line with its line number
   -H / -h                always / never prefix lines with the file name
   -o, --only-matching    print only the matched parts
+  -A N / -B N / -C N     print N lines of context after / before / around each
+                         selected line; groups are separated by --
   -q, --quiet            print nothing; exit 0 on the first match
   -s, --no-messages      suppress messages about unreadable files
   -r, --recursive        search directories (symlinks inside are not followed)

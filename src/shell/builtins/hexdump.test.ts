@@ -40,7 +40,7 @@ describe('hexdump, compared with util-linux hexdump', () => {
 describe('xxd, compared with vim xxd', () => {
   it.each([
     [['rand']], [['hi']], [['odd']], [['zeros']], [['-p', 'rand']], [['-p', 'hi']], [['-c', '8', 'odd']], [['-g', '1', 'odd']],
-    [['-g', '4', 'odd']], [['-l', '10', 'odd']], [['-s', '3', 'odd']], [['-u', 'odd']], [['empty']],
+    [['-g', '4', 'odd']], [['-g', '0', 'odd']], [['-c', '10', '-g', '3', 'odd']], [['-l', '10', 'odd']], [['-s', '3', 'odd']], [['-u', 'odd']], [['empty']],
   ])('xxd %j', async (args) => {
     const ours = await runBuiltin(xxd, args, { cwd: dir });
     const real = runReal('xxd', args, { cwd: dir });

@@ -1,17 +1,23 @@
 // nc: a TCP client for "can the device reach the backend?" (busybox nc(1) subset).
 // stdin → socket, socket → stdout; -z only checks whether ports accept connections.
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import type { Builtin, BuiltinContext } from '../types.js';
 import { OptionError, parseOptions } from './options.js';
+import type { ParsedOptions } from './options.js';
 import { fail, write } from './io.js';
 import { errnoCode } from '../../common/errors.js';
 
 const USAGE = `Usage: nc [-v] [-z] [-w SECS] HOST PORT[-PORT]
+       nc -l [-v] [-w SECS] [-s ADDR] [-p] PORT
 Connect to HOST:PORT over TCP; copy stdin to the connection and the connection to stdout.
 
   -z        scan: only report whether each port accepts a connection (PORT may be a range)
-  -w SECS   connect timeout, and idle timeout once connected (default: none; -z uses 3)
+  -l        listen: accept one connection on PORT (all addresses unless -s), then copy
+  -s ADDR   local address to listen on (with -l)
+  -p PORT   local port (with -l)
+  -w SECS   connect (or accept) timeout, and idle timeout once connected
+            (default: none; -z uses 3)
   -v        say when connected
   --help    this text
 Exit 1 when the connection fails (refused, unreachable, timed out, bad address).`;
@@ -136,17 +142,66 @@ async function session(socket: Socket, idleMs: number, ctx: BuiltinContext): Pro
   });
 }
 
+/** Accepts one connection on ADDR:PORT, or fails after timeoutMs / on abort. */
+function acceptOne(address: string | undefined, port: number, timeoutMs: number, verbose: boolean, ctx: BuiltinContext): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    const timer = timeoutMs > 0 ? setTimeout(() => finish(new ConnectTimeout('timed out')), timeoutMs) : undefined;
+    const onAbort = (): void => finish(new Error('aborted'));
+    const finish = (err?: Error, socket?: Socket): void => {
+      if (timer) clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      server.close();
+      if (err) reject(err);
+      else resolve(socket!);
+    };
+    server.once('connection', (socket) => finish(undefined, socket));
+    server.once('error', (err) => finish(err));
+    server.listen({ port, ...(address ? { host: address } : {}) }, () => {
+      const bound = server.address();
+      if (verbose && bound && typeof bound === 'object') {
+        void write(ctx.stderr, `listening on ${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port} ...\n`).catch(() => undefined);
+      }
+    });
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function listenMode(opts: ParsedOptions, ctx: BuiltinContext): Promise<number> {
+  const portText = opts.get('p') ?? opts.operands.at(-1);
+  const address = opts.get('s') ?? (opts.operands.length === 2 ? opts.operands[0] : undefined);
+  if (portText === undefined || opts.operands.length > 2 || (opts.get('p') !== undefined && opts.operands.length > 1)) {
+    return fail(ctx.stderr, 'nc', "listen mode needs PORT: nc -l [-s ADDR] [-p] PORT\nTry 'nc --help'.", 2);
+  }
+  const match = /^\d+$/.exec(portText);
+  const port = Number(portText);
+  if (!match || port > 65535) return fail(ctx.stderr, 'nc', `bad port '${portText}'`, 2);
+  const waitSecs = opts.get('w') === undefined ? 0 : Number(opts.get('w'));
+  let socket: Socket;
+  try {
+    socket = await acceptOne(address, port, waitSecs * 1000, opts.has('v'), ctx);
+  } catch (err) {
+    if (ctx.signal.aborted) return 130;
+    return fail(ctx.stderr, 'nc', `${address ?? ''}:${port}: ${describe(err, address ?? '')}`);
+  }
+  if (opts.has('v')) await write(ctx.stderr, `connect to ${socket.localAddress}:${socket.localPort} from ${socket.remoteAddress}:${socket.remotePort}\n`);
+  return session(socket, waitSecs * 1000, ctx);
+}
+
 async function runNc(args: string[], ctx: BuiltinContext): Promise<number> {
   let host: string;
   let ports: [number, number];
   let opts;
   try {
-    opts = parseOptions(args, { flags: 'vzn', values: 'w' });
+    opts = parseOptions(args, { flags: 'vznl', values: 'wsp' });
     if (opts.has('help')) {
       await write(ctx.stdout, `${USAGE}\n`);
       return 0;
     }
-    if (opts.operands.length !== 2) throw new OptionError('need HOST and PORT (listen mode is not supported)');
+    const waitText = opts.get('w');
+    if (waitText !== undefined && !(Number(waitText) > 0)) throw new OptionError(`bad -w '${waitText}': seconds, greater than 0`);
+    if (opts.has('l')) return await listenMode(opts, ctx);
+    if (opts.operands.length !== 2) throw new OptionError('need HOST and PORT');
     host = opts.operands[0]!;
     ports = parsePorts(opts.operands[1]!);
     if (!opts.has('z') && ports[0] !== ports[1]) throw new OptionError('a port range needs -z');
@@ -156,9 +211,6 @@ async function runNc(args: string[], ctx: BuiltinContext): Promise<number> {
   }
   const waitText = opts.get('w');
   const waitSecs = waitText === undefined ? undefined : Number(waitText);
-  if (waitSecs !== undefined && (!Number.isFinite(waitSecs) || waitSecs <= 0)) {
-    return fail(ctx.stderr, 'nc', `bad -w '${waitText}': seconds, greater than 0`, 2);
-  }
   const timeoutMs = waitSecs !== undefined ? waitSecs * 1000 : opts.has('z') ? 3000 : 0;
   if (opts.has('z')) return scan(host, ports, timeoutMs, opts.has('v'), ctx);
 
@@ -175,7 +227,7 @@ async function runNc(args: string[], ctx: BuiltinContext): Promise<number> {
 
 export const nc: Builtin = {
   name: 'nc',
-  summary: 'TCP client: copy stdin to HOST:PORT and back; -z checks open ports',
+  summary: 'TCP client (or -l one-shot server): copy stdin to the connection and back; -z scans',
   usage: USAGE,
   run: runNc,
 };

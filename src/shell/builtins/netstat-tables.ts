@@ -25,14 +25,14 @@ function routeFlags(flags: number): string {
 
 export const ROUTE_HEADER = ['Kernel IP routing table', 'Destination     Gateway         Genmask         Flags   MSS Window  irtt Iface'];
 
-/** One row per route: `%-15s %-15s %-15s %-6s %5d %-6d %5d %s`; without -n 0.0.0.0 reads `default`. */
+/** One row per route: `%-15s %-15s %-15s %-5s %5d %-6d %5d %s`; without -n 0.0.0.0 reads `default`. */
 export function routeRow(route: Route4, numeric: boolean): string {
   const destination = !numeric && route.destination === '0.0.0.0' && route.prefixLength === 0 ? 'default' : route.destination;
   return [
     destination.padEnd(15),
     route.gateway.padEnd(15),
     prefixToMask(route.prefixLength).padEnd(15),
-    routeFlags(route.flags).padEnd(6),
+    routeFlags(route.flags).padEnd(5),
     String(route.mtu).padStart(5),
     String(route.window).padEnd(6),
     String(route.irtt).padStart(5),

@@ -217,8 +217,14 @@ async function runNetstat(args: string[], ctx: BuiltinContext): Promise<number> 
     if (err instanceof Error && err.name === 'BrokenPipe') throw err;
     return fail(ctx.stderr, 'netstat', err instanceof Error ? err.message : String(err));
   }
-  const owners = options.program ? await readSocketOwners(procRoot) : undefined;
-  const user = options.extend ? await userColumn(numeric) : undefined;
+  let owners: Map<number, SocketOwner[]> | undefined;
+  let user: UserColumn;
+  try {
+    owners = options.program ? await readSocketOwners(procRoot) : undefined;
+    user = options.extend ? await userColumn(numeric) : undefined;
+  } catch (err) {
+    return fail(ctx.stderr, 'netstat', `cannot list processes in ${procRoot}: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const tables = selectedTables(selection);
   let first = true;
   const jsonItem = (item: Record<string, unknown>): string => {

@@ -98,9 +98,10 @@ export function formatOnce(format: string, args: readonly string[]): Formatted {
       case 'u':
       case 'x':
       case 'X': {
-        let n = Math.trunc(toNumber(arg, errors));
-        if (n < 0) n = Number(BigInt.asUintN(64, BigInt(n)));
-        text = n.toString(conv === 'o' ? 8 : conv === 'u' ? 10 : 16);
+        const n = Math.trunc(toNumber(arg, errors));
+        // Negative values wrap to 64 bits as in C; BigInt keeps every digit.
+        const big = BigInt.asUintN(64, BigInt(n));
+        text = big.toString(conv === 'o' ? 8 : conv === 'u' ? 10 : 16);
         if (conv === 'X') text = text.toUpperCase();
         if (precision !== undefined) text = text.padStart(precision, '0');
         if (flags.includes('#') && n !== 0) text = (conv === 'o' ? '0' : conv === 'x' ? '0x' : conv === 'X' ? '0X' : '') + text;

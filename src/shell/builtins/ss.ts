@@ -195,7 +195,12 @@ async function runSs(args: string[], ctx: BuiltinContext): Promise<number> {
   }
   const { selection, numeric, json } = options;
   const procRoot = ctx.services.procRoot;
-  const owners = options.processes ? await readSocketOwners(procRoot) : undefined;
+  let owners: Map<number, SocketOwner[]> | undefined;
+  try {
+    owners = options.processes ? await readSocketOwners(procRoot) : undefined;
+  } catch (err) {
+    return fail(ctx.stderr, 'ss', `cannot list processes in ${procRoot}: ${err instanceof Error ? err.message : String(err)}`);
+  }
   // ss shows the Netid column when more than one socket kind can appear (unix has three).
   const kinds = [selection.tcp, selection.udp, selection.raw].filter(Boolean).length + (selection.unix ? 3 : 0);
   const showNetid = kinds > 1;

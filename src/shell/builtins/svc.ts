@@ -7,7 +7,8 @@ import { OptionError, parseOptions } from './options.js';
 
 const USAGE = `usage: svc [list] [--json]
        svc status SERVICE [--json]
-       svc restart|start SERVICE
+       svc start SERVICE      (when stopped)
+       svc restart SERVICE    (starts it, or restarts it when running)
        svc stop SERVICE
 SERVICE is a path such as /user/breakglass, or its last element (breakglass).
 Talks to breakglass-init over its Unix socket ($BREAKGLASS_INIT_SOCKET).
@@ -73,9 +74,20 @@ async function run(args: string[], ctx: BuiltinContext): Promise<number> {
   if (!['status', 'restart', 'start', 'stop'].includes(verb)) return fail(ctx.stderr, 'svc', `unknown command ${verb} (list, status, restart, start, stop)`, 2);
   if (!name) return fail(ctx.stderr, 'svc', `${verb} needs a SERVICE (see svc list)`, 2);
   const path = await resolveServicePath(client, name);
+  if (verb === 'start') {
+    // gokrazy's /restart also restarts a running service; `start` must not (it may be our own SSH server).
+    const state = await client.status(path);
+    if (state.started) {
+      await write(ctx.stdout, `${path} is already running (svc restart restarts it)\n`);
+      return 0;
+    }
+    await client.act('restart', path, state.xsrfToken);
+    await write(ctx.stdout, `starting ${path}\n`);
+    return 0;
+  }
   if (verb !== 'status') {
     await client.act(verb === 'stop' ? 'stop' : 'restart', path);
-    await write(ctx.stdout, `${verb === 'stop' ? 'stopping' : verb === 'start' ? 'starting' : 'restarting'} ${path}\n`);
+    await write(ctx.stdout, `${verb === 'stop' ? 'stopping' : 'restarting'} ${path}\n`);
     return 0;
   }
   const row = (await client.statusJson(path)) as unknown as Row;

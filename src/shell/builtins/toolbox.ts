@@ -30,6 +30,10 @@ interface ManifestLike {
   appletsSkipped?: string;
 }
 
+type AbortableToolbox = ToolboxHandle & {
+  add(input: Readable, label: string, options: { signal: AbortSignal }): Promise<ManifestLike>;
+};
+
 type Subcommand = (args: string[], ctx: BuiltinContext, toolbox: ToolboxHandle) => Promise<number>;
 
 async function add(args: string[], ctx: BuiltinContext, toolbox: ToolboxHandle): Promise<number> {
@@ -37,17 +41,15 @@ async function add(args: string[], ctx: BuiltinContext, toolbox: ToolboxHandle):
   const file = args[0];
   const input: Readable = file && file !== '-' ? createReadStream(ctx.resolve(file), { highWaterMark: 1024 * 1024 }) : ctx.stdin;
   const label = file && file !== '-' ? file : 'stdin';
-  const onAbort = (): void => {
-    input.destroy(new Error('interrupted'));
-  };
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
   let manifest: ManifestLike;
   try {
-    manifest = await toolbox.add(input, label);
+    // src/transfer's toolbox takes an abort signal (^C) as a third argument.
+    manifest = await (toolbox as AbortableToolbox).add(input, label, { signal: ctx.signal });
   } catch (err) {
+    if (ctx.signal.aborted) throw err;
     return fail(ctx.stderr, 'toolbox', `${label}: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
+    if (input !== ctx.stdin) input.destroy();
   }
   const lines = [
     `toolbox: unpacked ${label} into ${toolbox.dir}`,

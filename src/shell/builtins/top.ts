@@ -138,7 +138,7 @@ async function runTop(args: string[], ctx: BuiltinContext): Promise<number> {
   if (typeof opts === 'number') return opts;
   const iterationsText = opts.get('n');
   const iterations = iterationsText === undefined ? Infinity : Number(iterationsText);
-  if (!Number.isInteger(iterations) || iterations < 1) return usageError('top', `-n needs a positive whole number, not '${iterationsText}'`, ctx);
+  if (!(iterations === Infinity || Number.isInteger(iterations)) || iterations < 1) return usageError('top', `-n needs a positive whole number, not '${iterationsText}'`, ctx);
   const delayText = opts.get('d') ?? '3';
   const delaySeconds = Number(delayText);
   if (!Number.isFinite(delaySeconds) || delaySeconds < 0.1) return usageError('top', `-d needs seconds (0.1 or more), not '${delayText}'`, ctx);

@@ -15,18 +15,21 @@ function number(text: string | undefined, what: string): number | undefined {
 }
 
 async function plain(chunks: AsyncIterable<Buffer>, cols: number, upper: boolean, ctx: BuiltinContext): Promise<void> {
-  let column = 0;
-  let out = '';
+  let column = 0; // bytes already on the current line
   for await (const chunk of chunks) {
-    for (const b of chunk) {
-      out += b.toString(16).padStart(2, '0');
-      if (++column === cols) {
+    const hex = chunk.toString('hex');
+    let out = '';
+    for (let pos = 0; pos < hex.length; ) {
+      const take = Math.min((cols - column) * 2, hex.length - pos);
+      out += hex.slice(pos, pos + take);
+      pos += take;
+      column += take / 2;
+      if (column === cols) {
         out += '\n';
         column = 0;
       }
     }
     await write(ctx.stdout, upper ? out.toUpperCase() : out);
-    out = '';
   }
   if (column > 0) await write(ctx.stdout, '\n');
 }
@@ -39,9 +42,8 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const length = number(opts.get('l'), 'length');
   const skip = number(opts.get('s'), 'seek offset') ?? 0;
   if (cols < 1 || cols > 256) throw new UsageProblem(`invalid number of columns (max. 256): '${cols}'`);
-  if (opts.operands.length > 2) throw new UsageProblem('too many operands (xxd takes INFILE and OUTFILE; use redirection for output)');
-  const input = concatOperands(ctx, 'xxd', opts.operands.slice(0, 1).length > 0 ? opts.operands.slice(0, 1) : ['-']);
-  if (opts.operands.length === 2) throw new UsageProblem('an OUTFILE operand is not supported; redirect with >');
+  if (opts.operands.length > 1) throw new UsageProblem('only one FILE is read; write the dump elsewhere with > OUTFILE');
+  const input = concatOperands(ctx, 'xxd', opts.operands.length > 0 ? opts.operands : ['-']);
   const chunks = window(input.chunks, skip, length);
   if (isPlain) await plain(chunks, cols, opts.has('u'), ctx);
   else {

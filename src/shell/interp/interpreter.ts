@@ -23,7 +23,7 @@ import type { FdTable, Target } from './redirect.js';
 import { signalNumber, statusOfSignal } from './signals.js';
 import { discardAndSigpipe, emptyInput, nonClosing, pipe, relay } from './streams.js';
 
-export type SpawnFn = (file: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
+export type { SpawnFn } from './external.js';
 
 export interface InterpreterOptions {
   builtins: Map<string, Builtin>;
@@ -378,139 +378,34 @@ export class Interpreter {
       return { code: found.code };
     }
     const childEnv = clearEnv ? { ...env } : { ...this.environ(), ...env };
-    return this.runExternal(found.path, argv, fds, job, childEnv);
+    return runExternal(this.spawnFn, { path: found.path, argv, cwd: this.cwd, env: childEnv, fds }, job);
   }
 
-  private async writeTo(target: Target | undefined, text: string): Promise<void> {
-    if (!target || target.kind === 'null') return;
-    if (target.kind === 'fd') {
-      const s = createWriteStream('', { fd: target.fd, autoClose: false });
-      s.end(text);
-      await finished(s).catch(() => undefined);
-      return;
-    }
-    const w = target.stream as Writable;
-    if (!w.destroyed && !w.writableEnded) await new Promise<void>((r) => w.write(text, () => r()));
+  private writeTo(target: Target | undefined, text: string): Promise<void> {
+    return writeToTarget(target, text);
   }
 
   private writeErr(text: string): Promise<void> {
     return this.writeTo({ kind: 'stream', stream: this.opts.stderr }, text);
   }
 
-  private runExternal(path: string, argv: string[], fds: FdTable, job: Job, env: Record<string, string>): Promise<ExitResult> {
-    const maxFd = Math.max(2, ...fds.keys());
-    const stdio: StdioOptions = [];
-    for (let fd = 0; fd <= maxFd; fd++) {
-      const t = fds.get(fd);
-      if (!t || t.kind === 'null') stdio.push('ignore');
-      else if (t.kind === 'fd') stdio.push(t.fd);
-      else stdio.push('pipe');
-    }
-    return new Promise<ExitResult>((resolve) => {
-      let child: ChildProcess;
-      try {
-        child = this.spawnFn(path, argv.slice(1), { argv0: argv[0], cwd: this.cwd, env, stdio, detached: true });
-      } catch (err) {
-        void this.writeTo(fds.get(2), `${SHELL_NAME}: ${argv[0]}: ${(err as Error).message}\n`).then(() => resolve({ code: 126 }));
-        return;
-      }
-      job.add(child);
-      const relays: Array<Promise<void>> = [];
-      const stdin = fds.get(0);
-      if (stdin?.kind === 'stream' && child.stdin) {
-        child.stdin.on('error', () => undefined);
-        void relay(stdin.stream as Readable, child.stdin, { end: true });
-      }
-      for (const fd of [1, 2] as const) {
-        const t = fds.get(fd);
-        const src = fd === 1 ? child.stdout : child.stderr;
-        if (t?.kind === 'stream' && src) relays.push(relay(src, t.stream as Writable, { end: false, onReaderGone: () => discardAndSigpipe(src, child.pid) }));
-      }
-      let spawnError: NodeJS.ErrnoException | undefined;
-      child.once('error', (err: NodeJS.ErrnoException) => {
-        spawnError = err;
-      });
-      child.once('close', (code, signal) => {
-        void Promise.all(relays).then(async () => {
-          if (spawnError && child.pid === undefined) {
-            const reason = spawnError.code === 'EACCES' ? 'Permission denied' : spawnError.code === 'ENOENT' ? 'not found (or its #! interpreter is missing)' : spawnError.message;
-            await this.writeTo(fds.get(2), `${SHELL_NAME}: ${argv[0]}: ${reason}\n`);
-            resolve({ code: spawnError.code === 'ENOENT' ? 127 : 126 });
-            return;
-          }
-          if (signal) resolve(statusOfSignal(signal));
-          else resolve({ code: code ?? 0 });
-        });
-      });
+  private runBuiltin(builtin: Builtin, argv: string[], fds: FdTable, job: Job, env: Record<string, string>, clearEnv: boolean): Promise<number> {
+    return runBuiltin({
+      builtin,
+      argv,
+      fds,
+      job,
+      sessionOut: this.opts.stdout,
+      sessionErr: this.opts.stderr,
+      context: {
+        cwd: this.cwd,
+        sessionIsTTY: Boolean(this.opts.isTTY),
+        terminal: this.opts.terminal?.() ?? { cols: 80, rows: 24 },
+        resolve: (p) => this.resolvePath(p),
+        shell: this.handle(job, env, clearEnv),
+        services: this.opts.services,
+      },
     });
-  }
-
-  private async runBuiltin(builtin: Builtin, argv: string[], fds: FdTable, job: Job, env: Record<string, string>, clearEnv: boolean): Promise<number> {
-    const owned: Writable[] = [];
-    const input = (t: Target | undefined): Readable => {
-      if (!t || t.kind === 'null') return emptyInput();
-      if (t.kind === 'fd') return createReadStream('', { fd: t.fd, autoClose: false });
-      return t.stream as Readable;
-    };
-    const output = (t: Target | undefined): Writable => {
-      if (!t || t.kind === 'null') {
-        const devnull = createWriteStream('/dev/null');
-        owned.push(devnull);
-        return devnull;
-      }
-      if (t.kind === 'fd') {
-        const s = createWriteStream('', { fd: t.fd, autoClose: false });
-        owned.push(s);
-        return s;
-      }
-      const w = t.stream as Writable;
-      // The session's terminal must never be ended by a built-in.
-      if (w === this.opts.stdout || w === this.opts.stderr) return nonClosing(w);
-      return w;
-    };
-    const stdout = output(fds.get(1));
-    const stderr = fds.get(2) === fds.get(1) ? stdout : output(fds.get(2));
-    const ctx: BuiltinContext = {
-      stdin: input(fds.get(0)),
-      stdout,
-      stderr,
-      cwd: this.cwd,
-      isTTY: Boolean(this.opts.isTTY) && (fds.get(1) as { stream?: unknown })?.stream === this.opts.stdout,
-      terminal: this.opts.terminal?.() ?? { cols: 80, rows: 24 },
-      signal: job.abort.signal,
-      resolve: (p) => this.resolvePath(p),
-      shell: this.handle(job, env, clearEnv),
-      services: this.opts.services,
-    };
-    if (builtin.rawInput && ctx.stdin === job.input) job.rawInput = true;
-    const name = argv[0]!;
-    let code: number;
-    try {
-      if (argv[1] === '--help') {
-        await writeText(ctx.stdout, builtin.usage.endsWith('\n') ? builtin.usage : `${builtin.usage}\n`);
-        code = 0;
-      } else {
-        code = await builtin.run(argv.slice(1), ctx);
-      }
-    } catch (err) {
-      code = await this.builtinError(name, builtin, err, ctx.stderr);
-    }
-    // Flush what the built-in wrote before the next command runs.
-    for (const s of owned) s.end();
-    await Promise.all(owned.map((s) => finished(s).catch(() => undefined)));
-    if (stdout !== ctx.stdout) stdout.end();
-    return code & 0xff;
-  }
-
-  private async builtinError(name: string, builtin: Builtin, err: unknown, stderr: Writable): Promise<number> {
-    if (err instanceof BrokenPipe) return 141;
-    if (err instanceof OptionError) {
-      await writeText(stderr, `${name}: ${err.message}\n${builtin.usage.endsWith('\n') ? builtin.usage : `${builtin.usage}\n`}`).catch(() => undefined);
-      return 2;
-    }
-    if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return 141;
-    await writeText(stderr, `${name}: ${err instanceof Error ? err.message : String(err)}\n`).catch(() => undefined);
-    return 1;
   }
 
   resolvePath(p: string): string {
@@ -650,13 +545,6 @@ function waitLive(job: Job): Promise<void> {
       else setTimeout(tick, 20);
     };
     tick();
-  });
-}
-
-function writeText(stream: Writable, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (stream.destroyed) return reject(new BrokenPipe('write after close'));
-    stream.write(text, (err) => (err ? reject(new BrokenPipe(err.message)) : resolve()));
   });
 }
 

@@ -1,6 +1,7 @@
 // Applies a command's redirects to its descriptor table, in order, as sh does
 // (`>f 2>&1` sends both to f; `2>&1 >f` sends only stdout there).
-import { openSync } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { RedirectOp } from '../syntax/index.js';
@@ -61,4 +62,17 @@ export function applyRedirect(table: FdTable, fd: number, op: RedirectOp, target
     table.set(1, t);
     table.set(2, t);
   } else table.set(fd, t);
+}
+
+/** Writes a message (e.g. `sh: x: not found`) to wherever a descriptor points. */
+export async function writeToTarget(target: Target | undefined, text: string): Promise<void> {
+  if (!target || target.kind === 'null') return;
+  if (target.kind === 'fd') {
+    const s = createWriteStream('', { fd: target.fd, autoClose: false });
+    s.end(text);
+    await finished(s).catch(() => undefined);
+    return;
+  }
+  const w = target.stream as Writable;
+  if (!w.destroyed && !w.writableEnded) await new Promise<void>((r) => w.write(text, () => r()));
 }

@@ -15,7 +15,10 @@ export class ByteReader {
   private ended = false;
 
   constructor(stream: Readable) {
-    this.it = (stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
+    // Not stream[Symbol.asyncIterator](): that destroys the stream when iteration
+    // ends, and on an SSH channel (a Duplex) that would also kill the reply side
+    // before exit-status is sent.
+    this.it = stream.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
   }
 
   private async fill(): Promise<boolean> {

@@ -42,13 +42,14 @@ export class ScpSink {
   }
 
   async run(target: string): Promise<number> {
-    await this.send(OK);
     const st = await this.fs.stat(target);
     const targetIsDir = st?.kind === 'dir';
+    // As scp.c's verifydir(): the answer to the opening handshake is the error.
     if (this.cmd.targetIsDir && !targetIsDir) {
-      await this.send(`\x02scp: ${target}: Not a directory\n`);
+      await this.send(formatError(`${target}: ${st ? 'Not a directory' : 'No such file or directory'}`));
       return 1;
     }
+    await this.send(OK);
     await this.receive(target, targetIsDir, 0);
     return this.errors ? 1 : 0;
   }

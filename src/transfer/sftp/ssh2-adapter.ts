@@ -57,7 +57,11 @@ interface Ssh2Sftp extends EventEmitter {
   _waitChanDrain?: boolean;
   outgoing: { id: number; window: number; packetSize: number; state: string };
   incoming: { window: number; state: string };
-  _protocol: { channelData(id: number, data: Buffer): void; channelWindowAdjust(id: number, amount: number): void };
+  _protocol: {
+    channelData(id: number, data: Buffer): void;
+    channelWindowAdjust(id: number, amount: number): void;
+    exitStatus(id: number, status: number): void;
+  };
 }
 
 export function isSsh2Sftp(value: unknown): value is Ssh2Sftp {
@@ -176,8 +180,13 @@ export class SftpWire {
     return this.raw.outgoing.state === 'open';
   }
 
-  close(): void {
+  /**
+   * Ends the channel as sshd does when sftp-server exits: exit-status, then close.
+   * Without exit-status OpenSSH's scp (SFTP mode) reports failure (status -1).
+   */
+  close(status = 0): void {
     if (this.rawTimer) clearTimeout(this.rawTimer);
+    if (this.raw.outgoing.state === 'open') this.raw._protocol.exitStatus(this.raw.outgoing.id, status);
     this.raw.end();
   }
 }

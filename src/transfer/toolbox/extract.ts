@@ -83,10 +83,26 @@ export async function stageArchive(input: Readable, opts: StageOptions): Promise
     );
   });
   const stages: NodeJS.ReadWriteStream[] = isGzip(head) ? [hashTap, gunzipStream(), limit] : [hashTap, limit];
+  // The input is piped rather than put in the pipeline: pipeline() destroys its
+  // streams on failure, and the input may be an SSH channel whose other half still
+  // has to carry the error message and exit status.
+  const onInputError = (err: Error): void => void hashTap.destroy(err);
+  const onInputClose = (): void => {
+    if (!input.readableEnded) hashTap.destroy(new ToolboxError('upload cut short: the input closed before the end of the archive'));
+  };
+  input.on('error', onInputError);
+  input.on('close', onInputClose);
+  input.pipe(hashTap);
   try {
-    await pipeline([input, ...stages, extract as unknown as NodeJS.WritableStream], { signal: opts.signal });
+    await pipeline([...stages, extract as unknown as NodeJS.WritableStream], { signal: opts.signal });
   } catch (err) {
+    input.unpipe(hashTap);
+    // Drain what is still coming so the sender is not left blocked on a full window.
+    if (!input.destroyed) input.resume();
     throw describeStreamError(err, stager.firstError);
+  } finally {
+    input.off('error', onInputError);
+    input.off('close', onInputClose);
   }
   if (stager.firstError) throw stager.firstError;
   if (stager.entries === 0) throw new ToolboxError('archive has no entries');

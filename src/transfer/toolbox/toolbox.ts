@@ -126,7 +126,6 @@ export async function createToolbox(options: ToolboxOptions): Promise<ToolboxImp
       audit?.('upload', { label, dir, ...manifest, archiveBytes: staged.archiveBytes });
       return manifest;
     } catch (err) {
-      input.destroy();
       audit?.('upload-refused', { label, dir, error: messageOf(err) });
       throw err instanceof ToolboxError ? err : new ToolboxError(`toolbox: ${messageOf(err)}`, { label }, { cause: err });
     } finally {

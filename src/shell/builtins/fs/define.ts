@@ -27,8 +27,10 @@ export function fileBuiltin(spec: FileBuiltinSpec): Builtin {
         spec.name,
         ctx,
         async () => {
-          // The interpreter answers --help itself; this keeps a direct call honest too.
-          if (args[0] === '--help') {
+          // The interpreter answers a leading --help itself; GNU tools take it anywhere
+          // among the options (`ls -l --help`), so look before any `--`.
+          const end = args.indexOf('--');
+          if ((end === -1 ? args : args.slice(0, end)).includes('--help')) {
             await write(ctx.stdout, usage);
             return 0;
           }

@@ -5,24 +5,27 @@ import type { BuiltinContext } from '../../types.js';
 import { write } from '../io.js';
 import { throwIfAborted } from './guard.js';
 
-const hex2 = (b: number): string => b.toString(16).padStart(2, '0');
-const printable = (b: number): string => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.');
+// Lookup tables: these run once per input byte.
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const ASCII = Array.from({ length: 256 }, (_, b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'));
+
+function asciiOf(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i++) text += ASCII[bytes[i]!];
+  return text;
+}
 
 /** `hexdump -C`: `00000000  68 69 0a  …  |hi.|` */
 export function canonicalLine(offset: number, bytes: Uint8Array): string {
   let hexArea = '';
-  for (let i = 0; i < bytes.length; i++) hexArea += `${hex2(bytes[i]!)} ${i === 7 ? ' ' : ''}`;
-  const ascii = Array.from(bytes, printable).join('');
-  return `${offset.toString(16).padStart(8, '0')}  ${hexArea.padEnd(49)} |${ascii}|\n`;
+  for (let i = 0; i < bytes.length; i++) hexArea += i === 7 ? `${HEX[bytes[i]!]}  ` : `${HEX[bytes[i]!]} `;
+  return `${offset.toString(16).padStart(8, '0')}  ${hexArea.padEnd(49)} |${asciiOf(bytes)}|\n`;
 }
 
 /** Plain `hexdump`: little-endian 16-bit words, an odd last byte padded with zero. */
 export function wordsLine(offset: number, bytes: Uint8Array): string {
   let line = offset.toString(16).padStart(7, '0');
-  for (let i = 0; i < bytes.length; i += 2) {
-    const word = bytes[i]! | ((i + 1 < bytes.length ? bytes[i + 1]! : 0) << 8);
-    line += ` ${word.toString(16).padStart(4, '0')}`;
-  }
+  for (let i = 0; i < bytes.length; i += 2) line += ` ${i + 1 < bytes.length ? HEX[bytes[i + 1]!] : '00'}${HEX[bytes[i]!]}`;
   return `${line.padEnd(47)}\n`;
 }
 
@@ -36,14 +39,13 @@ export interface XxdLayout {
 export function xxdLine(offset: number, bytes: Uint8Array, layout: XxdLayout): string {
   let hexArea = '';
   for (let i = 0; i < bytes.length; i++) {
-    hexArea += hex2(bytes[i]!);
+    hexArea += HEX[bytes[i]!];
     if (layout.group > 0 && (i + 1) % layout.group === 0 && i + 1 < layout.cols) hexArea += ' ';
   }
   const groups = layout.group > 0 ? Math.ceil(layout.cols / layout.group) : 1;
   const width = layout.cols * 2 + groups - 1;
   if (layout.upper) hexArea = hexArea.toUpperCase();
-  const ascii = Array.from(bytes, printable).join('');
-  return `${offset.toString(16).padStart(8, '0')}: ${hexArea.padEnd(width)}  ${ascii}\n`;
+  return `${offset.toString(16).padStart(8, '0')}: ${hexArea.padEnd(width)}  ${asciiOf(bytes)}\n`;
 }
 
 export interface DumpOptions {

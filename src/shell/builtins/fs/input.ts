@@ -96,26 +96,36 @@ export function closeStdin(ctx: BuiltinContext): void {
   if (!ctx.stdin.destroyed) ctx.stdin.destroy();
 }
 
-/** Splits chunks into lines (Buffers, each with its `\n` except perhaps the last). */
-export async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/**
+ * Splits chunks into lines (Buffers, each with its `\n` except perhaps the last),
+ * yielded in batches — one array per chunk — so per-line work stays synchronous.
+ */
+export async function* lineBatches(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer[]> {
   // Pieces of a line that spans chunks; joined once, when its newline arrives.
   let pending: Buffer[] = [];
   for await (const chunk of chunks) {
+    const batch: Buffer[] = [];
     let start = 0;
     for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
       const piece = chunk.subarray(start, nl + 1);
       if (pending.length > 0) {
         pending.push(piece);
-        yield Buffer.concat(pending);
+        batch.push(Buffer.concat(pending));
         pending = [];
       } else {
-        yield piece;
+        batch.push(piece);
       }
       start = nl + 1;
     }
     if (start < chunk.length) pending.push(chunk.subarray(start));
+    if (batch.length > 0) yield batch;
   }
-  if (pending.length > 0) yield Buffer.concat(pending);
+  if (pending.length > 0) yield [Buffer.concat(pending)];
+}
+
+/** Lines one by one (see lineBatches). */
+export async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const batch of lineBatches(chunks)) yield* batch;
 }
 
 export { Aborted };

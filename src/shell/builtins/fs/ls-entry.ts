@@ -43,7 +43,8 @@ export function longLine(entry: Entry, shownName: string, o: LongOptions): strin
     size = o.human ? humanSize(s.size).padStart(7) : String(s.size).padStart(9);
   }
   const link = entry.target !== undefined ? ` -> ${entry.target}` : '';
-  return `${modeString(s.mode)} ${String(s.nlink).padStart(4)} ${user.padEnd(8)} ${group.padEnd(8)} ${size} ${lsDate(s.mtime, o.now)} ${shownName}${link}`;
+  // busybox prints "%-8.8s %-8.8s": names are cut at 8 characters.
+  return `${modeString(s.mode)} ${String(s.nlink).padStart(4)} ${user.slice(0, 8).padEnd(8)} ${group.slice(0, 8).padEnd(8)} ${size} ${lsDate(s.mtime, o.now)} ${shownName}${link}`;
 }
 
 /** GNU dircolors defaults for the common types. */
