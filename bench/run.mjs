@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, failure, killAllSync } from './lib/proc.mjs';
-import { REPO, STARTERS, LABELS, DEST, makeClientKey, clientOptions } from './lib/servers.mjs';
+import { REPO, STARTERS, LABELS, DEST, makeClientKey, clientOptions, breakglassd } from './lib/servers.mjs';
+import { resolve } from 'node:path';
 import { Section } from './lib/results.mjs';
 import { machineInfo } from './lib/sysinfo.mjs';
 import { renderReport } from './lib/report.mjs';
@@ -37,6 +38,8 @@ Measures breakglassd against OpenSSH sshd and Dropbear on 127.0.0.1 and writes a
   --servers LIST       comma list of servers: ${SERVERS.join(',')} (default: all)
   --out PATH           report file (default: BENCHMARKS.md in the repository)
   --json PATH          also write the raw samples as JSON
+  --breakglassd PATH   the bundle to run (default: dist/breakglassd.js), for A/B experiments
+  --node-arg FLAG      a node flag for breakglassd (repeatable), e.g. --node-arg=--max-semi-space-size=2
   --no-install         do not apt-get install missing openssh-server / dropbear-bin
   --time-limit SECS    abort when the run takes longer (default: 1200, quick: 180)
   --help               this text
@@ -55,7 +58,7 @@ function parseList(value, valid, flag) {
 }
 
 export function parseArgs(argv) {
-  const options = { quick: false, only: Object.keys(MEASURES), servers: SERVERS, out: join(REPO, 'BENCHMARKS.md'), json: undefined, install: true, timeLimit: undefined };
+  const options = { quick: false, only: Object.keys(MEASURES), servers: SERVERS, out: join(REPO, 'BENCHMARKS.md'), json: undefined, install: true, timeLimit: undefined, bundle: undefined, nodeArgs: [] };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;
@@ -76,6 +79,8 @@ export function parseArgs(argv) {
       case '--out': options.out = need(); break;
       case '--json': options.json = need(); break;
       case '--no-install': options.install = false; break;
+      case '--breakglassd': options.bundle = resolve(need()); break;
+      case '--node-arg': options.nodeArgs.push(need()); break;
       case '--time-limit': {
         const seconds = Number(need());
         if (!Number.isFinite(seconds) || seconds <= 0) usageError('--time-limit needs a positive number of seconds');
@@ -102,6 +107,11 @@ async function main() {
   const options = parseArgs(argv);
   const started = Date.now();
   const deadline = started + options.timeLimit * 1000;
+  if (options.bundle) {
+    if (!existsSync(options.bundle)) usageError(`--breakglassd: ${options.bundle} does not exist`);
+    breakglassd.bundle = options.bundle;
+  }
+  breakglassd.nodeArgs = options.nodeArgs;
   if (options.install) await ensurePackages(options.servers, progress);
 
   const ws = { dir: mkdtempSync('/tmp/bench-'), shm: mkdtempSync(existsSync('/dev/shm') ? '/dev/shm/bench-' : '/tmp/bench-shm-') };
@@ -188,7 +198,7 @@ async function main() {
     await Promise.all([...servers.values()].map((server) => server.stop()));
   }
 
-  const info = await machineInfo(REPO);
+  const info = await machineInfo(breakglassd.bundle);
   const analysisPath = join(import.meta.dirname, 'ANALYSIS.md');
   const analysis = existsSync(analysisPath) ? readFileSync(analysisPath, 'utf8') : undefined;
   const report = renderReport({
@@ -197,8 +207,9 @@ async function main() {
     options,
     clientOptions: clientOptions({ privatePath: 'KEY' }, 'PORT'),
     elapsedSeconds: (Date.now() - started) / 1000,
-    analysis,
+    analysis: options.bundle || options.nodeArgs.length ? undefined : analysis,
     argv,
+    breakglassd,
   });
   writeFileSync(options.out, report);
   if (options.json) writeFileSync(options.json, `${JSON.stringify({ info, options, sections }, null, 2)}\n`);

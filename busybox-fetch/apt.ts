@@ -28,7 +28,7 @@ export function privateAptOptions(debianArch: string, workDir: string): string[]
 }
 
 async function aptGet(args: string[], cwd: string, log: (line: string) => void): Promise<ChildResult> {
-  log(`apt-get ${args.filter((a) => a !== '-o').join(' ')}`);
+  log(`apt-get ${args.join(' ')}`);
   try {
     return await runCapture('apt-get', args, { cwd, timeoutMs: APT_TIMEOUT_MS, env: { ...process.env, LC_ALL: 'C' } });
   } catch (err) {

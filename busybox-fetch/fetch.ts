@@ -1,7 +1,7 @@
 // busybox-fetch's work: get a busybox binary (Debian's busybox-static by default),
 // check it can run on the device, and write the reproducible debug tarball.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadBusyboxDeb } from './apt.js';
@@ -69,6 +69,15 @@ async function getBusybox(opts: FetchOptions): Promise<{ data: Buffer; label: st
   }
 }
 
+/** Temp file + rename for a regular file; straight into anything else (`--out /dev/stdout`). */
+async function writeOut(out: string, data: Buffer): Promise<void> {
+  const existing = await stat(out).catch(() => undefined);
+  if (existing && !existing.isFile()) return writeFile(out, data);
+  const temp = `${out}.tmp-${process.pid}`;
+  await writeFile(temp, data, { mode: 0o644 });
+  await rename(temp, out);
+}
+
 export async function fetchBusybox(opts: FetchOptions): Promise<FetchResult> {
   const { data, label } = await getBusybox(opts);
   checkBinary(data, opts.arch, label);
@@ -76,8 +85,6 @@ export async function fetchBusybox(opts: FetchOptions): Promise<FetchResult> {
     { name: 'busybox', type: 'file', mode: 0o755, data },
     { name: 'sh', type: 'symlink', target: 'busybox' },
   ]);
-  const temp = `${opts.out}.tmp-${process.pid}`;
-  await writeFile(temp, tarball, { mode: 0o644 });
-  await rename(temp, opts.out);
+  await writeOut(opts.out, tarball);
   return { out: opts.out, sha256: createHash('sha256').update(tarball).digest('hex'), bytes: tarball.length };
 }

@@ -123,6 +123,9 @@ export function clientOptions(key, port, { cipher, logLevel = 'ERROR' } = {}) {
 
 export const DEST = '127.0.0.1';
 
+/** Which breakglassd runs, and with which node flags (--breakglassd, --node-arg: for A/B experiments). */
+export const breakglassd = { bundle: join(REPO, 'dist', 'breakglassd.js'), nodeArgs: [] };
+
 /**
  * argv that runs `command` in a private mount namespace with `home` bind-mounted over
  * /root. Both peers get a clean, empty root home this way: Dropbear needs it for its
@@ -220,7 +223,7 @@ export function breakglassdArgs(ws, key, port = 0) {
   return {
     base,
     args: [
-      join(REPO, 'dist', 'breakglassd.js'),
+      breakglassd.bundle,
       '--port', String(port),
       '--listen', '127.0.0.1',
       '--authorized-keys', authorized,
@@ -235,7 +238,7 @@ export const READY = /breakglassd: listening on 127\.0\.0\.1:(\d+) \(host key (S
 
 export async function startBreakglassd(ws, key, { nodeArgs = [] } = {}) {
   const { args } = breakglassdArgs(ws, key);
-  const child = spawnGroup(process.execPath, [...nodeArgs, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnGroup(process.execPath, [...breakglassd.nodeArgs, ...nodeArgs, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   const logs = watchStderr(child);
   try {
     const match = await logs.waitFor(READY, 15_000);

@@ -20,10 +20,10 @@ function kernelVersion() {
   }
 }
 
-export async function machineInfo(repo) {
+export async function machineInfo(bundle) {
   let bundleBytes;
   try {
-    bundleBytes = statSync(`${repo}/dist/breakglassd.js`).size;
+    bundleBytes = statSync(bundle).size;
   } catch {
     bundleBytes = undefined;
   }

@@ -5,7 +5,7 @@
 // /perm already holds one. Also the bundle's own cost: `--help` against `node -e 0`.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { STARTERS, REPO } from '../lib/servers.mjs';
+import { STARTERS, breakglassd } from '../lib/servers.mjs';
 import { run } from '../lib/proc.mjs';
 import { bundleComposition } from '../lib/bundle.mjs';
 
@@ -71,14 +71,14 @@ async function measureBundle(ctx, reps) {
   const peak = startup.row('`--help`, peak RSS (VmHWM)', 'MiB', 'lower');
   startup.command('node dist/breakglassd.js --help');
   startup.command('node -e 0');
-  const bundle = join(REPO, 'dist', 'breakglassd.js');
+  const bundle = breakglassd.bundle;
   let minified;
   try {
     const composition = await bundleComposition(join(ctx.ws.dir, 'bundle'), { minify: true });
     minified = composition.outfile;
     const total = composition.packages.reduce((sum, [, bytes]) => sum + bytes, 0);
     const top = composition.packages.slice(0, 8).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB (${((100 * bytes) / total).toFixed(0)}%)`);
-    startup.note(`Bundle size: dist/breakglassd.js is ${(statSync(bundle).size / 1024).toFixed(0)} KiB unminified; minified ${(statSync(minified).size / 1024).toFixed(0)} KiB. Largest parts (minified bytes): ${top.join(', ')}.`);
+    startup.note(`Bundle size: ${bundle.replace(`${process.cwd()}/`, '')} is ${(statSync(bundle).size / 1024).toFixed(0)} KiB unminified; minified ${(statSync(minified).size / 1024).toFixed(0)} KiB. Largest parts (minified bytes): ${top.join(', ')}.`);
   } catch (error) {
     startup.note(`Bundle composition unavailable: ${error.message}`);
   }
@@ -87,7 +87,7 @@ async function measureBundle(ctx, reps) {
     const variants = [['breakglassd', bundle], ['minified', minified], ['node', undefined]];
     for (const [column, script] of variants) {
       if (column === 'minified' && !script) continue;
-      const args = script ? [script, '--help'] : ['-e', '0'];
+      const args = script ? [...breakglassd.nodeArgs, script, '--help'] : ['-e', '0'];
       const result = await run(process.execPath, args, { timeoutMs: 10_000 });
       if (script && (result.code !== 0 || result.stdout.length === 0)) help.fail(column, ctx.reason(result, '--help'));
       else help.add(column, result.ms);

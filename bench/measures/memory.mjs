@@ -48,7 +48,7 @@ export async function measureMemory(ctx) {
     }
     const clients = [];
     try {
-      await sleep(500);
+      await sleep(1000);
       rows.idleMain.add(name, treeMemory(server.pid).mainRss / MiB);
       const first = await ctx.sshTo(server.port, 'true', { timeoutMs: 20_000 });
       if (first.code !== 0) throw new Error(ctx.reason(first, 'ssh true'));

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf, keyTypeMatches, knownHostsLine, scanLogLine, verifiedHostKey } from './hostKey.js';
+import { fingerprintOf, keyTypeMatches, knownHostsLine, pickScannedKey, scanLogLine, verifiedHostKey } from './hostKey.js';
 
 function realKey(): { publicKey: string; fingerprint: string } {
   const dir = mkdtempSync(join(tmpdir(), 'bg-hk-'));
@@ -48,5 +48,14 @@ describe('host key pinning', () => {
 
   it('has nothing to pin when the key was not logged', () => {
     expect(verifiedHostKey({ fingerprint: key.fingerprint }, 'pi')).toBeUndefined();
+  });
+
+  it('picks the scanned key matching a logged fingerprint, or refuses with both', () => {
+    const other = realKey();
+    const scan = `# 127.0.0.1:22 SSH-2.0-OpenSSH\n127.0.0.1 ${other.publicKey}\n[127.0.0.1]:22 ${key.publicKey}\n`;
+    expect(pickScannedKey(scan, key.fingerprint, 'pi')).toBe(key.publicKey);
+    expect(() => pickScannedKey(`h ${other.publicKey}\n`, key.fingerprint, 'pi')).toThrow(
+      `host key mismatch for pi: the server logged fingerprint ${key.fingerprint} but presents ${other.fingerprint}`,
+    );
   });
 });

@@ -60,3 +60,20 @@ export function verifiedHostKey(logged: LoggedHostKey, host: string): string | u
 export function knownHostsLine(alias: string, publicKey: string): string {
   return `${alias} ${publicKey.trim().split(/\s+/).slice(0, 2).join(' ')}\n`;
 }
+
+/**
+ * ssh-keyscan output (`host type base64` per line, comments with #) → the key whose
+ * fingerprint is the logged one. Used when the service logged only its fingerprint.
+ */
+export function pickScannedKey(keyscanOutput: string, fingerprint: string, host: string): string {
+  const keys = keyscanOutput
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => line.split(/\s+/).slice(1, 3).join(' '))
+    .filter((key) => keyTypeMatches(key));
+  const match = keys.find((key) => fingerprintOf(key) === fingerprint);
+  if (match) return match;
+  const seen = keys.map(fingerprintOf).join(', ') || 'none';
+  throw new HostKeyMismatch(`host key mismatch for ${host}: the server logged fingerprint ${fingerprint} but presents ${seen}; refusing to connect`);
+}

@@ -20,6 +20,8 @@ export interface RunOptions {
   input?: Readable;
   /** Called with each stdout chunk when stdout is piped. */
   onStdout?: (chunk: Buffer) => void;
+  /** Signals passed on to the child while it runs (and not acted on by us). */
+  forwardSignals?: NodeJS.Signals[];
 }
 
 export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
@@ -47,6 +49,13 @@ export function runProgram(file: string, args: string[], options: RunOptions = {
       options.input.on('error', (err) => child.stdin!.destroy(err));
       options.input.pipe(child.stdin);
     }
-    child.once('close', (code, signal) => resolve({ code: exitCodeOf(code, signal), stdout, stderr }));
+    const forward = (signal: NodeJS.Signals): void => {
+      child.kill(signal);
+    };
+    for (const signal of options.forwardSignals ?? []) process.on(signal, forward);
+    child.once('close', (code, signal) => {
+      for (const s of options.forwardSignals ?? []) process.off(s, forward);
+      resolve({ code: exitCodeOf(code, signal), stdout, stderr });
+    });
   });
 }

@@ -12,7 +12,7 @@ import { isGoServer, waitForSshBanner } from './banner.js';
 import type { SshBanner } from './banner.js';
 import { discoverDevice } from './gokrazyConfig.js';
 import type { DeviceAccess, DiscoveryEnv } from './gokrazyConfig.js';
-import { fingerprintOf, knownHostsLine, scanLogLine, verifiedHostKey } from './hostKey.js';
+import { fingerprintOf, knownHostsLine, pickScannedKey, scanLogLine, verifiedHostKey } from './hostKey.js';
 import type { LoggedHostKey } from './hostKey.js';
 import { runProgram } from './processes.js';
 import { proxyStdio } from './proxy.js';
@@ -134,17 +134,29 @@ async function ensureStarted(options: ClientOptions, say: (line: string) => void
 }
 
 /** Step 3b: a known_hosts with only the key the service logged, checked against its fingerprint. */
-async function pinHostKey(start: StartResult, banner: SshBanner, service: string, tmp: string, say: (line: string) => void): Promise<SshSettings['pin']> {
+async function pinHostKey(
+  start: StartResult,
+  target: { hostname: string; port: number },
+  banner: SshBanner,
+  service: string,
+  tmp: string,
+  say: (line: string) => void,
+): Promise<SshSettings['pin']> {
   const host = start.access.hostname;
   if (isGoServer(banner)) {
     say(`${host} runs gokrazy's Go breakglass, which logs no host key; using your known_hosts`);
     return undefined;
   }
-  const logged = await loggedHostKey(start.web, service, start.restarted ? 3000 : 1000).catch((err: unknown) => {
+  const logged = await loggedHostKey(start.web, service, start.restarted ? 3000 : 1000).catch((err: unknown): LoggedHostKey => {
     say(`cannot read ${service}'s log for its host key: ${messageOf(err)}`);
     return {};
   });
-  const key = verifiedHostKey(logged, host);
+  let key = verifiedHostKey(logged, host);
+  if (!key && logged.fingerprint) {
+    // Only the fingerprint was logged: fetch the key the server presents and check it.
+    const scan = await runProgram('ssh-keyscan', ['-T', '5', '-p', String(target.port), target.hostname]);
+    key = pickScannedKey(scan.stdout, logged.fingerprint, host);
+  }
   if (!key) {
     say(`host key not found in ${service}'s recent log; falling back to your known_hosts (--force-restart makes it log the key again)`);
     return undefined;
@@ -174,7 +186,7 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
   const tmp = await mkdtemp(join(tmpdir().length > 60 ? '/tmp' : tmpdir(), 'breakglass-'));
   let sharing = false;
   try {
-    const pin = await pinHostKey(start, banner, options.service, tmp, say);
+    const pin = await pinHostKey(start, target, banner, options.service, tmp, say);
     if (pin) settings.pin = pin;
     if (options.debugTarballPattern) {
       const useScp = isGoServer(banner);
@@ -202,13 +214,17 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
   }
 }
 
-/** The session with our stdio; ^C belongs to ssh (or the remote side), not to us. */
+/**
+ * The session with our stdio. ^C and ^\ reach ssh from the terminal themselves (same
+ * process group), so we only must not die of them; SIGTERM and SIGHUP sent to us are
+ * passed on, so the cleanup (ssh -O exit, temporary files) still runs.
+ */
 async function runSession(settings: SshSettings, destination: string, command: string[]): Promise<number> {
   const ignore = (): void => undefined;
   process.on('SIGINT', ignore);
   process.on('SIGQUIT', ignore);
   try {
-    const result = await runProgram('ssh', sshArgs(settings, destination, command), { stdio: 'inherit' });
+    const result = await runProgram('ssh', sshArgs(settings, destination, command), { stdio: 'inherit', forwardSignals: ['SIGTERM', 'SIGHUP'] });
     return result.code;
   } finally {
     process.off('SIGINT', ignore);

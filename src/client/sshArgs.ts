@@ -30,7 +30,7 @@ export function commonOptions(s: SshSettings): string[] {
     );
   }
   if (s.controlPath) {
-    args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${s.controlPath}`, '-o', 'ControlPersist=120');
+    args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${s.controlPath}`, '-o', 'ControlPersist=15');
   }
   return args;
 }

@@ -1,7 +1,7 @@
 // ps columns (procps-ng `-o` keywords, ps(1) "STANDARD FORMAT SPECIFIERS"): header,
 // width, alignment and how each is computed from a ProcessInfo. Pure: the clock, boot
 // time and memory size come in a PsEnv.
-import { formatBsdTime, formatCpuTime, formatElapsed, formatStart } from './format.js';
+import { DAY_NAMES, MONTH_NAMES, formatBsdTime, formatCpuTime, formatElapsed, formatStart } from './format.js';
 import { userName } from './passwd.js';
 import type { UserNames } from './passwd.js';
 import { CLOCK_TICKS } from './processes.js';
@@ -56,6 +56,13 @@ export function startMs(p: ProcessInfo, env: PsEnv): number {
 
 export function rssKb(p: ProcessInfo, env: PsEnv): number {
   return (p.rss * env.pageSize) / 1024;
+}
+
+/** procps `lstart`: `Fri Nov 27 08:54:54 2026` (local time). */
+export function formatLongStart(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${DAY_NAMES[d.getDay()]} ${MONTH_NAMES[d.getMonth()]} ${String(d.getDate()).padStart(2)} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${d.getFullYear()}`;
 }
 
 /** procps per-mille → "x.y" (capped at 99.9 for %MEM, 999 for %CPU as procps does). */
@@ -127,7 +134,7 @@ const COLUMNS: PsColumn[] = [
   col('times', 'TIME', 7, false, (p) => String(Math.floor(cpuSeconds(p)))),
   col('start', 'START', 5, false, (p, e) => formatStart(startMs(p, e), e.nowMs)),
   col('stime', 'STIME', 5, false, (p, e) => formatStart(startMs(p, e), e.nowMs)),
-  col('lstart', 'STARTED', 24, false, (p, e) => new Date(startMs(p, e)).toString().slice(0, 24)),
+  col('lstart', 'STARTED', 24, false, (p, e) => formatLongStart(startMs(p, e))),
   col('comm', 'COMMAND', 15, true, (p) => (p.state === 'Z' ? `${p.comm} <defunct>` : p.comm)),
   col('args', 'COMMAND', 27, true, commandLine, { args: true }),
   col('cmd', 'CMD', 27, true, commandLine, { args: true }),
@@ -207,7 +214,9 @@ export function formatRow(cells: readonly string[], columns: readonly PsColumn[]
     const c = columns[i]!;
     const text = cells[i]!;
     const last = i === columns.length - 1;
-    line += (i > 0 ? ' ' : '') + (last && c.left ? text : c.left ? text.padEnd(c.width) : text.padStart(c.width));
+    // Command columns other than the last are cut to their width, as procps does.
+    const cut = !last && (c.key === 'comm' || c.key === 'args' || c.key === 'cmd') ? text.slice(0, c.width) : text;
+    line += (i > 0 ? ' ' : '') + (last && c.left ? cut : c.left ? cut.padEnd(c.width) : cut.padStart(c.width));
   }
   return line;
 }

@@ -3,8 +3,8 @@
 // echoed and edited locally, a line goes to the job's stdin on Enter, ^D ends its
 // stdin, and ^C ^\ ^Z become SIGINT, SIGQUIT, SIGTSTP for the job's process groups.
 import type { Writable } from 'node:stream';
-import type { Job } from './interp/job.js';
-import { charWidth } from './lineedit/width.js';
+import type { Job } from './interp/index.js';
+import { charWidth } from './lineedit/index.js';
 
 export interface DisciplineHooks {
   /** Echo to the terminal. */

@@ -8,16 +8,10 @@ import type { Readable, Writable } from 'node:stream';
 import { builtinTable } from './builtins/index.js';
 import { LineDiscipline } from './discipline.js';
 import { ChannelInput } from './input.js';
-import { Interpreter } from './interp/interpreter.js';
-import type { Job } from './interp/job.js';
-import { emptyInput } from './interp/streams.js';
-import { complete, escapeWord } from './lineedit/complete.js';
-import type { CompletionSources } from './lineedit/complete.js';
-import { LineEditor } from './lineedit/editor.js';
-import type { EditAction } from './lineedit/editor.js';
-import { History } from './lineedit/history.js';
-import { KeyDecoder } from './lineedit/keys.js';
-import { columns, redraw } from './lineedit/render.js';
+import { emptyInput, Interpreter } from './interp/index.js';
+import type { Job } from './interp/index.js';
+import { columns, complete, escapeWord, History, KeyDecoder, LineEditor, redraw } from './lineedit/index.js';
+import type { CompletionSources, EditAction, Key } from './lineedit/index.js';
 import { TerminalScreen } from './terminal.js';
 import type { ExitResult, ShellSession, ShellSessionOptions, TerminalSize } from './types.js';
 import type { IMarker } from '@xterm/headless';
@@ -52,6 +46,7 @@ export class Session implements ShellSession {
   private reading: Reading | undefined;
   private discipline: LineDiscipline | undefined;
   private typeahead: Buffer[] = [];
+  private escapeTimer: NodeJS.Timeout | undefined;
   private inputEnded = false;
   private readonly jobInputs = new WeakMap<Job, PassThrough>();
   private readonly out: Writable;
@@ -113,7 +108,11 @@ export class Session implements ShellSession {
       const line = await this.readLine();
       if (line === null) break;
       this.history.add(line);
-      await this.interp.runLine(line);
+      try {
+        await this.interp.runLine(line);
+      } catch (err) {
+        this.internalError(err);
+      }
       if (this.interp.exitCode !== undefined || this.closed) break;
     }
     await this.history.flushed();
@@ -157,7 +156,14 @@ export class Session implements ShellSession {
   private attachTerminalInput(): void {
     if (this.terminalInput) return;
     this.terminalInput = true;
-    this.options.stdin.on('data', (chunk: Buffer) => this.onInput(chunk));
+    this.options.stdin.on('data', (chunk: Buffer) => {
+      // A bug in key handling must not take the whole server down.
+      try {
+        this.onInput(chunk);
+      } catch (err) {
+        this.internalError(err);
+      }
+    });
     this.options.stdin.on('end', () => this.onInputEnd());
     this.options.stdin.on('close', () => this.onInputEnd());
   }
@@ -212,7 +218,16 @@ export class Session implements ShellSession {
       this.typeahead.push(chunk);
       return;
     }
-    for (const key of this.decoder.feed(chunk)) {
+    this.handleKeys(this.decoder.feed(chunk));
+    // A lone ESC (the Escape key, not a sequence) must not hold back the keys after it.
+    if (this.decoder.waiting) {
+      clearTimeout(this.escapeTimer);
+      this.escapeTimer = setTimeout(() => this.handleKeys(this.decoder.flushEscape()), 50);
+    }
+  }
+
+  private handleKeys(keys: Key[]): void {
+    for (const key of keys) {
       if (!this.reading) {
         // The line was submitted; the rest is type-ahead for the next reader.
         this.typeahead.push(Buffer.from(key.type === 'text' ? key.text : keyBytes(key.name)));
@@ -274,7 +289,7 @@ export class Session implements ShellSession {
     if (!r || !r.hidden || r.redrawTimer) return;
     r.redrawTimer = setTimeout(() => {
       r.redrawTimer = undefined;
-      void this.showLine(r);
+      this.showLine(r).catch((err: unknown) => this.internalError(err));
     }, 20);
   }
 
@@ -336,9 +351,12 @@ export class Session implements ShellSession {
         r.editor = new LineEditor(this.history.entries);
         r.cursorRow = 0;
         this.interp.lastStatus = 130;
-        void this.screen!.mark().then((m) => {
-          r.marker = m;
-        });
+        this.screen!.mark().then(
+          (m) => {
+            r.marker = m;
+          },
+          (err: unknown) => this.internalError(err),
+        );
         this.draw(0);
         return;
       case 'clear-screen':
@@ -432,9 +450,12 @@ export class Session implements ShellSession {
     });
     for (const line of columns(shown, this.size.cols)) this.screen!.write(`${line}\r\n`);
     r.cursorRow = 0;
-    void this.screen!.mark().then((m) => {
-      r.marker = m;
-    });
+    this.screen!.mark().then(
+      (m) => {
+        r.marker = m;
+      },
+      (err: unknown) => this.internalError(err),
+    );
     this.draw(0);
   }
 
@@ -446,18 +467,29 @@ export class Session implements ShellSession {
     }
   }
 
+  /** Reports a bug in the shell itself on the terminal and in the audit log; the session goes on. */
+  private internalError(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.options.services.audit?.('error', { message: `shell: ${message}` });
+    if (this.screen) this.screen.write(`\r\nsh: internal error: ${message}\r\n`);
+    else this.err.write(`sh: internal error: ${message}\n`);
+  }
+
   // ---- session events ---------------------------------------------------------------------
 
   resize(size: TerminalSize): void {
     this.size = { cols: size.cols, rows: size.rows };
     const screen = this.screen;
     if (!screen) return;
-    void screen.resize(this.size).then(() => {
-      const r = this.reading;
-      if (!r) return;
-      // The terminal reflowed the line; the model says where the cursor is now.
-      this.draw(screen.rowsBelow(r.marker));
-    });
+    screen.resize(this.size).then(
+      () => {
+        const r = this.reading;
+        if (!r) return;
+        // The terminal reflowed the line; the model says where the cursor is now.
+        this.draw(screen.rowsBelow(r.marker));
+      },
+      (err: unknown) => this.internalError(err),
+    );
   }
 
   signal(name: string): void {
@@ -468,6 +500,8 @@ export class Session implements ShellSession {
   async close(graceMs?: number): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.escapeTimer);
+    clearTimeout(this.reading?.redrawTimer);
     this.onInputEnd();
     await this.interp.close(graceMs);
     await this.history.flushed();

@@ -34,6 +34,7 @@ export class TerminalScreen {
   /** Output for commands: ONLCR, backpressure from the channel and the model. */
   readonly out: Writable;
   private pending = 0;
+  private disposed = false;
   size: TerminalSize;
   /** Around command output: lets the line editor get out of the way of a background job. */
   beforeOutput: (() => void) | undefined;
@@ -65,6 +66,11 @@ export class TerminalScreen {
       callback?.(new Error('EPIPE: the terminal went away'));
       return;
     }
+    if (this.disposed) {
+      this.channel.write(data);
+      callback?.();
+      return;
+    }
     this.pending += data.length;
     let waitModel = false;
     this.model.write(data, () => {
@@ -83,18 +89,19 @@ export class TerminalScreen {
 
   /** Resolves once the model has parsed everything written so far. */
   settled(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
     return new Promise((resolve) => this.model.write('', () => resolve()));
   }
 
   async cursorColumn(): Promise<number> {
     await this.settled();
-    return this.model.buffer.active.cursorX;
+    return this.disposed ? 0 : this.model.buffer.active.cursorX;
   }
 
   /** Marks the cursor's line (e.g. where a prompt starts); follows reflow. */
   async mark(): Promise<IMarker | undefined> {
     await this.settled();
-    return this.model.registerMarker(0);
+    return this.disposed ? undefined : this.model.registerMarker(0);
   }
 
   /** Rows between a marked line and the cursor, after reflow. */
@@ -107,10 +114,12 @@ export class TerminalScreen {
   async resize(size: TerminalSize): Promise<void> {
     await this.settled();
     this.size = { ...size };
+    if (this.disposed) return;
     this.model.resize(Math.max(1, size.cols), Math.max(1, size.rows));
   }
 
   dispose(): void {
+    this.disposed = true;
     this.model.dispose();
   }
 }

@@ -5,11 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeKey, run } from '../helpers/server.js';
 import type { KeyPair, RunResult } from '../helpers/server.js';
-import { DEVICE_ADDR, HOST_IF, NETNS, REPO, applianceDir, applianceUnavailable, bootAppliance, buildRootfs, setupNetwork } from './harness.js';
+import { DEVICE_ADDR, HOST_ADDR, HOST_IF, NETNS, REPO, applianceDir, applianceUnavailable, bootAppliance, buildRootfs, setupNetwork } from './harness.js';
 import type { Appliance, Network } from './harness.js';
 
 const HOSTNAME = 'appliance';
@@ -173,6 +174,23 @@ describe.skipIf(unavailable !== undefined)('the appliance: a shell-less device i
     expect(await device('ip route')).toBe('default via 10.231.0.1 dev eth0\n10.231.0.0/24 dev eth0 proto kernel scope link src 10.231.0.2\n');
     const ss = await device('ss -tlnp');
     expect(ss).toMatch(/LISTEN .* 10\.231\.0\.2:80 .*users:\(\("node",pid=1,fd=\d+\)\)/);
+  });
+
+  it('the device reaches a backend on the host side: nc -z, fetch, wget into the tmpfs but not the read-only root', async () => {
+    const backend = createServer((req, res) => res.end(`backend saw ${req.url}\n`));
+    await new Promise<void>((r) => backend.listen(0, HOST_ADDR, r));
+    const port = (backend.address() as { port: number }).port;
+    try {
+      expect(await device(`nc -z ${HOST_ADDR} ${port}`)).toBe(`${HOST_ADDR} (${HOST_ADDR}:${port}) open\n`);
+      expect(await device(`fetch -q http://${HOST_ADDR}:${port}/health`)).toBe('backend saw /health\n');
+      expect(await device(`cd /tmp && wget -q http://${HOST_ADDR}:${port}/saved.txt && cat /tmp/saved.txt`)).toBe('backend saw /saved.txt\n');
+      const readOnly = await breakglass([DEVICE_ADDR, `cd / && wget -q http://${HOST_ADDR}:${port}/x.txt`]);
+      expect(readOnly.code).toBe(1);
+      expect(readOnly.stderr).toMatch(/wget: can't open 'x\.txt': .*read-only file system/i);
+    } finally {
+      backend.closeAllConnections();
+      await new Promise((r) => backend.close(r));
+    }
   });
 
   it('cat /etc/hostname and hostname say appliance; /bin does not exist', async () => {

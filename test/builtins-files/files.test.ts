@@ -1,12 +1,13 @@
 // The file built-ins over SSH with the real OpenSSH client: what a user of
 // `ssh dev '…'` sees, compared with the real tools on this machine.
 import { createHash, randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, startServer } from '../helpers/server.js';
+import { run, startServer, waitFor } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -117,6 +118,28 @@ describe('file built-ins over SSH', () => {
     expect(tty.stdout.toString()).toContain('\x1b[01;34msrc\x1b[0m');
     const piped = await server.ssh(`ls ${dir}/tree`);
     expect(piped.stdout.toString()).toBe('README\nlink\nsrc\n');
+  });
+
+  it('tail -f follows a growing file until ^C on a terminal', async () => {
+    const log = join(dir, 'follow.log');
+    await writeFile(log, 'one\n');
+    const child = spawn('ssh', [...server.sshOptions(), '-tt', '-p', String(server.port), 'root@127.0.0.1', `tail -f ${log}`], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      await waitFor(() => out, /one\r\n/);
+      await appendFile(log, 'two\n');
+      await waitFor(() => out, /two\r\n/);
+      const started = Date.now();
+      child.stdin.write('\x03');
+      expect(await closed).toBe(130);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('reports errors as NAME: PATH: message with the exit status', async () => {

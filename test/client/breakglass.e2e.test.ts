@@ -1,12 +1,12 @@
 // The laptop client end to end over loopback against breakglass-init + breakglassd:
 // web UI start, banner wait, host-key pinning, toolbox upload, session, exit codes.
-import { execFile } from 'node:child_process';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goarchOf } from '../../src/init/goarch.js';
-import { DIST, run } from '../helpers/server.js';
+import { DIST, run, waitFor } from '../helpers/server.js';
 import { breakglassdService, startDevice } from './device.js';
 import type { Device } from './device.js';
 
@@ -97,6 +97,25 @@ describe('breakglass client against breakglassd', () => {
       '-o', `ProxyCommand=${proxy}`, 'root@127.0.0.1', 'proxy-tool']);
     expect(result.stdout.toString()).toBe('proxy tool here\n');
     expect(result.code).toBe(0);
+  });
+
+  it('passes SIGTERM on to the session and still cleans up after itself', async () => {
+    const tmp = join(device.dir, 'client-tmp');
+    await mkdir(tmp, { recursive: true });
+    const child = spawn(process.execPath, [join(DIST, 'breakglass.js'), '--http-port', String(device.init.port), '--ssh-port', String(device.sshPort),
+      '--password-file', device.passwordFile, '--identity', device.key.privatePath, '--ssh-config', device.sshConfig, '127.0.0.1', 'echo started; sleep 30'],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.resume();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitFor(() => out, /started/);
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const code = await exited;
+    expect(Date.now() - signalled).toBeLessThan(5000);
+    expect(code).not.toBe(0);
+    expect(await readdir(tmp)).toEqual([]);
   });
 
   it('prepares only: starts the server and returns without a session', async () => {

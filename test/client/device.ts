@@ -27,7 +27,7 @@ export interface Device {
   /** ssh_config for the client's ssh: non-interactive, only the test key (test/helpers/server.ts style). */
   sshConfig: string;
   /** node dist/breakglass.js --http-port H --ssh-port S --password-file F --identity KEY [extra…] */
-  client(args: string[], options?: { input?: string; timeoutMs?: number; sshConfig?: boolean }): Promise<RunResult>;
+  client(args: string[], options?: { input?: string; timeoutMs?: number; sshConfig?: boolean; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
   stop(): Promise<void>;
 }
 
@@ -48,7 +48,7 @@ export async function startDevice(service: (dir: string, sshPort: number, key: K
         '--http-port', String(init.port), '--ssh-port', String(sshPort), '--password-file', passwordFile, '--identity', key.privatePath,
         ...(options.sshConfig === false ? [] : ['--ssh-config', sshConfig]),
         ...args,
-      ], { ...(options.input !== undefined ? { input: options.input } : {}), timeoutMs: options.timeoutMs ?? 30_000 }),
+      ], { ...(options.input !== undefined ? { input: options.input } : {}), ...(options.env ? { env: options.env } : {}), timeoutMs: options.timeoutMs ?? 30_000 }),
     stop: async () => {
       await init.stop();
       await rm(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // pinning, refusing a mismatching key, one shared connection for upload and session —
 // independently of breakglassd. Needs /usr/sbin/sshd (Debian: openssh-server) and root.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ const SSHD = '/usr/sbin/sshd';
 const usable = existsSync(SSHD) && process.getuid?.() === 0;
 
 /** Writes sshd_config and a wrapper that logs the startup lines (optionally a wrong fingerprint). */
-async function sshdService(dir: string, port: number, key: KeyPair, loggedFingerprint?: (real: string) => Promise<string>): Promise<ServiceJson> {
+async function sshdService(dir: string, port: number, key: KeyPair, loggedFingerprint?: (real: string) => Promise<string>, logKey = true): Promise<ServiceJson> {
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const hostKey = await makeKey(dir, 'ed25519', 'sshd_host_key');
   await writeFile(join(dir, 'authorized_keys'), `${key.publicLine}\n`);
@@ -37,7 +37,7 @@ async function sshdService(dir: string, port: number, key: KeyPair, loggedFinger
   const wrapper = `
     const { spawn } = require('node:child_process');
     const sshd = spawn(${JSON.stringify(SSHD)}, ['-D', '-e', '-f', ${JSON.stringify(join(dir, 'sshd_config'))}], { stdio: 'inherit' });
-    console.error(${JSON.stringify(`breakglassd: host key ${pub}`)});
+    ${logKey ? `console.error(${JSON.stringify(`breakglassd: host key ${pub}`)});` : ''}
     console.error(${JSON.stringify(`breakglassd: listening on 127.0.0.1:${port} (host key ${fingerprint})`)});
     process.on('SIGTERM', () => sshd.kill('SIGTERM'));
     sshd.on('exit', (code) => process.exit(code ?? 1));`;
@@ -55,7 +55,8 @@ describe.skipIf(!usable)('breakglass client against OpenSSH sshd', () => {
     device = await startDevice((dir, port, key) => sshdService(dir, port, key));
     const tarball = join(device.dir, 'debug-x.tar');
     await writeFile(tarball, Buffer.alloc(200_000, 7));
-    const result = await device.client(['--debug-tarball-pattern', tarball, '127.0.0.1', 'echo', 'session', 'ran']);
+    // The client's temporary dir (and so its ControlPath) lands in our dir, to tell its master from others.
+    const result = await device.client(['--debug-tarball-pattern', tarball, '127.0.0.1', 'echo', 'session', 'ran'], { env: { ...process.env, TMPDIR: device.dir } });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('pinned host key SHA256:');
     expect(result.stderr).toContain('toolbox: added 200000 bytes');
@@ -64,7 +65,16 @@ describe.skipIf(!usable)('breakglass client against OpenSSH sshd', () => {
     const log = (await device.init.http('GET', '/log?path=/user/breakglass&stream=stderr')).body;
     expect(log.match(/Accepted publickey/g)).toHaveLength(1);
     // The shared connection is gone afterwards.
-    expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toMatch(/ssh: .*breakglass-.*\[mux\]/);
+    expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toContain(`ssh: ${device.dir}/breakglass-`);
+    expect(readdirSync(device.dir).filter((name) => name.startsWith('breakglass-'))).toEqual([]);
+  });
+
+  it('pins with ssh-keyscan when only the fingerprint was logged', async () => {
+    device = await startDevice((dir, port, key) => sshdService(dir, port, key, undefined, false));
+    const result = await device.client(['127.0.0.1', 'echo', 'scanned']);
+    expect(result.stderr).toMatch(/pinned host key SHA256:/);
+    expect(result.stdout.toString()).toBe('scanned\n');
+    expect(result.code).toBe(0);
   });
 
   it('refuses a server whose key does not match the fingerprint it logged, showing both', async () => {

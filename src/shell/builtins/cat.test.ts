@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cat } from './cat.js';
-import { makeTestContext, runBuiltin } from './fs/test-context.js';
+import { makeTestContext, runBuiltin, runReal } from './fs/test-context.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -79,10 +79,20 @@ describe('cat', () => {
   });
 });
 
+describe('cat -A -E -T -v -s, compared with GNU cat', () => {
+  it.each([[['-A']], [['-E']], [['-T']], [['-v']], [['-e']], [['-t']], [['-s']], [['-sn']], [['-sb']], [['-nA']]])('cat %j', async (args) => {
+    const input = Buffer.concat([Buffer.from('\n\n\nx\ty\r\n\n\n\nend\x01\x7f'), Buffer.from([0x80, 0xe9, 0xff, 0x0a, 0x0a]), Buffer.from('caf\u00e9\n\n')]);
+    await writeFile(join(dir, 'show'), input);
+    const ours = await runBuiltin(cat, [...args, 'show'], { cwd: dir });
+    const real = runReal('cat', [...args, 'show'], { cwd: dir });
+    expect(ours.stdout.equals(real.stdout)).toBe(true);
+  });
+});
+
 describe('--help', () => {
   it('prints the usage wherever it appears among the options', async () => {
     const r = await runBuiltin(cat, ['-n', '--help'], { cwd: '/' });
-    expect(r.out).toMatch(/^Usage: cat \[-nb\] \[FILE\]\.\.\.\n/);
+    expect(r.out).toMatch(/^Usage: cat \[-nbsAETv\] \[FILE\]\.\.\.\n/);
     expect(r.code).toBe(0);
     expect((await runBuiltin(cat, ['--', '--help'], { cwd: '/' })).err).toBe('cat: --help: No such file or directory\n');
   });

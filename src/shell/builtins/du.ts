@@ -10,6 +10,7 @@ import { errnoMessage } from './fs/errors.js';
 import { fileBuiltin } from './fs/define.js';
 import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
 import { humanSize } from './fs/format.js';
+import { statMany } from './fs/walk.js';
 
 interface Settings {
   all: boolean;
@@ -43,14 +44,13 @@ async function usage(path: string, shown: string, stats: Stats, depth: number, r
     } catch (err) {
       s.status = await fail(s.ctx.stderr, 'du', `cannot read directory '${shown}': ${errnoMessage(err)}`);
     }
-    for (const name of names) {
+    const children = await statMany(path, names, s.ctx.signal);
+    for (const [i, name] of names.entries()) {
       const childPath = join(path, name);
       const childShown = shown.endsWith('/') ? `${shown}${name}` : `${shown}/${name}`;
-      let child: Stats;
-      try {
-        child = await lstat(childPath);
-      } catch (err) {
-        s.status = await fail(s.ctx.stderr, 'du', `cannot access '${childShown}': ${errnoMessage(err)}`);
+      const child = children[i]!;
+      if (child instanceof Error) {
+        s.status = await fail(s.ctx.stderr, 'du', `cannot access '${childShown}': ${errnoMessage(child)}`);
         continue;
       }
       if (s.oneFileSystem && child.dev !== rootDev) continue;

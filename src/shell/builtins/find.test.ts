@@ -32,7 +32,8 @@ describe('find, compared with GNU find', () => {
     [['-newer', 'README.md', '-type', 'f']], [['!', '-name', '*.ts', '-type', 'f']], [['-name', '*.md', '-o', '-name', '*.BIN']],
     [['(', '-name', 'lib', '-o', '-name', 'deep', ')', '-print']], [['-path', './src/lib/*']], [['-name', 'lib', '-prune', '-o', '-type', 'f', '-print']],
     [['-mtime', '+30']], [['src', 'empty-dir', '-type', 'd']], [['-L', 'src', '-type', 'f']], [['-depth', '-type', 'd']],
-    [['-name', 'src']], [['-not', '-name', '*.ts', '-a', '-type', 'f']],
+    [['-name', 'src']], [['-not', '-name', '*.ts', '-a', '-type', 'f']], [['-perm', '644']], [['-perm', '-u+rw', '-type', 'f']],
+    [['-perm', '/o+x']], [['-perm', '-4000']], [['-user', 'root', '-name', '*.ts']], [['-group', '0', '-type', 'd']], [['-user', '4242']],
   ])('find %j', async (args) => {
     const ours = await runBuiltin(find, args, { cwd: dir });
     const real = runReal('find', args, { cwd: dir });
@@ -66,6 +67,8 @@ describe('find, compared with GNU find', () => {
     [['-name'], "find: missing argument to '-name'\n"],
     [['-type', 'x'], 'find: Unknown argument to -type: x\n'],
     [['-newer', 'nope'], "find: 'nope': No such file or directory\n"],
+    [['-perm', 'bogus'], "find: invalid mode 'bogus'\n"],
+    [['-user', 'no-such-user'], "find: 'no-such-user' is not the name of a known user\n"],
   ])('errors: %j', async (args, message) => {
     const r = await runBuiltin(find, args, { cwd: dir });
     expect(r.err).toBe(message);

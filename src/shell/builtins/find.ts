@@ -9,6 +9,7 @@ import { fileBuiltin } from './fs/define.js';
 import { Aborted } from './fs/guard.js';
 import { FindSyntaxError, parseFindExpression } from './fs/find-expr.js';
 import type { FindActions, FindEntry } from './fs/find-expr.js';
+import { loadIdNames } from './fs/names.js';
 import { walk } from './fs/walk.js';
 
 /** Leading operands up to the first token that starts an expression. */
@@ -31,7 +32,8 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const newer = new Map<string, Stats>();
   let parsed;
   try {
-    parsed = parseFindExpression(expression, (file) => newer.get(file));
+    const ids = expression.includes('-user') || expression.includes('-group') ? await loadIdNames() : undefined;
+    parsed = parseFindExpression(expression, (file) => newer.get(file), (kind, name) => ids?.id?.(kind, name));
     for (const file of parsed.newerFiles) {
       try {
         newer.set(file, await stat(ctx.resolve(file)));
@@ -123,6 +125,9 @@ Tests:
   -mtime [+-]N   modified N days ago (-mmin: minutes)
   -newer FILE    modified more recently than FILE
   -empty         empty file or directory
+  -perm MODE     mode is exactly MODE; -perm -MODE all of its bits; -perm /MODE any
+                 (octal or symbolic: find / -perm -4000 lists setuid files)
+  -user NAME / -group NAME   owned by that user / group (name or number)
 Actions: -print (default), -print0, -delete, -prune, -quit
 Options: -maxdepth N, -mindepth N, -depth (contents before the directory)
 Operators: ! EXPR, -not, EXPR -a EXPR (or just juxtaposed), EXPR -o EXPR, ( EXPR )

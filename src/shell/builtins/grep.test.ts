@@ -74,6 +74,11 @@ describe('grep, compared with GNU grep', () => {
     expect(r.err).toBe("grep: invalid option -- 'Z'\nTry 'grep --help' for more information.\n");
     expect(r.code).toBe(2);
   });
+  it('gives up on a line longer than 64 MiB instead of exhausting memory', async () => {
+    const r = await runBuiltin(grep, ['x', '/dev/zero'], { cwd: dir });
+    expect(r.err).toBe('grep: /dev/zero: line too long (over 64 MiB without a newline)\n');
+    expect(r.code).toBe(2);
+  });
   it('stops a recursive search on abort', async () => {
     const ac = new AbortController();
     ac.abort();

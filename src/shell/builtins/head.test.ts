@@ -35,6 +35,11 @@ describe('head, compared with GNU head', () => {
     [['-v', '-n', '1', 'lines']],
     [['-n', '1', 'empty', 'lines']],
     [['-n', '50', 'rand']],
+    [['-n', '-3', 'lines']],
+    [['-n', '-40', 'lines']],
+    [['-c', '-5', 'nonl']],
+    [['-c', '-100000', 'rand']],
+    [['-n', '-1', 'nonl']],
   ])('head %j', async (args) => {
     const ours = await runBuiltin(head, args, { cwd: dir });
     const real = runReal('head', args, { cwd: dir });
@@ -53,6 +58,7 @@ describe('head, compared with GNU head', () => {
   it.each([
     [['-n', 'x'], "head: invalid number of lines: 'x'"],
     [['-c', '-3q'], "head: invalid number of bytes: '-3q'"],
+    [['-n', '--5'], "head: invalid number of lines: '--5'"],
     [['-z'], "head: invalid option -- 'z'"],
   ])('rejects %j', async (args, message) => {
     const r = await runBuiltin(head, args, { cwd: dir });

@@ -5,7 +5,7 @@ import { BrokenPipe, write } from './io.js';
 import { parseOptions } from './options.js';
 import { fileBuiltin, parseCount, reportPath } from './fs/define.js';
 import { Aborted, UsageProblem } from './fs/guard.js';
-import { closeStdin, isStdin, operandChunks } from './fs/input.js';
+import { closeStdin, isStdin, lineBatches, operandChunks } from './fs/input.js';
 
 /** `-5` is the historical spelling of `-n 5`. */
 export function expandObsoleteCount(args: string[]): string[] {
@@ -38,6 +38,29 @@ async function copyHead(chunks: AsyncGenerator<Buffer>, limit: number, bytes: bo
   return false;
 }
 
+/** `head -n -N` / `-c -N`: everything but the last N lines or bytes (GNU). Holds only N. */
+async function copyAllBut(chunks: AsyncGenerator<Buffer>, keep: number, bytes: boolean, ctx: BuiltinContext): Promise<boolean> {
+  if (bytes) {
+    let held = Buffer.alloc(0);
+    for await (const chunk of chunks) {
+      held = Buffer.concat([held, chunk]);
+      if (held.length > keep) {
+        await write(ctx.stdout, held.subarray(0, held.length - keep));
+        held = Buffer.from(held.subarray(held.length - keep));
+      }
+    }
+    return false;
+  }
+  const held: Buffer[] = [];
+  for await (const batch of lineBatches(chunks)) {
+    for (const line of batch) {
+      held.push(line);
+      if (held.length > keep) await write(ctx.stdout, held.shift()!);
+    }
+  }
+  return false;
+}
+
 async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const opts = parseOptions(expandObsoleteCount(args), {
     flags: 'qv',
@@ -47,7 +70,8 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const bytesText = opts.get('c') ?? opts.get('bytes');
   const linesText = opts.get('n') ?? opts.get('lines');
   const text = bytesText ?? linesText ?? '10';
-  const limit = parseCount(text);
+  const allBut = text.startsWith('-');
+  const limit = parseCount(allBut ? text.slice(1) : text);
   if (limit === undefined) throw new UsageProblem(`invalid number of ${bytesText !== undefined ? 'bytes' : 'lines'}: '${text}'`);
   const operands = opts.operands.length > 0 ? opts.operands : ['-'];
   const headers = opts.has('v') || opts.has('verbose') || (operands.length > 1 && !opts.has('q') && !opts.has('quiet') && !opts.has('silent'));
@@ -63,11 +87,11 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
         first = false;
         if (firstChunk.done) continue;
         const rest = prepend(firstChunk.value, chunks);
-        const early = await copyHead(rest, limit, bytesText !== undefined, ctx);
+        const early = await (allBut ? copyAllBut : copyHead)(rest, limit, bytesText !== undefined, ctx);
         if (early && isStdin(operand)) closeStdin(ctx);
         continue;
       }
-      const early = await copyHead(chunks, limit, bytesText !== undefined, ctx);
+      const early = await (allBut ? copyAllBut : copyHead)(chunks, limit, bytesText !== undefined, ctx);
       if (early && isStdin(operand)) closeStdin(ctx);
     } catch (err) {
       if (err instanceof BrokenPipe || err instanceof Aborted) throw err;
@@ -89,8 +113,9 @@ export const head = fileBuiltin({
 Print the first 10 lines of each FILE (standard input when none, or for -).
 With more than one FILE, precede each with a header giving its name.
 
-  -n, --lines=N    print the first N lines (also -N)
-  -c, --bytes=N    print the first N bytes; N may end in K, M, G (1024) or kB, MB (1000)
+  -n, --lines=N    print the first N lines (also -N); -n -N: all but the last N
+  -c, --bytes=N    print the first N bytes (-c -N: all but the last N);
+                   N may end in K, M, G (1024) or kB, MB (1000)
   -q, --quiet      never print headers
   -v, --verbose    always print headers`,
   main,

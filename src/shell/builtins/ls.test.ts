@@ -69,6 +69,14 @@ describe('ls, compared with busybox ls', () => {
     expect(tty.out).toContain('\x1b[01;34msub\x1b[0m');
     expect(tty.out).toContain('\x1b[01;32mrun.sh\x1b[0m');
   });
+  it('aligns columns by display width (wide characters take two)', async () => {
+    const wide = join(dir, 'wide');
+    await mkdir(wide);
+    for (const name of ['日本語', 'a', 'b']) await writeFile(join(wide, name), '');
+    // Three columns would need 1+2+1+2+6 = 12 cells: too wide for 11.
+    const r = await runBuiltin(ls, ['-C', '--color=never'], { cwd: wide, cols: 11 });
+    expect(r.out).toBe('a  日本語\nb\n');
+  });
   it('shows numeric ids when /etc/passwd has no entry', async () => {
     const r = await runBuiltin(ls, ['-l', 'small'], { cwd: dir });
     // root exists here; the numeric fallback is covered by -n and by longLine's unit.

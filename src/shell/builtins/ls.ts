@@ -10,6 +10,7 @@ import { parseOptions } from './options.js';
 import { errnoMessage } from './fs/errors.js';
 import { bareColour, fileBuiltin } from './fs/define.js';
 import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
+import { stringWidth } from '../lineedit/index.js';
 import { layoutColumns } from './fs/columns.js';
 import { humanSize } from './fs/format.js';
 import { classifyMark, colourCode, longLine, printableName } from './fs/ls-entry.js';
@@ -55,7 +56,7 @@ function shownName(entry: Entry, s: Settings): { text: string; width: number } {
   const name = printableName(entry.name, s.ctx.isTTY);
   const mark = s.classify ? classifyMark(entry) : '';
   const code = s.colour ? colourCode(entry) : undefined;
-  return { text: `${code ? `\x1b[${code}m${name}\x1b[0m` : name}${mark}`, width: name.length + mark.length };
+  return { text: `${code ? `\x1b[${code}m${name}\x1b[0m` : name}${mark}`, width: stringWidth(name) + mark.length };
 }
 
 /** Prints a group of entries (a directory's contents, or the file operands). */

@@ -50,6 +50,11 @@ describe('ps over the fixture tree', () => {
     expect((await run(['-o', 'pid,rss,vsz', '-p', '777'])).stdout).toBe('  PID   RSS    VSZ\n  777 40000 200000\n');
   });
 
+  it('cuts text columns that are not last, like procps', async () => {
+    expect((await run(['-o', 'comm,pid', '-p', '4242'])).stdout).toBe('COMMAND           PID\n(my (weird) nam  4242\n');
+    expect((await run(['-o', 'lstart', '-p', '1'])).stdout).toMatch(/^ +STARTED\n(Sun|Mon|Tue|Wed|Thu|Fri|Sat) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\n$/);
+  });
+
   it('draws a forest', async () => {
     const out = (await run(['--tree', '-o', 'pid,args'])).stdout.trimEnd().split('\n');
     expect(out).toEqual([
@@ -107,6 +112,12 @@ describe('ps over the fixture tree', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(message);
     expect(stdout).toBe('');
+  });
+
+  it('says so when /proc is not there', async () => {
+    const { code, stderr } = await runBuiltin(ps, [], { services: { procRoot: '/nonexistent/proc' } });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^ps: cannot read \/nonexistent\/proc \(is \/proc mounted\?\): /);
   });
 
   it('prints usage for --help', async () => {

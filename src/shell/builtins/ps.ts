@@ -30,6 +30,7 @@ import {
 } from '../../proc/index.js';
 import type { ProcessInfo, PsColumn, PsEnv } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
+import { fail } from './io.js';
 import { JsonArrayWriter, LineWriter, clip, parseOrExit, usageError } from './system-util.js';
 
 const USAGE = `Usage: ps [OPTIONS] [aux] [PID…]
@@ -274,7 +275,7 @@ async function runPs(args: string[], ctx: BuiltinContext): Promise<number> {
     if (options.sort.length > 0) sorter(options.sort, env);
   } catch (err) {
     if (err instanceof PsUsage || err instanceof PsFormatError) return usageError('ps', err.message, ctx);
-    throw err;
+    return fail(ctx.stderr, 'ps', `cannot read ${ctx.services.procRoot} (is /proc mounted?): ${(err as Error).message}`);
   }
   const o = options;
   const needsArgs = o.json || columns === null || columns.some((c) => c.needsArgs) || o.forest;

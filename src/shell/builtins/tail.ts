@@ -8,7 +8,7 @@ import { BrokenPipe, fail, write } from './io.js';
 import { parseOptions } from './options.js';
 import { fileBuiltin, parseCount, reportPath } from './fs/define.js';
 import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
-import { CHUNK_SIZE, handleChunks, isStdin, streamChunks } from './fs/input.js';
+import { CHUNK_SIZE, LineTooLong, MAX_LINE, handleChunks, isStdin, streamChunks } from './fs/input.js';
 
 export interface TailSpec {
   count: number;
@@ -87,6 +87,7 @@ async function tailStream(chunks: AsyncIterable<Buffer>, spec: TailSpec, ctx: Bu
   for await (const chunk of chunks) {
     kept.push(chunk);
     keptBytes += chunk.length;
+    if (!spec.bytes && keptBytes > MAX_LINE + spec.count * 4096 && keptNewlines <= spec.count) throw new LineTooLong();
     if (!spec.bytes) keptNewlines += countNl(chunk);
     // Drop whole leading chunks that can no longer be part of the answer.
     while (kept.length > 1) {

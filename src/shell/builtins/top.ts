@@ -153,7 +153,8 @@ async function runTop(args: string[], ctx: BuiltinContext): Promise<number> {
     for (const ch of chunk.toString()) keys.push(ch);
   };
   if (interactive) ctx.stdin.on('data', onData);
-  const eol = interactive ? '\x1b[K\r\n' : '\n';
+  // The shell turns \n into \r\n on a pty; \x1b[K clears what the last frame left.
+  const eol = interactive ? '\x1b[K\n' : '\n';
   try {
     const [users, pageSize] = await Promise.all([readUserNames(), readPageSize(procRoot)]);
     let before = await takeSample(procRoot, pids);
@@ -162,7 +163,9 @@ async function runTop(args: string[], ctx: BuiltinContext): Promise<number> {
     for (let frame = 0; frame < iterations; frame++) {
       const key = await waitForKey(wait, ctx, keys);
       if (ctx.signal.aborted) return 130;
-      if (key === 'q' || key === '\x03') return 0;
+      // A key pressed before the first frame still gets that frame drawn, then acts.
+      if ((key === 'q' || key === '\x03') && frame > 0) return 0;
+      if (key === 'q' || key === '\x03') keys.unshift(key);
       const after = await takeSample(procRoot, pids);
       const { header, rows } = await buildFrame(before, after, procRoot, users, pageSize);
       before = after;

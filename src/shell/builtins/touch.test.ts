@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { touch, parseTouchStamp } from './touch.js';
+import { touch, parseTouchDate, parseTouchStamp } from './touch.js';
 import { runBuiltin } from './fs/test-context.js';
 
 let dir: string;
@@ -43,6 +43,13 @@ describe('touch', () => {
     const r = await runBuiltin(touch, args, { cwd: dir });
     expect(r.err).toBe(message);
     expect(r.code).toBe(1);
+  });
+  it('parses -d relative dates', () => {
+    const now = new Date('2026-11-27T10:00:00Z');
+    expect(parseTouchDate('2 hours ago', now)?.toISOString()).toBe('2026-11-27T08:00:00.000Z');
+    expect(parseTouchDate('1 day ago', now)?.toISOString()).toBe('2026-11-26T10:00:00.000Z');
+    expect(parseTouchDate('90 min ago', now)?.toISOString()).toBe('2026-11-27T08:30:00.000Z');
+    expect(parseTouchDate('2 fortnights ago', now)).toBeUndefined();
   });
   it('parses -t stamps with 2- and 4-digit years', () => {
     expect(parseTouchStamp('6901010000')?.getFullYear()).toBe(1969);

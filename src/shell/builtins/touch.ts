@@ -15,6 +15,12 @@ export function parseTouchDate(text: string, now: Date = new Date()): Date | und
   if (text === 'now') return now;
   if (text === 'yesterday') return new Date(now.getTime() - 86_400_000);
   if (text === 'tomorrow') return new Date(now.getTime() + 86_400_000);
+  // `2 hours ago`, `30 minutes ago`, `1 day ago` (GNU date's relative items, the common ones).
+  const relative = /^(\d+) *(sec|second|min|minute|hour|day|week)s? +ago$/.exec(text);
+  if (relative) {
+    const unit = { sec: 1, second: 1, min: 60, minute: 60, hour: 3600, day: 86_400, week: 604_800 }[relative[2]!]!;
+    return new Date(now.getTime() - Number(relative[1]) * unit * 1000);
+  }
   // `2020-01-02 03:04:05` is local time; Date.parse wants a T.
   const normalised = /^\d{4}-\d{2}-\d{2} \d/.test(text) ? text.replace(' ', 'T') : text;
   const ms = Date.parse(normalised);
@@ -97,7 +103,8 @@ when it does not exist.
   -a         change only the access time
   -m         change only the modification time
   -c         do not create missing files
-  -d DATE    use DATE: 2026-11-27, '2026-11-27 10:01:02', ISO 8601, @EPOCH, now, yesterday
+  -d DATE    use DATE: 2026-11-27, '2026-11-27 10:01:02', ISO 8601, @EPOCH, now,
+             yesterday, '2 hours ago' (sec, min, hour, day, week)
   -t STAMP   use [[CC]YY]MMDDhhmm[.ss] (local time)
   -r FILE    use FILE's times`,
   main,

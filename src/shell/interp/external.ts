@@ -50,7 +50,9 @@ export function runExternal(spawnFn: SpawnFn, cmd: ExternalCommand, job: Job): P
       child = spawnFn(cmd.path, argv.slice(1), { argv0: argv[0], cwd: cmd.cwd, env: cmd.env, stdio: stdioOf(fds), detached: true });
     } catch (err) {
       const { code, reason } = spawnFailure(err as NodeJS.ErrnoException);
-      void writeToTarget(stderr, `${SHELL_NAME}: ${argv[0]}: ${reason}\n`).then(() => resolve({ code }));
+      void writeToTarget(stderr, `${SHELL_NAME}: ${argv[0]}: ${reason}\n`)
+        .catch(() => undefined)
+        .then(() => resolve({ code }));
       return;
     }
     job.add(child);
@@ -80,7 +82,7 @@ export function runExternal(spawnFn: SpawnFn, cmd: ExternalCommand, job: Job): P
           return;
         }
         resolve(signal ? statusOfSignal(signal) : { code: code ?? 0 });
-      });
+      }).catch(() => resolve({ code: code ?? 1 }));
     });
   });
 }

@@ -2,26 +2,25 @@
 // the process spawner, the built-in table). Jobs, pipelines and the sh exit-status
 // conventions live here; terminal handling lives in the session.
 import { spawn as nodeSpawn } from 'node:child_process';
-import type { ChildProcess, SpawnOptions, StdioOptions } from 'node:child_process';
-import { closeSync, createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { finished } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
-import { BrokenPipe } from '../builtins/io.js';
-import { OptionError } from '../builtins/options.js';
 import { parse, ParseError } from '../syntax/index.js';
 import type { AndOr, ListItem, Pipeline, Script, SimpleCommand } from '../syntax/index.js';
-import type { Builtin, BuiltinContext, ExecIO, ExitResult, JobSummary, SessionServices, ShellHandle, TerminalSize } from '../types.js';
+import type { Builtin, ExecIO, ExitResult, JobSummary, SessionServices, ShellHandle, TerminalSize } from '../types.js';
+import { runBuiltin } from './builtin.js';
 import { expandString, expandWord } from './expand.js';
 import type { ExpandEnv } from './expand.js';
+import { runExternal } from './external.js';
+import type { SpawnFn } from './external.js';
 import { expandGlob, readDirSync } from './glob.js';
 import type { ReadDir } from './glob.js';
 import { Job, JobTable } from './job.js';
 import { defaultPath, findProgram } from './lookup.js';
-import { applyRedirect, RedirectError } from './redirect.js';
+import { applyRedirect, RedirectError, writeToTarget } from './redirect.js';
 import type { FdTable, Target } from './redirect.js';
-import { signalNumber, statusOfSignal } from './signals.js';
-import { discardAndSigpipe, emptyInput, nonClosing, pipe, relay } from './streams.js';
+import { signalNumber } from './signals.js';
+import { emptyInput, pipe } from './streams.js';
 
 export type { SpawnFn } from './external.js';
 
@@ -245,10 +244,19 @@ export class Interpreter {
       const input = this.opts.openInput?.() ?? emptyInput();
       job.input = input;
       this.opts.onForeground?.(job);
-      const running = this.startPipeline(pipeline, job, input).then((r) => {
-        job.finish(r);
-        return r;
-      });
+      const running = this.startPipeline(pipeline, job, input).then(
+        (r) => {
+          job.finish(r);
+          return r;
+        },
+        async (err: unknown) => {
+          // A bug must not leave the shell waiting for a job that will never end.
+          await this.writeErr(`${SHELL_NAME}: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+          const r = { code: 1 };
+          job.finish(r);
+          return r;
+        },
+      );
       result = await this.waitForeground(job, running);
     }
     if (pipeline.negated) result = { code: result.code === 0 ? 1 : 0 };

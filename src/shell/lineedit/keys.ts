@@ -66,6 +66,11 @@ export class KeyDecoder {
     return keys;
   }
 
+  /** True when an escape sequence is still incomplete. */
+  get waiting(): boolean {
+    return this.pending.startsWith('\x1b');
+  }
+
   /** An ESC left alone (no more bytes came): the Escape key. */
   flushEscape(): Key[] {
     if (this.pending !== '\x1b') return [];

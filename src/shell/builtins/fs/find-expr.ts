@@ -4,6 +4,7 @@
 //   not  := (! | -not) not | '(' expr ')' | primary
 import type { Stats } from 'node:fs';
 import { globToRegExp } from './glob.js';
+import { parseMode } from './mode.js';
 
 export class FindSyntaxError extends Error {
   override name = 'FindSyntaxError';
@@ -73,7 +74,27 @@ const base = (shown: string): string => {
   return trimmed.slice(trimmed.lastIndexOf('/') + 1) || trimmed;
 };
 
-export function parseFindExpression(tokens: string[], newerStats: (file: string) => Stats | undefined): ParsedFind {
+/** `-perm MODE` (exactly), `-perm -MODE` (all these bits), `-perm /MODE` (any of them). */
+export function permTest(text: string): (mode: number) => boolean {
+  const kind = text[0] === '-' || text[0] === '/' ? text[0] : '=';
+  const body = kind === '=' ? text : text.slice(1);
+  // Symbolic modes apply to an empty mode with no umask, as GNU find does.
+  const change = parseMode(body, 0);
+  if (!change) throw new FindSyntaxError(`invalid mode '${text}'`);
+  const want = change(0, false);
+  if (kind === '-') return (mode) => (mode & want) === want;
+  if (kind === '/') return (mode) => want === 0 || (mode & want) !== 0;
+  return (mode) => (mode & 0o7777) === want;
+}
+
+/** Resolves `-user NAME|UID` / `-group NAME|GID` to a number. */
+export type IdLookup = (kind: 'user' | 'group', name: string) => number | undefined;
+
+export function parseFindExpression(
+  tokens: string[],
+  newerStats: (file: string) => Stats | undefined,
+  lookupId: IdLookup = () => undefined,
+): ParsedFind {
   let pos = 0;
   const result: ParsedFind = { predicate: () => true, hasAction: false, minDepth: 0, postOrder: false, newerFiles: [] };
   const peek = (): string | undefined => tokens[pos];
@@ -129,6 +150,18 @@ export function parseFindExpression(tokens: string[], newerStats: (file: string)
           const ref = newerStats(file);
           return ref !== undefined && e.stats.mtimeMs > ref.mtimeMs;
         };
+      }
+      case '-perm': {
+        const test = permTest(arg(token));
+        return (e) => test(e.stats.mode);
+      }
+      case '-user':
+      case '-group': {
+        const name = arg(token);
+        const kind = token === '-user' ? 'user' : 'group';
+        const id = /^\d+$/.test(name) ? Number(name) : lookupId(kind, name);
+        if (id === undefined) throw new FindSyntaxError(`'${name}' is not the name of a known ${kind}`);
+        return (e) => (kind === 'user' ? e.stats.uid : e.stats.gid) === id;
       }
       case '-empty':
         return async (e, a) => (e.stats.isFile() ? e.stats.size === 0 : e.stats.isDirectory() ? a.isEmptyDir(e) : false);

@@ -9,6 +9,19 @@ import { Aborted, throwIfAborted } from './guard.js';
 
 export const CHUNK_SIZE = 256 * 1024;
 
+/**
+ * The longest line the line-oriented built-ins hold in memory. `grep x /dev/zero` must
+ * fail, not take the whole server (every session) down with it.
+ */
+export const MAX_LINE = 64 * 1024 * 1024;
+
+export class LineTooLong extends Error {
+  override name = 'LineTooLong';
+  constructor() {
+    super(`line too long (over ${MAX_LINE / 1024 / 1024} MiB without a newline)`);
+  }
+}
+
 /** Chunks of an open file from `position` (or the current offset when null). */
 export async function* handleChunks(
   handle: FileHandle,
@@ -103,6 +116,7 @@ export function closeStdin(ctx: BuiltinContext): void {
 export async function* lineBatches(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer[]> {
   // Pieces of a line that spans chunks; joined once, when its newline arrives.
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
   for await (const chunk of chunks) {
     const batch: Buffer[] = [];
     let start = 0;
@@ -112,12 +126,17 @@ export async function* lineBatches(chunks: AsyncIterable<Buffer>): AsyncGenerato
         pending.push(piece);
         batch.push(Buffer.concat(pending));
         pending = [];
+        pendingBytes = 0;
       } else {
         batch.push(piece);
       }
       start = nl + 1;
     }
-    if (start < chunk.length) pending.push(chunk.subarray(start));
+    if (start < chunk.length) {
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > MAX_LINE) throw new LineTooLong();
+    }
     if (batch.length > 0) yield batch;
   }
   if (pending.length > 0) yield [Buffer.concat(pending)];

@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises';
 export interface IdNames {
   user(uid: number): string | undefined;
   group(gid: number): string | undefined;
+  /** Name → id (find -user/-group); absent on stubs. */
+  id?(kind: 'user' | 'group', name: string): number | undefined;
 }
 
 /** `name:x:uid:…` lines → uid → name (first entry wins, as getpwuid does). */
@@ -22,5 +24,10 @@ export function parseIdFile(text: string): Map<number, string> {
 export async function loadIdNames(etc = '/etc'): Promise<IdNames> {
   const read = (file: string): Promise<string> => readFile(`${etc}/${file}`, 'utf8').catch(() => '');
   const [users, groups] = await Promise.all([read('passwd').then(parseIdFile), read('group').then(parseIdFile)]);
-  return { user: (uid) => users.get(uid), group: (gid) => groups.get(gid) };
+  const byName = (map: Map<number, string>, name: string): number | undefined => [...map].find(([, n]) => n === name)?.[0];
+  return {
+    user: (uid) => users.get(uid),
+    group: (gid) => groups.get(gid),
+    id: (kind, name) => byName(kind === 'user' ? users : groups, name),
+  };
 }

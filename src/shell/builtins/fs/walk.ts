@@ -25,6 +25,28 @@ export interface WalkOptions {
   onError(shown: string, err: unknown): Promise<void>;
 }
 
+/**
+ * lstat (or stat) of every name in a directory, in order, 64 at a time: one call at a
+ * time would pay a thread-pool round trip per file (du of 70,000 files: 30 s, not 2).
+ */
+export async function statMany(dir: string, names: string[], signal: AbortSignal, follow = false): Promise<Array<Stats | Error>> {
+  const results: Array<Stats | Error> = [];
+  for (let i = 0; i < names.length; i += 64) {
+    throwIfAborted(signal);
+    const batch = names.slice(i, i + 64).map(async (name): Promise<Stats | Error> => {
+      const path = join(dir, name);
+      try {
+        const info = await lstat(path);
+        return follow && info.isSymbolicLink() ? await stat(path).catch(() => info) : info;
+      } catch (err) {
+        return err as Error;
+      }
+    });
+    results.push(...(await Promise.all(batch)));
+  }
+  return results;
+}
+
 const joinShown = (base: string, name: string): string => (base.endsWith('/') ? `${base}${name}` : `${base}/${name}`);
 
 export async function* walk(path: string, shown: string, o: WalkOptions): AsyncGenerator<WalkEntry> {
@@ -63,19 +85,17 @@ async function* children(entry: WalkEntry, o: WalkOptions, ancestors: Set<string
     return;
   }
   ancestors.add(id);
-  for (const name of names) {
+  const stats = await statMany(entry.path, names, o.signal, o.follow === 'all');
+  for (const [i, name] of names.entries()) {
     throwIfAborted(o.signal);
     const path = join(entry.path, name);
     const shown = joinShown(entry.shown, name);
-    let stats: Stats;
-    try {
-      stats = await lstat(path);
-      if (o.follow === 'all' && stats.isSymbolicLink()) stats = await stat(path).catch(() => stats);
-    } catch (err) {
-      await o.onError(shown, err);
+    const info = stats[i]!;
+    if (info instanceof Error) {
+      await o.onError(shown, info);
       continue;
     }
-    yield* walkFrom({ path, shown, depth: entry.depth + 1, stats }, o, ancestors);
+    yield* walkFrom({ path, shown, depth: entry.depth + 1, stats: info }, o, ancestors);
   }
   ancestors.delete(id);
 }
