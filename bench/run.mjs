@@ -9,7 +9,7 @@ import { run, failure, killAllSync } from './lib/proc.mjs';
 import { REPO, STARTERS, LABELS, DEST, makeClientKey, clientOptions, breakglassd } from './lib/servers.mjs';
 import { resolve } from 'node:path';
 import { Section } from './lib/results.mjs';
-import { machineInfo } from './lib/sysinfo.mjs';
+import { machineInfo, loadAverage } from './lib/sysinfo.mjs';
 import { renderReport } from './lib/report.mjs';
 import { ensurePackages } from './lib/packages.mjs';
 import { measureConnect } from './measures/connect.mjs';
@@ -40,6 +40,8 @@ Measures breakglassd against OpenSSH sshd and Dropbear on 127.0.0.1 and writes a
   --json PATH          also write the raw samples as JSON
   --breakglassd PATH   the bundle to run (default: dist/breakglassd.js), for A/B experiments
   --node-arg FLAG      a node flag for breakglassd (repeatable), e.g. --node-arg=--max-semi-space-size=2
+  --render JSON        only render the report again from a --json file of an earlier run
+                       (e.g. after editing bench/ANALYSIS.md); measures nothing
   --no-install         do not apt-get install missing openssh-server / dropbear-bin
   --time-limit SECS    abort when the run takes longer (default: 1200, quick: 180)
   --help               this text
@@ -79,6 +81,7 @@ export function parseArgs(argv) {
       case '--out': options.out = need(); break;
       case '--json': options.json = need(); break;
       case '--no-install': options.install = false; break;
+      case '--render': options.render = need(); break;
       case '--breakglassd': options.bundle = resolve(need()); break;
       case '--node-arg': options.nodeArgs.push(need()); break;
       case '--time-limit': {
@@ -102,10 +105,29 @@ function progress(message) {
   process.stderr.write(`bench: ${message}\n`);
 }
 
+function readAnalysis() {
+  const analysisPath = join(import.meta.dirname, 'ANALYSIS.md');
+  return existsSync(analysisPath) ? readFileSync(analysisPath, 'utf8') : undefined;
+}
+
+/** --render: the report of an earlier run, from its JSON, with the current ANALYSIS.md. */
+function renderAgain(options) {
+  const saved = JSON.parse(readFileSync(options.render, 'utf8'));
+  const report = renderReport({
+    ...saved.render,
+    sections: saved.sections.map((section) => Section.fromJSON(section)),
+    analysis: saved.render.experiment ? undefined : readAnalysis(),
+  });
+  writeFileSync(options.out, report);
+  progress(`rendered ${options.render} into ${options.out}`);
+}
+
 async function main() {
   const argv = process.argv.slice(2);
   const options = parseArgs(argv);
+  if (options.render) return renderAgain(options);
   const started = Date.now();
+  const loadBefore = loadAverage();
   const deadline = started + options.timeLimit * 1000;
   if (options.bundle) {
     if (!existsSync(options.bundle)) usageError(`--breakglassd: ${options.bundle} does not exist`);
@@ -198,21 +220,20 @@ async function main() {
     await Promise.all([...servers.values()].map((server) => server.stop()));
   }
 
-  const info = await machineInfo(breakglassd.bundle);
-  const analysisPath = join(import.meta.dirname, 'ANALYSIS.md');
-  const analysis = existsSync(analysisPath) ? readFileSync(analysisPath, 'utf8') : undefined;
-  const report = renderReport({
+  const info = { ...(await machineInfo(breakglassd.bundle)), loadBefore, loadAfter: loadAverage() };
+  const experiment = Boolean(options.bundle || options.nodeArgs.length);
+  const render = {
     info,
-    sections,
-    options,
+    options: { quick: options.quick },
     clientOptions: clientOptions({ privatePath: 'KEY' }, 'PORT'),
     elapsedSeconds: (Date.now() - started) / 1000,
-    analysis: options.bundle || options.nodeArgs.length ? undefined : analysis,
     argv,
-    breakglassd,
-  });
-  writeFileSync(options.out, report);
-  if (options.json) writeFileSync(options.json, `${JSON.stringify({ info, options, sections }, null, 2)}\n`);
+    breakglassd: { bundle: breakglassd.bundle, nodeArgs: breakglassd.nodeArgs },
+    experiment,
+  };
+  // The hand-written analysis belongs to the default build only, not to an experiment.
+  writeFileSync(options.out, renderReport({ ...render, sections, analysis: experiment ? undefined : readAnalysis() }));
+  if (options.json) writeFileSync(options.json, `${JSON.stringify({ render, sections }, null, 2)}\n`);
   progress(`wrote ${options.out} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

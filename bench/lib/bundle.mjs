@@ -4,8 +4,8 @@
 import { join } from 'node:path';
 import { REPO } from './servers.mjs';
 
-export async function bundleComposition(outdir, { minify = false } = {}) {
-  const outfile = join(outdir, minify ? 'breakglassd.min.js' : 'breakglassd.js');
+export async function bundleComposition(outdir, { minify = false, minifyWhitespace = false, name = 'breakglassd.js' } = {}) {
+  const outfile = join(outdir, name);
   // Loaded here so the rest of the bench runs even where esbuild (a devDependency) is absent.
   const { build } = await import('esbuild');
   const result = await build({
@@ -17,6 +17,7 @@ export async function bundleComposition(outdir, { minify = false } = {}) {
     format: 'esm',
     external: ['cpu-features', '*.node'],
     minify,
+    minifyWhitespace: minify || minifyWhitespace,
     metafile: true,
     banner: { js: "import { createRequire as __bgCreateRequire } from 'node:module';\nconst require = __bgCreateRequire(import.meta.url);" },
     write: true,

@@ -115,12 +115,14 @@ export function run(file, args, options = {}) {
       reject(new Error(`cannot run ${file}: ${error.message}`, { cause: error }));
     });
     let exitAt;
+    let lingerTimer;
     let exitCode;
     let exitSignal;
     const finish = () => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(lingerTimer);
       const end = exitAt ?? process.hrtime.bigint();
       resolve({
         code: exitCode,
@@ -139,7 +141,7 @@ export function run(file, args, options = {}) {
       exitSignal = signal;
       // Output still in flight arrives within moments; a descendant that keeps the pipes
       // open after that is killed with its group.
-      setTimeout(() => {
+      lingerTimer = setTimeout(() => {
         if (settled) return;
         err += `\n(${file} exited but a process of its group held its output open; killed)`;
         killAll();

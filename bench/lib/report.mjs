@@ -3,7 +3,7 @@
 // in the same run, and each target marked met or not.
 import { fmt } from './stats.mjs';
 
-const COLUMN_LABELS = { breakglassd: 'breakglassd', openssh: 'OpenSSH sshd', dropbear: 'Dropbear', local: 'local tar', node: '`node -e 0`', minified: 'minified bundle (experiment)' };
+const COLUMN_LABELS = { breakglassd: 'breakglassd', openssh: 'OpenSSH sshd', dropbear: 'Dropbear', local: 'local tar', node: '`node -e 0`', minified: 'minified build (experiment)', whitespace: 'comments stripped (experiment)' };
 const label = (column) => COLUMN_LABELS[column] ?? column;
 
 function ratio(row, a, b) {
@@ -91,6 +91,7 @@ export function renderReport({ info, sections, options, clientOptions, elapsedSe
   lines.push('## Machine and versions');
   lines.push('');
   lines.push(`- CPU: ${info.cpu}, ${info.nproc} cores (nproc); memory ${info.memoryGiB.toFixed(1)} GiB; kernel ${info.kernel}`);
+  if (info.loadBefore) lines.push(`- load average (1, 5, 15 min) at the start ${info.loadBefore}, at the end ${info.loadAfter}: the machine was shared with other work, so absolute times drift; compare the ratios, measured in the same run`);
   lines.push(`- node ${info.node}; breakglassd bundle ${info.bundleBytes ? `${(info.bundleBytes / 1024).toFixed(0)} KiB` : 'not built'}`);
   lines.push(`- OpenSSH server: ${info.openssh}; client: ${info.sshClient}`);
   lines.push(`- Dropbear: ${info.dropbear}`);

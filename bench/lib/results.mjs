@@ -45,7 +45,16 @@ export class Row {
         ? { error: this.errors[column] }
         : { ...this.summary(column), samples: this.samples[column] };
     }
-    return { label: this.label, unit: this.unit, better: this.better, target: this.target, commands: this.commands, columns };
+    return { label: this.label, unit: this.unit, better: this.better, target: this.target, commands: this.commands, digits: this.digits, columns };
+  }
+
+  static fromJSON(json) {
+    const row = new Row(json.label, json.unit, json.better, { target: json.target, commands: json.commands, digits: json.digits });
+    for (const [column, value] of Object.entries(json.columns)) {
+      if (value.error !== undefined) row.fail(column, value.error);
+      else for (const sample of value.samples ?? []) row.add(column, sample);
+    }
+    return row;
   }
 }
 
@@ -75,6 +84,17 @@ export class Section {
   }
 
   toJSON() {
-    return { id: this.id, title: this.title, notes: this.notes, commands: this.commands, rows: this.rows.map((row) => row.toJSON()) };
+    return {
+      id: this.id, title: this.title, columns: this.columns, ratios: this.ratios,
+      notes: this.notes, commands: this.commands, rows: this.rows.map((row) => row.toJSON()),
+    };
+  }
+
+  /** Rebuilds a section from its JSON, so a report can be rendered again (--render). */
+  static fromJSON(json) {
+    const section = new Section(json.id, json.title, { columns: json.columns, ratios: json.ratios, notes: [...json.notes] });
+    section.commands = [...json.commands];
+    section.rows = json.rows.map((row) => Row.fromJSON(row));
+    return section;
   }
 }

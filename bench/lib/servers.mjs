@@ -75,9 +75,19 @@ function watchStderr(child) {
       const match = text.match(pattern);
       if (match) return Promise.resolve(match);
       return new Promise((resolveMatch, reject) => {
-        const waiter = { pattern, resolve: resolveMatch, reject };
+        const waiter = {
+          pattern,
+          resolve: (match) => {
+            clearTimeout(timer);
+            resolveMatch(match);
+          },
+          reject: (error) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        };
         waiters.push(waiter);
-        setTimeout(() => {
+        const timer = setTimeout(() => {
           const index = waiters.indexOf(waiter);
           if (index === -1) return;
           waiters.splice(index, 1);
@@ -215,7 +225,7 @@ export async function startDropbear(ws, key) {
   return makeServer('dropbear', 'Dropbear', child, port, logs);
 }
 
-export function breakglassdArgs(ws, key, port = 0) {
+export function breakglassdArgs(ws, key, port = 0, bundle = breakglassd.bundle) {
   const base = join(ws.dir, 'breakglassd');
   mkdirSync(base, { recursive: true });
   const authorized = join(base, 'authorized_keys');
@@ -223,7 +233,7 @@ export function breakglassdArgs(ws, key, port = 0) {
   return {
     base,
     args: [
-      breakglassd.bundle,
+      bundle,
       '--port', String(port),
       '--listen', '127.0.0.1',
       '--authorized-keys', authorized,
@@ -236,8 +246,8 @@ export function breakglassdArgs(ws, key, port = 0) {
 
 export const READY = /breakglassd: listening on 127\.0\.0\.1:(\d+) \(host key (SHA256:[A-Za-z0-9+/]+)\)/;
 
-export async function startBreakglassd(ws, key, { nodeArgs = [] } = {}) {
-  const { args } = breakglassdArgs(ws, key);
+export async function startBreakglassd(ws, key, { nodeArgs = [], bundle } = {}) {
+  const { args } = breakglassdArgs(ws, key, 0, bundle);
   const child = spawnGroup(process.execPath, [...breakglassd.nodeArgs, ...nodeArgs, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   const logs = watchStderr(child);
   try {

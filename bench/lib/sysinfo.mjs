@@ -20,6 +20,15 @@ function kernelVersion() {
   }
 }
 
+/** The 1, 5 and 15 minute load averages: how busy the machine was (other work included). */
+export function loadAverage() {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
+}
+
 export async function machineInfo(bundle) {
   let bundleBytes;
   try {

@@ -39,7 +39,7 @@ async function timeRows(ctx, cases, runs, minLines) {
     }
     if (record) c.row.add(name, result.ms);
   };
-  for (const c of cases) for (const name of ctx.live()) await attempt(name, c, false);
+  if (!ctx.quick) for (const c of cases) for (const name of ctx.live()) await attempt(name, c, false);
   for (let i = 0; i < runs; i++) {
     ctx.checkTime();
     for (const c of cases) for (const name of ctx.live()) await attempt(name, c, true);
@@ -53,7 +53,7 @@ function perServer(ctx, builtin, peer) {
 export async function measureBuiltins(ctx) {
   const extra = ctx.quick ? 20 : 1000;
   const pairs = ctx.quick ? 20 : 1000;
-  const runs = ctx.quick ? 2 : 10;
+  const runs = ctx.quick ? 2 : 8;
   const section = ctx.section('builtins', 'Built-ins end to end over SSH', { columns: ctx.names, ratios: ctx.peerRatios() });
   const target = { column: 'breakglassd', peer: 'openssh', maxRatio: 1.0 };
 
@@ -86,5 +86,5 @@ export async function measureBuiltins(ctx) {
   } finally {
     await stopChild(sockets.child);
   }
-  section.note(`${runs} interleaved runs per server and command after one untimed run; every run must print at least as many lines as extra processes (or sockets). The extra processes are \`sleep\` children of one helper in its own process group; the sockets are ${pairs} connected TCP pairs on 127.0.0.1 held by one helper. Both are killed at the end of the section.`);
+  section.note(`${runs} interleaved runs per server and command after ${ctx.quick ? "no" : "one untimed"} warm-up run; every run must print at least as many lines as extra processes (or sockets). The extra processes are \`sleep\` children of one helper in its own process group; the sockets are ${pairs} connected TCP pairs on 127.0.0.1 held by one helper. Both are killed at the end of the section.`);
 }

@@ -3,10 +3,11 @@
 // the first successful `ssh … true` (what a user waits for after "start" in the web UI).
 // Each start reuses a host key made by an untimed first start, as on a device whose
 // /perm already holds one. Also the bundle's own cost: `--help` against `node -e 0`.
-import { statSync } from 'node:fs';
+import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STARTERS, breakglassd } from '../lib/servers.mjs';
-import { run } from '../lib/proc.mjs';
+import { STARTERS, breakglassd, startBreakglassd } from '../lib/servers.mjs';
+import { run, sleep } from '../lib/proc.mjs';
+import { treeMemory } from '../lib/procfs.mjs';
 import { bundleComposition } from '../lib/bundle.mjs';
 
 export async function measureColdStart(ctx) {
@@ -37,14 +38,14 @@ export async function measureColdStart(ctx) {
       }
       const tReady = process.hrtime.bigint();
       try {
-        const result = await ctx.sshTo(server.port, 'true', { timeoutMs: 20_000 });
-        const tExec = process.hrtime.bigint();
-        if (result.code !== 0) {
-          firstExec.fail(name, ctx.reason(result, 'first ssh true'));
-        } else if (rep >= 0) {
-          firstExec.add(name, Number(tExec - t0) / 1e6);
-        }
         if (rep >= 0) ready.add(name, Number(tReady - t0) / 1e6);
+        // After one failed exec only readiness is measured: no 10 s timeout per round.
+        if (!firstExec.failed(name)) {
+          const result = await ctx.sshTo(server.port, 'true', { timeoutMs: 10_000 });
+          const tExec = process.hrtime.bigint();
+          if (result.code !== 0) firstExec.fail(name, ctx.reason(result, 'first ssh true'));
+          else if (rep >= 0) firstExec.add(name, Number(tExec - t0) / 1e6);
+        }
       } finally {
         await server.stop();
       }
@@ -56,48 +57,66 @@ export async function measureColdStart(ctx) {
 }
 
 /**
- * The bundle alone: how long plain node needs to load it and print --help, against
- * `node -e 0`, and the same code minified (an experiment built into the temp dir, to
- * show what minification would buy), plus what the bundle is made of.
+ * The bundle alone, and two builds of the same source made in the temp dir as an
+ * experiment: comments and whitespace stripped (esbuild minifyWhitespace: identifiers and
+ * stack-trace names stay), and fully minified. For each: `--help` wall time and peak RSS
+ * against `node -e 0`, spawn → readiness, and idle RSS one second after readiness.
  */
 async function measureBundle(ctx, reps) {
-  const startup = ctx.section('startup', 'Bundle startup (breakglassd only)', {
-    columns: ['breakglassd', 'minified', 'node'],
-    ratios: [['breakglassd', 'node'], ['minified', 'breakglassd']],
+  const variants = [{ column: 'breakglassd', path: breakglassd.bundle }];
+  const startup = ctx.section('startup', 'Bundle startup and build experiments (breakglassd only)', {
+    columns: ['breakglassd', 'whitespace', 'minified', 'node'],
+    ratios: [['breakglassd', 'node'], ['whitespace', 'breakglassd'], ['minified', 'breakglassd']],
   });
   const help = startup.row('`--help`, wall time', 'ms', 'lower', {
-    commands: { breakglassd: 'node dist/breakglassd.js --help', minified: 'node /tmp/…/breakglassd.min.js --help', node: 'node -e 0' },
+    commands: { breakglassd: 'node dist/breakglassd.js --help', whitespace: 'node …/breakglassd.ws.js --help', minified: 'node …/breakglassd.min.js --help', node: 'node -e 0' },
   });
   const peak = startup.row('`--help`, peak RSS (VmHWM)', 'MiB', 'lower');
+  const ready = startup.row('spawn → readiness', 'ms', 'lower');
+  const idle = startup.row('idle RSS, 1 s after readiness', 'MiB', 'lower');
   startup.command('node dist/breakglassd.js --help');
   startup.command('node -e 0');
-  const bundle = breakglassd.bundle;
-  let minified;
   try {
-    const composition = await bundleComposition(join(ctx.ws.dir, 'bundle'), { minify: true });
-    minified = composition.outfile;
-    const total = composition.packages.reduce((sum, [, bytes]) => sum + bytes, 0);
-    const top = composition.packages.slice(0, 8).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB (${((100 * bytes) / total).toFixed(0)}%)`);
-    startup.note(`Bundle size: ${bundle.replace(`${process.cwd()}/`, '')} is ${(statSync(bundle).size / 1024).toFixed(0)} KiB unminified; minified ${(statSync(minified).size / 1024).toFixed(0)} KiB. Largest parts (minified bytes): ${top.join(', ')}.`);
+    const dir = join(ctx.ws.dir, 'bundle');
+    const whitespace = await bundleComposition(dir, { minifyWhitespace: true, name: 'breakglassd.ws.js' });
+    const minified = await bundleComposition(dir, { minify: true, name: 'breakglassd.min.js' });
+    variants.push({ column: 'whitespace', path: whitespace.outfile }, { column: 'minified', path: minified.outfile });
+    const total = minified.packages.reduce((sum, [, bytes]) => sum + bytes, 0);
+    const top = minified.packages.slice(0, 8).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB (${((100 * bytes) / total).toFixed(0)}%)`);
+    const kib = (path) => (statSync(path).size / 1024).toFixed(0);
+    startup.note(`Sizes: ${breakglassd.bundle.replace(`${process.cwd()}/`, '')} ${kib(breakglassd.bundle)} KiB as built; whitespace-minified ${kib(whitespace.outfile)} KiB; minified ${kib(minified.outfile)} KiB. Largest parts of the minified bundle: ${top.join(', ')}.`);
+    const wide = [...readFileSync(breakglassd.bundle, 'utf8')].filter((ch) => ch.charCodeAt(0) > 0xff).length;
+    if (wide > 0) startup.note(`The bundle as built holds ${wide} character(s) above U+00FF (in comments): V8 then keeps the whole source as a two-byte string, for as long as the process runs.`);
   } catch (error) {
-    startup.note(`Bundle composition unavailable: ${error.message}`);
+    startup.note(`Build experiments unavailable: ${error.message}`);
   }
+  const expWs = { dir: join(ctx.ws.dir, 'bundle-runs'), shm: join(ctx.ws.shm, 'bundle-runs') };
   for (let rep = 0; rep < reps; rep++) {
     ctx.checkTime();
-    const variants = [['breakglassd', bundle], ['minified', minified], ['node', undefined]];
-    for (const [column, script] of variants) {
-      if (column === 'minified' && !script) continue;
-      const args = script ? [...breakglassd.nodeArgs, script, '--help'] : ['-e', '0'];
+    for (const { column, path } of [...variants, { column: 'node' }]) {
+      const args = path ? [...breakglassd.nodeArgs, path, '--help'] : ['-e', '0'];
       const result = await run(process.execPath, args, { timeoutMs: 10_000 });
-      if (script && (result.code !== 0 || result.stdout.length === 0)) help.fail(column, ctx.reason(result, '--help'));
+      if (path && (result.code !== 0 || result.stdout.length === 0)) help.fail(column, ctx.reason(result, '--help'));
       else help.add(column, result.ms);
+      if (!path || ready.failed(column)) continue;
+      const t0 = process.hrtime.bigint();
+      try {
+        const server = await startBreakglassd(expWs, ctx.key, { bundle: path });
+        ready.add(column, Number(process.hrtime.bigint() - t0) / 1e6);
+        await sleep(1000);
+        idle.add(column, treeMemory(server.pid).mainRss / 2 ** 20);
+        await server.stop();
+      } catch (error) {
+        ready.fail(column, error.message);
+        idle.fail(column, error.message);
+      }
     }
   }
-  for (const [column, script] of [['breakglassd', bundle], ['minified', minified], ['node', undefined]]) {
-    if (column === 'minified' && !script) continue;
-    const result = await run(process.execPath, ['--require', join(import.meta.dirname, '..', 'lib', 'report-hwm.cjs'), ...(script ? [script, '--help'] : ['-e', '0'])], { timeoutMs: 10_000 });
+  for (const { column, path } of [...variants, { column: 'node' }]) {
+    const result = await run(process.execPath, ['--require', join(import.meta.dirname, '..', 'lib', 'report-hwm.cjs'), ...(path ? [path, '--help'] : ['-e', '0'])], { timeoutMs: 10_000 });
     const match = result.stderr.match(/^bench-hwm (\d+)$/m);
     if (match) peak.add(column, Number(match[1]) / 1024);
     else peak.fail(column, ctx.reason(result, 'VmHWM'));
   }
+  startup.note(`${reps} interleaved runs per build; the experimental builds use the same entry and esbuild options as scripts/build.mjs plus \`minifyWhitespace\` or \`minify\`. (The first run of each build also makes its host key, so readiness counts from the second in a full run.)`);
 }

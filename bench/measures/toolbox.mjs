@@ -77,11 +77,11 @@ export async function measureToolbox(ctx) {
   };
   const live = [...ctx.live(), 'local'];
   for (const name of ctx.names) if (ctx.unavailable.has(name)) row.fail(name, ctx.unavailable.get(name));
-  for (const name of live) await attempt(name, false);
+  if (!ctx.quick) for (const name of live) await attempt(name, false);
   for (let i = 0; i < runs; i++) {
     ctx.checkTime();
     for (const name of live) await attempt(name, true);
   }
   rmSync(work, { recursive: true, force: true });
-  section.note(`${runs} interleaved run${runs === 1 ? "" : "s"} after one untimed run; each run checks that all ${files} files arrived, then removes them (breakglassd: \`toolbox clear\`, untimed). The target compares with \`tar -x\` over OpenSSH (same transport); the local-tar ratio shows the cost of the SSH channel itself.`);
+  section.note(`${runs} interleaved run${runs === 1 ? "" : "s"} after ${ctx.quick ? "no" : "one untimed"} warm-up run; each run checks that all ${files} files arrived, then removes them (breakglassd: \`toolbox clear\`, untimed). The target compares with \`tar -x\` over OpenSSH (same transport); the local-tar ratio shows the cost of the SSH channel itself.`);
 }

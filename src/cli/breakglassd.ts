@@ -20,18 +20,21 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('breakglassd: not starting at boot (GOKRAZY_FIRST_START=1); start it on demand, or pass --start-on-boot\n');
     return EXIT_DONT_START;
   }
-  const daemon = await startDaemon(config, { stderr: (text) => process.stderr.write(text), env: process.env });
+  // If whoever reads our log goes away (EPIPE), keep serving; never re-log that error.
+  process.stderr.on('error', () => undefined);
+  const log = (text: string): void => {
+    if (process.stderr.writable) process.stderr.write(text);
+  };
+  const daemon = await startDaemon(config, { stderr: log, env: process.env });
   const onSignal = (): void => {
-    daemon.stop().catch((err: unknown) => process.stderr.write(`breakglassd: stopping: ${messageOf(err)}\n`));
+    daemon.stop().catch((err: unknown) => log(`breakglassd: stopping: ${messageOf(err)}\n`));
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   // The shell's children get SIGHUP from their sessions; we ignore one aimed at us.
   process.on('SIGHUP', () => undefined);
   // An emergency door must stay open: a bug in one session is logged, not fatal.
-  process.on('uncaughtException', (err) => {
-    process.stderr.write(`breakglassd: internal error (please report): ${err.stack ?? err.message}\n`);
-  });
+  process.on('uncaughtException', (err) => log(`breakglassd: internal error (please report): ${err.stack ?? err.message}\n`));
   return daemon.finished;
 }
 

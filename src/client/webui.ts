@@ -58,8 +58,12 @@ export class WebUiClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  /** Sends one request; resolves with the response stream (status not checked). */
-  open(method: string, path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<IncomingMessage> {
+  /**
+   * Sends one request; resolves with the response stream (status not checked). The
+   * timeout covers waiting for the answer and idle gaps in it, except for `streaming`
+   * responses (followed logs), which may stay quiet for as long as the service is.
+   */
+  open(method: string, path: string, headers: Record<string, string> = {}, signal?: AbortSignal, streaming = false): Promise<IncomingMessage> {
     const target = this.target;
     const allHeaders: Record<string, string> = { ...headers };
     if (this.cookie) allHeaders.Cookie = this.cookie;
@@ -68,7 +72,10 @@ export class WebUiClient {
     }
     const where = target.kind === 'tcp' ? { host: target.host, port: target.port } : { socketPath: target.socketPath };
     return new Promise((resolve, reject) => {
-      const req = request({ ...where, method, path, headers: allHeaders, ...(signal ? { signal } : {}) }, resolve);
+      const req = request({ ...where, method, path, headers: allHeaders, ...(signal ? { signal } : {}) }, (res) => {
+        if (streaming) req.setTimeout(0);
+        resolve(res);
+      });
       req.setTimeout(this.timeoutMs, () => req.destroy(new WebUiError(`no answer from ${describeTarget(target)} within ${this.timeoutMs} ms`, undefined)));
       req.once('error', (err) => reject(this.connectError(err)));
       req.end();
@@ -156,7 +163,7 @@ export class WebUiClient {
     const query = new URLSearchParams({ path: servicePath, stream, ...(options.follow ? { follow: '1' } : {}) }).toString();
     let res: IncomingMessage;
     try {
-      res = await this.open('GET', `/log?${query}`, {}, options.signal);
+      res = await this.open('GET', `/log?${query}`, {}, options.signal, options.follow === true);
     } catch (err) {
       if (options.signal?.aborted) return;
       throw err;

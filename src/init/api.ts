@@ -143,6 +143,8 @@ export function createApi(options: ApiOptions): (req: IncomingMessage, res: Serv
       'X-Accel-Buffering': 'no',
       ...SECURITY_HEADERS,
     });
+    // Send the headers now: an empty log must still answer (clients time out otherwise).
+    res.flushHeaders();
     // SSE (WHATWG HTML §9.2): one `data:` field per line, events end with a blank line.
     const format = sse ? (line: string) => `data: ${line}\n\n` : (line: string) => `${line}\n`;
     const send = (line: string): void => {

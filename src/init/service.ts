@@ -40,12 +40,17 @@ export interface ServiceStatus {
   Restarts: number;
 }
 
-/** Sends a signal to a whole process group; a group that is already gone is fine. */
-export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/**
+ * Sends a signal to a whole process group. A group that is already gone is fine; any
+ * other failure is returned, never thrown (this runs from timers and exit handlers of
+ * a long-running init, where a throw would take every service down).
+ */
+export function signalGroup(pid: number, signal: NodeJS.Signals): string | undefined {
   try {
     process.kill(-pid, signal);
+    return undefined;
   } catch (err) {
-    if (errnoCode(err) !== 'ESRCH') throw err;
+    return errnoCode(err) === 'ESRCH' ? undefined : `cannot send ${signal} to process group ${pid}: ${messageOf(err)}`;
   }
 }
 
@@ -135,7 +140,8 @@ export class Service {
   private terminate(signal: NodeJS.Signals): void {
     const pid = this.child?.pid;
     if (pid === undefined) return;
-    signalGroup(pid, signal);
+    const failure = signalGroup(pid, signal);
+    if (failure) this.note(failure);
     if (signal === 'SIGKILL' || this.killTimer) return;
     this.killTimer = setTimeout(() => {
       this.killTimer = undefined;

@@ -5,6 +5,8 @@
 import { closeSync, open, read } from 'node:fs';
 
 const CHUNK = 4096;
+/** Below half of Buffer.poolSize, so allocUnsafe slices a shared pool (no GC churn per file). */
+const SMALL_CHUNK = 2048;
 
 export interface ReadOptions {
   /** Stop after this many bytes (default 1 MiB). */
@@ -15,6 +17,8 @@ export interface ReadOptions {
    * thread-pool round trip per file on the `ps` hot path.
    */
   shortReadIsEof?: boolean;
+  /** Read size; small files (stat, cmdline) use 2 KiB pooled buffers. */
+  chunk?: number;
 }
 
 /** Reads a whole pseudo file; rejects with the fs error (ENOENT when a process vanished). */
@@ -26,6 +30,7 @@ export function readProcFile(path: string, options: ReadOptions = {}): Promise<s
 export function readProcBytes(path: string, options: ReadOptions = {}): Promise<Buffer> {
   const limit = options.limit ?? 1 << 20;
   const shortIsEof = options.shortReadIsEof ?? false;
+  const size = options.chunk ?? (shortIsEof ? SMALL_CHUNK : CHUNK);
   return new Promise((resolve, reject) => {
     open(path, 'r', (openErr, fd) => {
       if (openErr) return reject(openErr);
@@ -40,14 +45,14 @@ export function readProcBytes(path: string, options: ReadOptions = {}): Promise<
         else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
       };
       const next = (): void => {
-        const buf = Buffer.allocUnsafe(CHUNK);
-        read(fd, buf, 0, CHUNK, null, (readErr, n) => {
+        const buf = Buffer.allocUnsafe(size);
+        read(fd, buf, 0, size, null, (readErr, n) => {
           if (readErr) return finish(readErr);
           if (n > 0) {
-            chunks.push(n === CHUNK ? buf : buf.subarray(0, n));
+            chunks.push(n === size ? buf : buf.subarray(0, n));
             total += n;
           }
-          if (n === 0 || total >= limit || (shortIsEof && n < CHUNK)) return finish(null);
+          if (n === 0 || total >= limit || (shortIsEof && n < size)) return finish(null);
           next();
         });
       };

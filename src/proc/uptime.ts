@@ -72,6 +72,8 @@ export function parseSystemStat(text: string): SystemStat {
   let btime = NaN;
   const stat: Partial<SystemStat> = {};
   for (const line of text.split('\n')) {
+    // Only the few lines used are split (the `intr` line holds thousands of numbers).
+    if (!line.startsWith('cpu') && !line.startsWith('btime') && !line.startsWith('procs_')) continue;
     const [key, ...values] = line.split(/\s+/);
     if (key === 'cpu') cpu = cpuTimes(values.map(Number));
     else if (key && /^cpu\d+$/.test(key)) cpus.push(cpuTimes(values.map(Number)));

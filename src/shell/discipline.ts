@@ -2,9 +2,15 @@
 // cooked mode would (termios(3): ICANON, ECHO, ECHOCTL, ISIG): typed characters are
 // echoed and edited locally, a line goes to the job's stdin on Enter, ^D ends its
 // stdin, and ^C ^\ ^Z become SIGINT, SIGQUIT, SIGTSTP for the job's process groups.
-import type { Writable } from 'node:stream';
 import type { Job } from './interp/index.js';
 import { charWidth } from './lineedit/index.js';
+
+/** Where finished lines go: the job's stdin. */
+export interface LineSink {
+  write(data: string | Buffer): void;
+  /** End of file (^D on an empty line). */
+  end(): void;
+}
 
 export interface DisciplineHooks {
   /** Echo to the terminal. */
@@ -21,7 +27,7 @@ export class LineDiscipline {
   constructor(
     private readonly job: Job,
     /** The job's stdin; undefined when it does not read the terminal. */
-    private readonly sink: Writable | undefined,
+    private readonly sink: LineSink | undefined,
     private readonly hooks: DisciplineHooks,
     /** Raw mode (`top`): bytes pass unchanged, only ^C is still a signal. */
     readonly raw = false,
@@ -42,9 +48,19 @@ export class LineDiscipline {
   }
 
   private send(data: string | Buffer): void {
-    const sink = this.sink;
-    if (!sink || sink.destroyed || sink.writableEnded) return;
-    sink.write(data);
+    this.sink?.write(data);
+  }
+
+  /** Restores a partly typed line (already echoed) carried over from the previous job. */
+  seed(partial: string): void {
+    this.line.push(...partial);
+  }
+
+  /** The partly typed line (no Enter yet), handed back to the prompt when the job ends. */
+  takePartial(): string {
+    const text = this.line.join('');
+    this.line = [];
+    return text;
   }
 
   private char(ch: string): void {
@@ -67,7 +83,7 @@ export class LineDiscipline {
         return;
       case 0x04: // ^D VEOF: send what is typed; on an empty line, end of file.
         if (this.line.length === 0) {
-          if (this.sink && !this.sink.destroyed && !this.sink.writableEnded) this.sink.end();
+          this.sink?.end();
         } else {
           this.send(this.line.join(''));
           this.line = [];

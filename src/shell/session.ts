@@ -3,10 +3,10 @@
 // foreground job when the client has a pty).
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
 import { builtinTable } from './builtins/index.js';
 import { LineDiscipline } from './discipline.js';
+import { TerminalInput } from './terminal-input.js';
 import { ChannelInput } from './input.js';
 import { emptyInput, Interpreter } from './interp/index.js';
 import type { Job } from './interp/index.js';
@@ -39,7 +39,7 @@ export class Session implements ShellSession {
   private foregroundJob: Job | undefined;
   private interactive = false;
   /** With a pty, keys are read here (line editor / line discipline). */
-  private terminalInput = false;
+  private keysAttached = false;
   private closed = false;
   // Interactive input state.
   private readonly decoder = new KeyDecoder();
@@ -48,7 +48,10 @@ export class Session implements ShellSession {
   private typeahead: Buffer[] = [];
   private escapeTimer: NodeJS.Timeout | undefined;
   private inputEnded = false;
-  private readonly jobInputs = new WeakMap<Job, PassThrough>();
+  /** Cooked lines for the foreground job's stdin (pty only). */
+  private readonly terminalInput = new TerminalInput();
+  /** Typed (and echoed) while a job ran but not read by it: for the next job or the prompt. */
+  private leftover = { lines: '', partial: '' };
   private readonly out: Writable;
   private readonly err: Writable;
 
@@ -154,8 +157,8 @@ export class Session implements ShellSession {
   }
 
   private attachTerminalInput(): void {
-    if (this.terminalInput) return;
-    this.terminalInput = true;
+    if (this.keysAttached) return;
+    this.keysAttached = true;
     this.options.stdin.on('data', (chunk: Buffer) => {
       // A bug in key handling must not take the whole server down.
       try {
@@ -174,44 +177,54 @@ export class Session implements ShellSession {
       this.channelInput ??= new ChannelInput(this.options.stdin);
       return this.channelInput.open();
     }
-    const input = new PassThrough();
-    input.on('error', () => undefined);
-    if (this.inputEnded) input.end();
-    return input;
+    return this.terminalInput.open();
   }
 
   private setForeground(job: Job | undefined): void {
+    if (this.screen && this.foregroundJob) {
+      // The job ended or stopped: keep what it did not read.
+      this.leftover.lines += this.terminalInput.takeLeftover();
+      this.leftover.partial += this.discipline?.takePartial() ?? '';
+    }
     this.foregroundJob = job;
     this.discipline = undefined;
-    if (!job || !this.screen) return;
-    const sink = job.input instanceof PassThrough ? job.input : undefined;
-    if (sink) this.jobInputs.set(job, sink);
-    // Type-ahead typed while no job ran goes to this job.
+    if (!this.screen) return;
+    this.terminalInput.activate(job?.input);
+    if (!job) return;
+    const { lines, partial } = this.leftover;
+    this.leftover = { lines: '', partial: '' };
+    if (lines) this.terminalInput.write(lines);
+    this.disciplineFor(job).seed(partial);
+    // Keys typed while nothing ran go through this job's line discipline.
     const pending = this.typeahead;
     this.typeahead = [];
     for (const chunk of pending) this.onInput(chunk);
   }
 
+  private disciplineFor(job: Job): LineDiscipline {
+    if (this.discipline && this.discipline.raw === job.rawInput) return this.discipline;
+    const screen = this.screen!;
+    const partial = this.discipline?.takePartial() ?? '';
+    this.discipline = new LineDiscipline(
+      job,
+      this.terminalInput,
+      {
+        echo: (t) => screen.write(t),
+        // A built-in blocked reading the terminal ends on ^C as on end of file.
+        interrupted: () => {
+          if (job.live === 0) this.terminalInput.end();
+        },
+      },
+      job.rawInput,
+    );
+    this.discipline.seed(partial);
+    return this.discipline;
+  }
+
   private onInput(chunk: Buffer): void {
     const job = this.foregroundJob;
     if (job) {
-      if (!this.discipline || this.discipline.raw !== job.rawInput) {
-        const screen = this.screen!;
-        const sink = this.jobInputs.get(job);
-        this.discipline = new LineDiscipline(
-          job,
-          sink,
-          {
-            echo: (t) => screen.write(t),
-            // A built-in blocked reading the terminal ends on ^C as on end of file.
-            interrupted: () => {
-              if (job.live === 0 && sink && !sink.writableEnded) sink.end();
-            },
-          },
-          job.rawInput,
-        );
-      }
-      this.discipline.feed(chunk);
+      this.disciplineFor(job).feed(chunk);
       return;
     }
     if (!this.reading) {
@@ -240,11 +253,7 @@ export class Session implements ShellSession {
   private onInputEnd(): void {
     if (this.inputEnded) return;
     this.inputEnded = true;
-    const job = this.foregroundJob;
-    if (job) {
-      const sink = this.jobInputs.get(job);
-      if (sink && !sink.writableEnded) sink.end();
-    }
+    this.terminalInput.close();
     if (this.reading) {
       const r = this.reading;
       this.reading = undefined;
@@ -268,7 +277,10 @@ export class Session implements ShellSession {
     return new Promise<string | null>((resolve) => {
       this.reading = { editor: new LineEditor(this.history.entries), prompt: this.promptText(), cursorRow: 0, marker, resolve };
       this.draw();
-      const pending = this.typeahead;
+      // Lines typed ahead while the last job ran (already echoed), then raw keys.
+      const { lines, partial } = this.leftover;
+      this.leftover = { lines: '', partial: '' };
+      const pending = lines || partial ? [Buffer.from(lines + partial), ...this.typeahead] : this.typeahead;
       this.typeahead = [];
       for (const chunk of pending) this.onInput(chunk);
     });

@@ -4,6 +4,7 @@
 // the client does not stop a later line with the same key from admitting it.
 import type { AuthorizedKey } from './authorizedKeys.js';
 import { fromAllows } from './fromPatterns.js';
+import { SK_FLAG_USER_PRESENT, SK_FLAG_USER_VERIFIED, verifySkSignature } from './skKeys.js';
 import { verifySignature } from './sshKeys.js';
 
 export interface PublicKeyAttempt {
@@ -26,6 +27,18 @@ function refusal(entry: AuthorizedKey, clientAddress: string, now: number): stri
   return undefined;
 }
 
+/** Returns why the signature is refused, or undefined when it is good. */
+function checkSignature(entry: AuthorizedKey, signed: { data: Buffer; signature: Buffer }, hashAlgo: string | undefined): string | undefined {
+  const { key } = entry;
+  if (!('kind' in key)) return verifySignature(key, signed.data, signed.signature, hashAlgo) ? undefined : 'bad signature';
+  const check = verifySkSignature(key, signed.data, signed.signature);
+  if (!check.valid) return 'bad signature';
+  // sshd(8): a security key must have been touched unless no-touch-required; verify-required needs UV.
+  if (entry.options.touchRequired && !(check.flags & SK_FLAG_USER_PRESENT)) return 'security key was not touched (user presence flag missing)';
+  if (entry.options.verifyRequired && !(check.flags & SK_FLAG_USER_VERIFIED)) return 'security key did not verify the user (verify-required)';
+  return undefined;
+}
+
 export function decidePublicKey(
   keys: readonly AuthorizedKey[],
   attempt: PublicKeyAttempt,
@@ -45,9 +58,8 @@ export function decidePublicKey(
       continue;
     }
     if (!attempt.signature) return { ok: true, entry, query: true };
-    if (!verifySignature(entry.key, attempt.signature.data, attempt.signature.signature, attempt.hashAlgo)) {
-      return { ok: false, entry, reason: 'bad signature' };
-    }
+    const refusedSignature = checkSignature(entry, attempt.signature, attempt.hashAlgo);
+    if (refusedSignature) return { ok: false, entry, reason: refusedSignature };
     return { ok: true, entry, query: false };
   }
   return { ok: false, entry: matching[0], reason: lastReason };

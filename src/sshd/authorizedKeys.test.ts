@@ -72,6 +72,8 @@ describe('parseAuthorizedKeys', () => {
         { host: '::1', port: undefined },
       ],
       restricted: true,
+      touchRequired: true,
+      verifyRequired: false,
       ignored: [],
     });
     expect(keys[0]!.comment).toBe('ed');

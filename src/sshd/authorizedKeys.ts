@@ -3,6 +3,8 @@
 // quotes with `\"` for a quote. Pure: text in, keys and per-line warnings out. A bad
 // line is skipped with a warning naming its number and never affects other lines.
 import { isIP } from 'node:net';
+import { parseSkBlob, SK_TYPES } from './skKeys.js';
+import type { SkPublicKey } from './skKeys.js';
 import { parseSshKey, USER_KEY_TYPES } from './sshKeys.js';
 import type { ParsedKey } from './sshKeys.js';
 import { blobKeyType, fingerprintOf } from './wire.js';
@@ -27,6 +29,10 @@ export interface KeyOptions {
   permitOpen: PermitOpen[];
   /** True when the key has command= or restrict (limits client-supplied env). */
   restricted: boolean;
+  /** Security keys: a touch is required unless no-touch-required. */
+  touchRequired: boolean;
+  /** Security keys: verify-required demands PIN/biometric verification. */
+  verifyRequired: boolean;
   /** Options we do not implement; logged and ignored. */
   ignored: string[];
 }
@@ -35,7 +41,8 @@ export interface AuthorizedKey {
   line: number;
   type: string;
   blob: Buffer;
-  key: ParsedKey;
+  /** ssh2's parsed key, or our own for FIDO security keys (sk-*). */
+  key: ParsedKey | SkPublicKey;
   fingerprint: string;
   comment: string;
   options: KeyOptions;
@@ -159,6 +166,8 @@ const FLAG_OPTIONS: Record<string, (o: KeyOptions) => void> = {
   'no-agent-forwarding': () => undefined,
   'no-x11-forwarding': () => undefined,
   'no-user-rc': () => undefined,
+  'no-touch-required': (o) => void (o.touchRequired = false),
+  'verify-required': (o) => void (o.verifyRequired = true),
 };
 
 const VALUE_OPTIONS: Record<string, (o: KeyOptions, value: string) => void> = {
@@ -179,7 +188,7 @@ const VALUE_OPTIONS: Record<string, (o: KeyOptions, value: string) => void> = {
 };
 
 export function defaultKeyOptions(): KeyOptions {
-  return { pty: true, portForwarding: true, permitOpen: [], restricted: false, ignored: [] };
+  return { pty: true, portForwarding: true, permitOpen: [], restricted: false, touchRequired: true, verifyRequired: false, ignored: [] };
 }
 
 function applyOptions(raw: RawOption[]): KeyOptions {
@@ -198,15 +207,17 @@ function applyOptions(raw: RawOption[]): KeyOptions {
 
 const KEY_TYPE_RE = /^(ssh-|ecdsa-|sk-)[\w@.-]+$/;
 
-function parseKeyPart(rest: string): { type: string; blob: Buffer; key: ParsedKey; comment: string } {
+const SUPPORTED_TYPES = 'ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa, sk-ssh-ed25519@openssh.com or sk-ecdsa-sha2-nistp256@openssh.com';
+
+function parseKeyPart(rest: string): { type: string; blob: Buffer; key: ParsedKey | SkPublicKey; comment: string } {
   const m = /^(\S+)\s+(\S+)(?:\s+(.*))?$/.exec(rest);
   if (!m) throw new LineError('expected "keytype base64-key [comment]"');
   const [, type, base64, comment] = m as unknown as [string, string, string, string | undefined];
-  if (!USER_KEY_TYPES.has(type)) throw new LineError(`key type ${type} is not supported (use ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa)`);
+  if (!USER_KEY_TYPES.has(type) && !SK_TYPES.has(type)) throw new LineError(`key type ${type} is not supported (use ${SUPPORTED_TYPES})`);
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw new LineError('the key is not valid base64');
   const blob = Buffer.from(base64, 'base64');
   if (blobKeyType(blob) !== type) throw new LineError(`the key data is not a ${type} key`);
-  const key = parseSshKey(`${type} ${base64}`);
+  const key = SK_TYPES.has(type) ? parseSkBlob(blob) : parseSshKey(`${type} ${base64}`);
   if (key instanceof Error) throw new LineError(`cannot parse the ${type} key (${key.message})`);
   return { type, blob, key, comment: (comment ?? '').trim() };
 }

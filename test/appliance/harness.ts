@@ -59,7 +59,8 @@ export async function applianceUnavailable(): Promise<string | undefined> {
 
 /** The shared libraries (and the dynamic loader) a binary needs, from ldd(1). */
 export async function sharedLibraries(binary: string): Promise<string[]> {
-  const out = await sh('ldd', [binary]);
+  // A static node (ldd: "not a dynamic executable", exit 1) needs nothing else.
+  const out = await sh('ldd', [binary]).catch(() => '');
   const libs: string[] = [];
   for (const line of out.split('\n')) {
     // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x…)" or "/lib64/ld-linux-x86-64.so.2 (0x…)"

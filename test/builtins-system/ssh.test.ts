@@ -27,6 +27,12 @@ describe('system built-ins over ssh', () => {
     expect(r.stdout).toMatch(new RegExp(`^ *${server.process.pid} \\S+ +\\d+:\\d\\d  \\S*node .*breakglassd\\.js`, 'm'));
   });
 
+  it('ps streams into a pipeline that stops reading early', async () => {
+    const r = await ssh('ps -ef | head -1');
+    const header = execFileSync('ps', ['-ef']).toString().split('\n')[0];
+    expect([r.code, r.stdout]).toEqual([0, `${header}\n`]);
+  });
+
   it('ps --json lists the PIDs of /proc at the same moment', async () => {
     const before = new Set(readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number));
     const r = await ssh('ps --json');

@@ -113,4 +113,11 @@ describe('exec over SSH', () => {
       await new Promise((res) => setTimeout(res, 50));
     }
   });
+
+  it('a shell without a pty (ssh -T) runs command lines from stdin, no prompt', async () => {
+    const r = await server.ssh([], { input: 'echo hi\ncd /tmp; pwd\nfalse\nexit 4\necho never\n', extraArgs: ['-T'] });
+    // After the server's banner: the commands' output only.
+    expect(r.stdout.toString()).toMatch(/(^|\n)hi\n\/tmp\n$/);
+    expect(r.code).toBe(4);
+  });
 });

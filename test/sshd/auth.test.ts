@@ -57,6 +57,15 @@ describe('key types and refusal', () => {
     expect(result.stdout.toString()).toBe('');
   });
 
+  it('disconnects after 6 failed attempts on one connection', async () => {
+    const strangers = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((n) => makeKey(server.dir, 'ed25519', `id_many${n}`)));
+    const result = await sshWithIdentity(server, strangers[0]!.privatePath, 'echo in', {
+      extraArgs: strangers.slice(1).flatMap((k) => ['-i', k.privatePath]),
+    });
+    expect(result.code).toBe(255);
+    expect(server.log()).toMatch(/auth conn=\d+ result=disconnect user=root reason="more than 6 failed attempts"/);
+  });
+
   it('password and keyboard-interactive are not offered', async () => {
     const result = await sshWithIdentity(server, keys.stranger.privatePath, 'echo in', {
       extraArgs: ['-o', 'PreferredAuthentications=password,keyboard-interactive'],

@@ -2,7 +2,10 @@
 // --idle-exit, SIGTERM, and the JSON audit log.
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, waitFor } from '../helpers/server.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST, makeKey, run, startServer, waitFor } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { eventually, findProcesses, rawConnect } from './helpers.js';
 
@@ -77,6 +80,30 @@ describe('lifetime', () => {
     expect(await findProcesses(argv)).toEqual([]);
     expect(await clientExit).not.toBeNull();
     expect(s.log()).toMatch(/breakglassd: stopped/);
+  });
+});
+
+describe('log reader gone', () => {
+  it('keeps serving when nobody reads its stderr any more (EPIPE), and still stops on SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bg-epipe-'));
+    try {
+      const key = await makeKey(dir);
+      await writeFile(join(dir, 'ak'), `${key.publicLine}\n`);
+      const child = spawn(process.execPath, [join(DIST, 'breakglassd.js'), '--port', '0', '--listen', '127.0.0.1', '--authorized-keys', join(dir, 'ak'),
+        '--host-key', join(dir, 'hk'), '--home', join(dir, 'home'), '--toolbox-dir', join(dir, 'tb')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let text = '';
+      child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
+      const port = Number((await waitFor(() => text, /listening on 127\.0\.0\.1:(\d+)/))[1]);
+      child.stderr!.destroy(); // the log reader goes away
+      const sshArgs = ['-F', 'none', '-i', key.privatePath, '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${join(dir, 'kh')}`,
+        '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', '-p', String(port), 'root@127.0.0.1'];
+      for (const word of ['one', 'two']) expect((await run('ssh', [...sshArgs, `echo ${word}`])).stdout.toString()).toBe(`${word}\n`);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r('hung'), 5000))])).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -57,6 +57,21 @@ describe('exec sessions', () => {
   });
 });
 
+describe('connection sharing', () => {
+  it('runs several sessions over one connection (OpenSSH ControlMaster), each with its own exit status', async () => {
+    const control = ['-o', `ControlPath=${join(server.dir, 'cm-%C')}`];
+    const master = await server.ssh('echo master', { extraArgs: [...control, '-o', 'ControlMaster=yes', '-o', 'ControlPersist=10'] });
+    expect(master.stdout.toString()).toBe('master\n');
+    const connects = (server.log().match(/ connect conn=/g) ?? []).length;
+    const [a, b] = await Promise.all([server.ssh('echo a; exit 3', { extraArgs: control }), server.ssh('echo b', { extraArgs: control })]);
+    expect([a.stdout.toString(), a.code, b.stdout.toString(), b.code]).toEqual(['a\n', 3, 'b\n', 0]);
+    // No new TCP connection: both ran as new session channels on the master's.
+    expect((server.log().match(/ connect conn=/g) ?? []).length).toBe(connects);
+    expect(server.log()).toMatch(/session-start conn=\d+ session=2 type=exec/);
+    await run('ssh', [...server.sshOptions(), ...control, '-p', String(server.port), '-O', 'exit', 'root@127.0.0.1']);
+  });
+});
+
 describe('interactive shell', () => {
   it('shows the banner, then runs the shell; exit N ends the session with N', async () => {
     const result = await server.ssh([], { extraArgs: ['-tt'], input: 'exit 5\n', timeoutMs: 15_000 });

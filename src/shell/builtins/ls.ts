@@ -32,7 +32,6 @@ interface Settings {
   classify: boolean;
   colour: boolean;
   ids: IdNames;
-  now: Date;
   ctx: BuiltinContext;
 }
 
@@ -68,8 +67,11 @@ async function printEntries(entries: Entry[], s: Settings, withTotal: boolean): 
       const blocks = entries.reduce((sum, e) => sum + Math.ceil(e.stats.blocks / 2), 0);
       lines.push(`total ${s.human && blocks >= 1024 ? humanSize(blocks * 1024) : `${blocks}${s.human ? 'K' : ''}`}`);
     }
+    // "Now" after the stat calls: /proc entries are stamped when first looked at, and a
+    // time in the future would print as a year.
+    const now = new Date();
     for (const entry of entries) {
-      lines.push(longLine(entry, shownName(entry, s).text, { human: s.human, numeric: s.numeric, ids: s.ids, now: s.now }));
+      lines.push(longLine(entry, shownName(entry, s).text, { human: s.human, numeric: s.numeric, ids: s.ids, now }));
     }
     if (lines.length > 0) await write(out, `${lines.join('\n')}\n`);
     return;
@@ -152,7 +154,6 @@ function parseSettings(args: string[], ctx: BuiltinContext): { s: Omit<Settings,
       reverse: opts.has('r') || opts.has('reverse'),
       classify: opts.has('F') || opts.has('classify'),
       colour,
-      now: new Date(),
       ctx,
     },
     operands: opts.operands,

@@ -118,7 +118,15 @@ export async function openFiles(procRoot: string, p: ProcessInfo, users: UserNam
       return entry(p, user, dir, fd, accessMode(fdinfo), fdinfo);
     }),
   );
-  return [...fixed, ...rows].filter((r): r is OpenFile => r !== undefined);
+  const present = rows.filter((r): r is OpenFile => r !== undefined);
+  const denied = present.filter((r) => r.type === 'unknown' && r.name.endsWith('(readlink: Permission denied)'));
+  // A process whose descriptors may be listed but not read (another user namespace, a
+  // hardened init): one NOFD line, as lsof prints, instead of one error per descriptor.
+  const fdRows: OpenFile[] =
+    denied.length > 0 && denied.length === present.length
+      ? [{ command: p.comm.slice(0, 9), pid: p.pid, user, fd: 'NOFD', type: '', device: '', sizeOff: '', node: '', name: `${dir}/fd (readlink: Permission denied)` }]
+      : present;
+  return [...fixed.filter((r): r is OpenFile => r !== undefined), ...fdRows];
 }
 
 function layout(c: [string, string, string, string, string, string, string, string, string]): string {

@@ -3,6 +3,7 @@
 // own programs see them (getaddrinfo: /etc/hosts, then DNS); with one, the query
 // goes to that server directly (resolve4/resolve6/reverse).
 import { getServers, lookup, lookupService, Resolver } from 'node:dns/promises';
+import { access } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { Builtin, BuiltinContext } from '../types.js';
 import { OptionError, parseOptions } from './options.js';
@@ -102,6 +103,20 @@ function serverHost(server: string): string {
   return v4port ? v4port[1]! : server;
 }
 
+/**
+ * Appliances often ship neither /etc/hosts nor /etc/resolv.conf (gokrazy writes the
+ * latter from DHCP); then the system resolver knows no names at all. Say so.
+ */
+async function resolverHint(server: string | undefined): Promise<string> {
+  if (server !== undefined) return '';
+  const missing: string[] = [];
+  for (const file of ['/etc/resolv.conf', '/etc/hosts']) {
+    if (!(await access(file).then(() => true, () => false))) missing.push(file);
+  }
+  if (missing.length === 0) return '';
+  return `note: this device has no ${missing.join(' and no ')}; name a DNS server: nslookup NAME SERVER\n`;
+}
+
 function parseArgs(name: string, args: string[]): { query: string; server?: string } | 'help' {
   const opts = parseOptions(args, { flags: '' });
   if (opts.has('help')) return 'help';
@@ -164,6 +179,7 @@ async function runLookup(name: 'nslookup' | 'host', args: string[], ctx: Builtin
     if (ctx.signal.aborted) return 130;
     const reason = err instanceof NotFound ? err.reason : reasonOf(err);
     if (out.length) await write(ctx.stdout, `${out.join('\n')}\n`);
+    await write(ctx.stderr, await resolverHint(server));
     if (name === 'host') {
       const code = reason === 'NXDOMAIN' ? '3(NXDOMAIN)' : reason;
       await write(ctx.stderr, `Host ${query} not found: ${code}\n`);

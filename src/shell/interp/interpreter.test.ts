@@ -153,6 +153,14 @@ describe('interpreter tables', () => {
     expect(r2.stdout).toBe('0\n');
   });
 
+  it('a built-in whose output is gone exits 141, like a process killed by SIGPIPE', async () => {
+    const { PassThrough } = await import('node:stream');
+    const gone = new PassThrough();
+    gone.destroy();
+    const r = await runLines('echo hello', { stdout: gone });
+    expect(r.code).toBe(141);
+  });
+
   it('stdin flows into the first command', async () => {
     const r = await runLines('cat | tr a-z A-Z', { stdin: 'hello\n' });
     expect(r.stdout).toBe('HELLO\n');

@@ -46,6 +46,8 @@ interface OpenFile {
   /** An archive upload written to the staging area instead (toolbox.uploadPath). */
   uploadTemp?: string;
   ops: Set<Promise<unknown>>;
+  /** Settles when the last READ reply so far has been sent (replies keep order). */
+  replyTail: Promise<void>;
 }
 
 interface OpenDir {
@@ -212,7 +214,7 @@ class SftpServer {
     const fh = await open(uploadTemp ?? path, openFlags(pflags, fsConstants), mode);
     const append = (pflags & OPEN.APPEND) !== 0;
     const entry: OpenFile = {
-      kind: 'file', path, fh, wrote: false, ops: new Set(),
+      kind: 'file', path, fh, wrote: false, ops: new Set(), replyTail: Promise.resolve(),
       writes: new WriteQueue(fh, append, () => this.onWriteDrained()),
       ...(uploadTemp ? { uploadTemp } : {}),
     };
@@ -224,22 +226,45 @@ class SftpServer {
     this.addHandle(reqid, entry);
   }
 
+  /**
+   * Reads run concurrently, but their replies go out in request order: OpenSSH's
+   * client (scp in SFTP mode writes in place) trusts only the contiguous prefix of
+   * what arrived and truncates the file there when replies come reordered.
+   */
   private async onRead(reqid: number, handle: Buffer, offset: number, length: number): Promise<void> {
     const h = this.file(handle);
-    await this.onHandle(h, async () => {
-      if (h.writes.queuedBytes > 0) await h.writes.idle();
-      await this.readSlot();
+    const earlier = h.replyTail;
+    let release!: () => void;
+    h.replyTail = new Promise<void>((r) => (release = r));
+    try {
+      let reply: () => void;
       try {
-        await this.outboundRoom();
-        const buf = Buffer.allocUnsafe(Math.min(length, MAX_READ));
-        const { bytesRead } = await h.fh.read(buf, 0, buf.length, offset);
-        if (!this.wire.isOpen()) return;
-        if (bytesRead === 0 && length > 0) this.wire.raw.status(reqid, STATUS.EOF);
-        else this.wire.raw.data(reqid, bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
-      } finally {
-        this.releaseRead();
+        const { buf, bytesRead } = await this.onHandle(h, () => this.readChunk(h, offset, length));
+        reply = (): void => {
+          if (bytesRead === 0 && length > 0) this.wire.raw.status(reqid, STATUS.EOF);
+          else this.wire.raw.data(reqid, bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+        };
+      } catch (err) {
+        reply = (): void => this.replyError(reqid, err);
       }
-    });
+      await earlier;
+      if (this.wire.isOpen()) reply();
+    } finally {
+      release();
+    }
+  }
+
+  private async readChunk(h: OpenFile, offset: number, length: number): Promise<{ buf: Buffer; bytesRead: number }> {
+    if (h.writes.queuedBytes > 0) await h.writes.idle();
+    await this.readSlot();
+    try {
+      await this.outboundRoom();
+      const buf = Buffer.allocUnsafe(Math.min(length, MAX_READ));
+      const { bytesRead } = await h.fh.read(buf, 0, buf.length, offset);
+      return { buf, bytesRead };
+    } finally {
+      this.releaseRead();
+    }
   }
 
   private onWrite(reqid: number, handle: Buffer, offset: number, data: Buffer): Promise<void> {

@@ -57,45 +57,55 @@ export async function* walk(path: string, shown: string, o: WalkOptions): AsyncG
     await o.onError(shown, err);
     return;
   }
-  yield* walkFrom({ path, shown, depth: 0, stats }, o, new Set());
+  // An explicit stack, not nested generators: a yield from depth d would otherwise pass
+  // through d generators. `done` frames mark a directory whose contents were all visited.
+  const stack: Array<{ entry: WalkEntry; done: boolean }> = [{ entry: { path, shown, depth: 0, stats }, done: false }];
+  const ancestors = new Set<string>();
+  while (stack.length > 0) {
+    throwIfAborted(o.signal);
+    const { entry, done } = stack.pop()!;
+    const id = `${entry.stats.dev}:${entry.stats.ino}`;
+    if (done) {
+      ancestors.delete(id);
+      if (o.postOrder) yield entry;
+      continue;
+    }
+    if (!o.postOrder) yield entry;
+    const children = await expand(entry, id, o, ancestors);
+    if (children === undefined) {
+      if (o.postOrder) yield entry;
+      continue;
+    }
+    ancestors.add(id);
+    stack.push({ entry, done: true });
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ entry: children[i]!, done: false });
+  }
 }
 
-async function* walkFrom(entry: WalkEntry, o: WalkOptions, ancestors: Set<string>): AsyncGenerator<WalkEntry> {
-  throwIfAborted(o.signal);
-  if (!o.postOrder) yield entry;
-  yield* children(entry, o, ancestors);
-  if (o.postOrder) yield entry;
-}
-
-async function* children(entry: WalkEntry, o: WalkOptions, ancestors: Set<string>): AsyncGenerator<WalkEntry> {
-  if (!entry.stats.isDirectory()) return;
-  if (o.maxDepth !== undefined && entry.depth >= o.maxDepth) return;
-  if (o.descend && !o.descend(entry)) return;
+/** The entries inside a directory to visit, or undefined when not descending into it. */
+async function expand(entry: WalkEntry, id: string, o: WalkOptions, ancestors: Set<string>): Promise<WalkEntry[] | undefined> {
+  if (!entry.stats.isDirectory()) return undefined;
+  if (o.maxDepth !== undefined && entry.depth >= o.maxDepth) return undefined;
+  if (o.descend && !o.descend(entry)) return undefined;
   // Loop guard for followed symlinks: a directory inside itself.
-  const id = `${entry.stats.dev}:${entry.stats.ino}`;
   if (ancestors.has(id)) {
     await o.onError(entry.shown, Object.assign(new Error('File system loop detected'), { code: 'ELOOP' }));
-    return;
+    return undefined;
   }
   let names: string[];
   try {
     names = (await readdir(entry.path)).sort();
   } catch (err) {
     await o.onError(entry.shown, err);
-    return;
+    return undefined;
   }
-  ancestors.add(id);
   const stats = await statMany(entry.path, names, o.signal, o.follow === 'all');
+  const children: WalkEntry[] = [];
   for (const [i, name] of names.entries()) {
-    throwIfAborted(o.signal);
-    const path = join(entry.path, name);
-    const shown = joinShown(entry.shown, name);
     const info = stats[i]!;
-    if (info instanceof Error) {
-      await o.onError(shown, info);
-      continue;
-    }
-    yield* walkFrom({ path, shown, depth: entry.depth + 1, stats: info }, o, ancestors);
+    const shown = joinShown(entry.shown, name);
+    if (info instanceof Error) await o.onError(shown, info);
+    else children.push({ path: join(entry.path, name), shown, depth: entry.depth + 1, stats: info });
   }
-  ancestors.delete(id);
+  return children;
 }
