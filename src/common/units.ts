@@ -40,6 +40,8 @@ export function formatSize(bytes: number): string {
     unit++;
   }
   if (unit === 0) return String(bytes);
-  const shown = value < 10 ? Math.ceil(value * 10) / 10 : Math.ceil(value);
-  return `${value < 10 ? shown.toFixed(1) : String(shown)}${units[unit]}`;
+  // Round up like GNU/busybox -h; 9.96K rounds to 10.0, which they print as 10K.
+  const tenths = Math.ceil(value * 10) / 10;
+  const text = tenths < 10 ? tenths.toFixed(1) : String(Math.ceil(value));
+  return `${text}${units[unit]}`;
 }

@@ -239,11 +239,15 @@ export class Session implements ShellSession {
     }
   }
 
-  private handleKeys(keys: Key[]): void {
+  /** `echoed`: text typed ahead during a job, already on the screen. */
+  private handleKeys(keys: Key[], echoed = false): void {
     for (const key of keys) {
       if (!this.reading) {
-        // The line was submitted; the rest is type-ahead for the next reader.
-        this.typeahead.push(Buffer.from(key.type === 'text' ? key.text : keyBytes(key.name)));
+        // The line was submitted; the rest is type-ahead for the next reader. Text that
+        // was echoed already must not be echoed again by the next job's discipline.
+        const text = key.type === 'text' ? key.text : keyBytes(key.name);
+        if (echoed) this.leftover.lines += text === '\r' ? '\n' : text;
+        else this.typeahead.push(Buffer.from(text));
         continue;
       }
       this.onEditAction(this.reading.editor.handle(key));
@@ -280,7 +284,8 @@ export class Session implements ShellSession {
       // Lines typed ahead while the last job ran (already echoed), then raw keys.
       const { lines, partial } = this.leftover;
       this.leftover = { lines: '', partial: '' };
-      const pending = lines || partial ? [Buffer.from(lines + partial), ...this.typeahead] : this.typeahead;
+      if (lines || partial) this.handleKeys(new KeyDecoder().feed(lines + partial), true);
+      const pending = this.typeahead;
       this.typeahead = [];
       for (const chunk of pending) this.onInput(chunk);
     });

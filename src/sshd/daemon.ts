@@ -3,7 +3,7 @@
 // the user must fix are UsageErrors (exit 2); the listeners print the readiness lines.
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListenerSet } from '../common/listeners.js';
@@ -13,6 +13,7 @@ import type { Toolbox } from '../transfer/index.js';
 import { createAuditLog } from './audit.js';
 import type { AuditLog } from './audit.js';
 import { bannerNow, readBannerFacts } from './banner.js';
+import { ensureDir } from './ensureDir.js';
 import type { DaemonConfig } from './config.js';
 import { LiveConnection, SESSION_CLOSE_GRACE_MS } from './connection.js';
 import type { ServerState } from './connection.js';
@@ -48,7 +49,7 @@ async function prepareDirs(config: DaemonConfig, audit: AuditLog): Promise<Prepa
   let ownsToolboxDir = false;
   if (config.toolboxDir) {
     toolboxDir = config.toolboxDir;
-    await mkdir(toolboxDir, { recursive: true, mode: 0o700 });
+    await ensureDir(toolboxDir);
   } else {
     toolboxDir = await mkdtemp(join(tmpdir(), 'breakglass-'));
     ownsToolboxDir = true;
@@ -62,7 +63,7 @@ async function prepareDirs(config: DaemonConfig, audit: AuditLog): Promise<Prepa
   }
   let home = config.home;
   try {
-    await mkdir(home, { recursive: true, mode: 0o700 });
+    await ensureDir(home);
   } catch (err) {
     audit.warn(`cannot use --home ${home} (${messageOf(err)}); using the toolbox dir`);
     home = toolboxDir;

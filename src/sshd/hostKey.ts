@@ -5,9 +5,10 @@
 // existing file that cannot be read or parsed is an error and is never overwritten.
 import { generateKeyPairSync } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError, errnoCode, messageOf } from '../common/errors.js';
+import { ensureDir } from './ensureDir.js';
 import { encodeOpenSshEd25519 } from './opensshKey.js';
 import { parseSshKey } from './sshKeys.js';
 import { fingerprintOf } from './wire.js';
@@ -62,7 +63,7 @@ export function generateEd25519Text(comment: string): string {
  */
 export async function writeNewFileAtomically(path: string, text: string): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await ensureDir(dir);
   const tmp = join(dir, `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
   const handle = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
   try {

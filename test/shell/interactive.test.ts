@@ -150,7 +150,7 @@ describe('interactive shell over SSH', () => {
     s.send('\x03');
     await s.waitFor(/\^C\n[^\n]*#$/);
     s.send('jobs; echo end\r');
-    const screen = await s.waitFor(/^end$/m);
+    const screen = await s.waitFor(/^end\n[^\n]*#$/m);
     // The job is gone: nothing listed between the command and its echo.
     expect(tail(screen, 3)).toEqual([expect.stringMatching(/# jobs; echo end$/), 'end', expect.stringMatching(/#$/)]);
     await s.close();
@@ -232,6 +232,19 @@ describe('interactive shell over SSH', () => {
     expect(screen.match(/# echo typed/g)).toHaveLength(1);
     s.send('\r');
     await s.waitFor(/^typed$/m);
+    await s.close();
+  });
+
+  it('lines typed while a built-in runs are not lost: they run next, as on a tty', async () => {
+    const s = await session();
+    s.send('sleep 0.5\r');
+    await new Promise((r) => setTimeout(r, 150));
+    s.send('echo typed-ahead\rech');
+    const screen = await s.waitFor(/^typed-ahead\n[^\n]*# ech$/m);
+    // Echoed once while sleep ran, then shown on the prompt and run.
+    expect(screen).toMatch(/# sleep 0\.5\necho typed-ahead\nech[^\n]*# echo typed-ahead\ntyped-ahead\n/);
+    s.send('o done\r');
+    await s.waitFor(/^done$/m);
     await s.close();
   });
 

@@ -3,6 +3,7 @@
 // zero blocks and duplicate mounts of one device unless -a is given.
 import { realpath, stat, statfs } from 'node:fs/promises';
 import type { StatsFs } from 'node:fs';
+import { errnoCode } from '../../common/errors.js';
 import { formatSize } from '../../common/units.js';
 import { readMountinfo } from '../../proc/index.js';
 import type { MountEntry } from '../../proc/index.js';
@@ -111,7 +112,8 @@ async function runDf(args: string[], ctx: BuiltinContext): Promise<number> {
     selected = [];
     for (const operand of opts.operands) {
       const found = await mountFor(ctx.resolve(operand), entries).catch(async (err: Error) => {
-        await fail(ctx.stderr, 'df', `${operand}: ${err.message}`);
+        const why = errnoCode(err) === 'ENOENT' ? 'No such file or directory' : errnoCode(err) === 'EACCES' ? 'Permission denied' : err.message;
+        await fail(ctx.stderr, 'df', `${operand}: ${why}`);
         return undefined;
       });
       if (found) selected.push(found);

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeContext, runBuiltin } from '../../../test/helpers/builtin-ctx.js';
 import { date, parseDateArg, strftime, dateFields } from './date.js';
+import { df } from './df.js';
 import { dmesg, splitRecords } from './dmesg.js';
 import { free } from './free.js';
 import { hostname } from './hostname.js';
@@ -194,6 +195,34 @@ describe('mount and umount', () => {
     setTimeout(() => t.abort(), 200);
     expect(await running).toBe(128 + 15);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('df', () => {
+  it('shows the file system of a path, in 1K blocks by default', async () => {
+    const { code, stdout } = await runBuiltin(df, ['/']);
+    expect(code).toBe(0);
+    const [head, row] = stdout.trimEnd().split('\n');
+    expect(head).toMatch(/^Filesystem +1K-blocks +Used +Available +Use% +Mounted on$/);
+    expect(row).toMatch(/^\S+ +\d+ +\d+ +\d+ +\d+% \/$/);
+  });
+  it('prints -h, -T, -i and --json', async () => {
+    expect((await runBuiltin(df, ['-h', '/'])).stdout.split('\n')[0]).toMatch(/^Filesystem +Size +Used +Avail +Use% +Mounted on$/);
+    expect((await runBuiltin(df, ['-T', '/proc'])).stdout).toMatch(/\nproc +proc +0 +0 +0 +- \/proc\n$/);
+    expect((await runBuiltin(df, ['-i', '/'])).stdout.split('\n')[0]).toMatch(/^Filesystem +Inodes +IUsed +IFree +IUse% +Mounted on$/);
+    const [root] = JSON.parse((await runBuiltin(df, ['--json', '/'])).stdout);
+    expect(root).toMatchObject({ mounted_on: '/', size_bytes: expect.any(Number), use_percent: expect.any(Number) });
+    expect(root.used_bytes + root.available_bytes).toBeLessThanOrEqual(root.size_bytes);
+  });
+  it('hides pseudo file systems unless -a', async () => {
+    const plain = (await runBuiltin(df, [])).stdout;
+    expect(plain).not.toMatch(/ \/proc$/m);
+    expect((await runBuiltin(df, ['-a'])).stdout).toMatch(/^proc .* \/proc$/m);
+  });
+  it('reports a missing path and bad flags', async () => {
+    const r = await runBuiltin(df, ['/no/such/dir']);
+    expect([r.code, r.stderr]).toEqual([1, 'df: /no/such/dir: No such file or directory\n']);
+    expect((await runBuiltin(df, ['--bogus'])).code).toBe(2);
   });
 });
 
