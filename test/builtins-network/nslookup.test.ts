@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuiltin } from '../helpers/builtin-ctx.js';
-import { host, nslookup, reverseName } from '../../src/shell/builtins/nslookup.js';
+import { host, nslookup, resolverHint, reverseName } from '../../src/shell/builtins/nslookup.js';
 
 /** Answers A queries for device.test with 10.231.0.2, AAAA with fd00::2, PTR for 10.231.0.2; else NXDOMAIN (RFC 1035 §4.1). */
 function answer(query: Buffer): Buffer {
@@ -85,6 +85,23 @@ describe('nslookup and host', () => {
     const bad = await runBuiltin(nslookup, ['x', 'not-an-ip']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('SERVER must be an IP address');
+  });
+
+  it('says when the device has no /etc/resolv.conf or /etc/hosts', async () => {
+    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const root = await mkdtemp(`${tmpdir()}/bg-dns-`);
+    try {
+      expect(await resolverHint(undefined, root)).toBe('note: this device has no /etc/resolv.conf and no /etc/hosts; name a DNS server: nslookup NAME SERVER\n');
+      await mkdir(`${root}/etc`);
+      await writeFile(`${root}/etc/hosts`, '127.0.0.1 localhost\n');
+      expect(await resolverHint(undefined, root)).toBe('note: this device has no /etc/resolv.conf; name a DNS server: nslookup NAME SERVER\n');
+      expect(await resolverHint('127.0.0.1', root)).toBe('');
+      await writeFile(`${root}/etc/resolv.conf`, 'nameserver 127.0.0.1\n');
+      expect(await resolverHint(undefined, root)).toBe('');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('reverseName', () => {

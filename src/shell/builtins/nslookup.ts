@@ -5,6 +5,7 @@
 import { getServers, lookup, lookupService, Resolver } from 'node:dns/promises';
 import { access } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import type { Builtin, BuiltinContext } from '../types.js';
 import { OptionError, parseOptions } from './options.js';
 import { fail, write } from './io.js';
@@ -107,11 +108,11 @@ function serverHost(server: string): string {
  * Appliances often ship neither /etc/hosts nor /etc/resolv.conf (gokrazy writes the
  * latter from DHCP); then the system resolver knows no names at all. Say so.
  */
-async function resolverHint(server: string | undefined): Promise<string> {
+export async function resolverHint(server: string | undefined, root = '/'): Promise<string> {
   if (server !== undefined) return '';
   const missing: string[] = [];
   for (const file of ['/etc/resolv.conf', '/etc/hosts']) {
-    if (!(await access(file).then(() => true, () => false))) missing.push(file);
+    if (!(await access(join(root, file)).then(() => true, () => false))) missing.push(file);
   }
   if (missing.length === 0) return '';
   return `note: this device has no ${missing.join(' and no ')}; name a DNS server: nslookup NAME SERVER\n`;
