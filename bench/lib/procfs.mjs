@@ -72,3 +72,14 @@ export function treeMemory(root, exclude = []) {
 export function countNamed(root, name) {
   return treePids(root).filter((pid) => statusOf(pid)?.name === name).length;
 }
+
+/** CPU time (user + system) a process has used so far, in ms (proc(5): utime, stime in clock ticks of 1/100 s). */
+export function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}

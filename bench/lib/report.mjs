@@ -3,7 +3,7 @@
 // in the same run, and each target marked met or not.
 import { fmt } from './stats.mjs';
 
-const COLUMN_LABELS = { breakglassd: 'breakglassd', openssh: 'OpenSSH sshd', dropbear: 'Dropbear', local: 'local tar', node: '`node -e 0`', minified: 'minified build (experiment)', whitespace: 'comments stripped (experiment)' };
+const COLUMN_LABELS = { breakglassd: 'breakglassd', openssh: 'OpenSSH sshd', dropbear: 'Dropbear', local: 'local tar', node: '`node -e 0`', minified: 'minified build (experiment)', whitespace: 'comments stripped (experiment)', device: 'alone, as on the device' };
 const label = (column) => COLUMN_LABELS[column] ?? column;
 
 function ratio(row, a, b) {

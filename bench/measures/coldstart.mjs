@@ -3,11 +3,11 @@
 // the first successful `ssh … true` (what a user waits for after "start" in the web UI).
 // Each start reuses a host key made by an untimed first start, as on a device whose
 // /perm already holds one. Also the bundle's own cost: `--help` against `node -e 0`.
-import { statSync, readFileSync } from 'node:fs';
+import { statSync, readFileSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STARTERS, breakglassd, startBreakglassd } from '../lib/servers.mjs';
 import { run, sleep } from '../lib/proc.mjs';
-import { treeMemory } from '../lib/procfs.mjs';
+import { treeMemory, cpuMs } from '../lib/procfs.mjs';
 import { bundleComposition } from '../lib/bundle.mjs';
 
 export async function measureColdStart(ctx) {
@@ -53,7 +53,7 @@ export async function measureColdStart(ctx) {
   }
   section.note(`${reps} interleaved cold starts per server after one untimed start (which makes the host key). The times include creating the client key files and the port pick, identical for every server (a few ms).`);
 
-  await measureBundle(ctx, reps);
+  await measureBundle(ctx, ctx.quick ? 2 : 5);
 }
 
 /**
@@ -65,19 +65,31 @@ export async function measureColdStart(ctx) {
 async function measureBundle(ctx, reps) {
   const variants = [{ column: 'breakglassd', path: breakglassd.bundle }];
   const startup = ctx.section('startup', 'Bundle startup and build experiments (breakglassd only)', {
-    columns: ['breakglassd', 'whitespace', 'minified', 'node'],
-    ratios: [['breakglassd', 'node'], ['whitespace', 'breakglassd'], ['minified', 'breakglassd']],
+    columns: ['breakglassd', 'device', 'whitespace', 'minified', 'node'],
+    ratios: [['breakglassd', 'node'], ['device', 'breakglassd'], ['whitespace', 'breakglassd'], ['minified', 'breakglassd']],
   });
   const help = startup.row('`--help`, wall time', 'ms', 'lower', {
-    commands: { breakglassd: 'node dist/breakglassd.js --help', whitespace: 'node …/breakglassd.ws.js --help', minified: 'node …/breakglassd.min.js --help', node: 'node -e 0' },
+    commands: { breakglassd: 'node dist/breakglassd.js --help', device: 'node /tmp/…/device/breakglassd.js --help', whitespace: 'node …/breakglassd.ws.js --help', minified: 'node …/breakglassd.min.js --help', node: 'node -e 0' },
   });
+  const helpCpu = startup.row('`--help`, CPU time (user + system)', 'ms', 'lower');
   const peak = startup.row('`--help`, peak RSS (VmHWM)', 'MiB', 'lower');
-  const ready = startup.row('spawn → readiness', 'ms', 'lower');
+  const ready = startup.row('spawn → readiness, wall time', 'ms', 'lower');
+  const readyCpu = startup.row('spawn → readiness, CPU time of breakglassd', 'ms', 'lower');
   const idle = startup.row('idle RSS, 1 s after readiness', 'MiB', 'lower');
   startup.command('node dist/breakglassd.js --help');
   startup.command('node -e 0');
   try {
+    // The device runs the file alone (no package.json with "type": "module" beside it),
+    // so node first tries it as CommonJS; this copy shows what that costs.
+    const deviceDir = join(ctx.ws.dir, 'device');
+    mkdirSync(deviceDir, { recursive: true });
+    const deviceCopy = join(deviceDir, 'breakglassd.js');
+    copyFileSync(breakglassd.bundle, deviceCopy);
+    variants.push({ column: 'device', path: deviceCopy });
+    // The builds below differ from dist/ by their minification only: same module scope.
     const dir = join(ctx.ws.dir, 'bundle');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     const whitespace = await bundleComposition(dir, { minifyWhitespace: true, name: 'breakglassd.ws.js' });
     const minified = await bundleComposition(dir, { minify: true, name: 'breakglassd.min.js' });
     variants.push({ column: 'whitespace', path: whitespace.outfile }, { column: 'minified', path: minified.outfile });
@@ -91,32 +103,39 @@ async function measureBundle(ctx, reps) {
     startup.note(`Build experiments unavailable: ${error.message}`);
   }
   const expWs = { dir: join(ctx.ws.dir, 'bundle-runs'), shm: join(ctx.ws.shm, 'bundle-runs') };
-  for (let rep = 0; rep < reps; rep++) {
+  const preload = join(import.meta.dirname, '..', 'lib', 'report-hwm.cjs');
+  for (let rep = -1; rep < reps; rep++) {
     ctx.checkTime();
     for (const { column, path } of [...variants, { column: 'node' }]) {
-      const args = path ? [...breakglassd.nodeArgs, path, '--help'] : ['-e', '0'];
-      const result = await run(process.execPath, args, { timeoutMs: 10_000 });
-      if (path && (result.code !== 0 || result.stdout.length === 0)) help.fail(column, ctx.reason(result, '--help'));
-      else help.add(column, result.ms);
+      if (rep >= 0) {
+        const args = ['--require', preload, ...(path ? [...breakglassd.nodeArgs, path, '--help'] : ['-e', '0'])];
+        const result = await run(process.execPath, args, { timeoutMs: 10_000 });
+        const hwm = result.stderr.match(/^bench-hwm (\d+)$/m);
+        const cpu = result.stderr.match(/^bench-cpu (\d+)$/m);
+        if (result.code !== 0 || (path && result.stdout.length === 0) || !hwm || !cpu) {
+          for (const row of [help, helpCpu, peak]) row.fail(column, ctx.reason(result, '--help'));
+        } else {
+          help.add(column, result.ms);
+          helpCpu.add(column, Number(cpu[1]) / 1000);
+          peak.add(column, Number(hwm[1]) / 1024);
+        }
+      }
       if (!path || ready.failed(column)) continue;
+      // The untimed first round makes each build's host key.
       const t0 = process.hrtime.bigint();
       try {
         const server = await startBreakglassd(expWs, ctx.key, { bundle: path });
-        ready.add(column, Number(process.hrtime.bigint() - t0) / 1e6);
-        await sleep(1000);
-        idle.add(column, treeMemory(server.pid).mainRss / 2 ** 20);
+        if (rep >= 0) {
+          ready.add(column, Number(process.hrtime.bigint() - t0) / 1e6);
+          readyCpu.add(column, cpuMs(server.pid));
+          await sleep(1000);
+          idle.add(column, treeMemory(server.pid).mainRss / 2 ** 20);
+        }
         await server.stop();
       } catch (error) {
-        ready.fail(column, error.message);
-        idle.fail(column, error.message);
+        for (const row of [ready, readyCpu, idle]) row.fail(column, error.message);
       }
     }
   }
-  for (const { column, path } of [...variants, { column: 'node' }]) {
-    const result = await run(process.execPath, ['--require', join(import.meta.dirname, '..', 'lib', 'report-hwm.cjs'), ...(path ? [path, '--help'] : ['-e', '0'])], { timeoutMs: 10_000 });
-    const match = result.stderr.match(/^bench-hwm (\d+)$/m);
-    if (match) peak.add(column, Number(match[1]) / 1024);
-    else peak.fail(column, ctx.reason(result, 'VmHWM'));
-  }
-  startup.note(`${reps} interleaved runs per build; the experimental builds use the same entry and esbuild options as scripts/build.mjs plus \`minifyWhitespace\` or \`minify\`. (The first run of each build also makes its host key, so readiness counts from the second in a full run.)`);
+  startup.note(`${reps} interleaved runs per build. "alone" is dist/breakglassd.js copied to a directory with no package.json, as on the device; the experimental builds use the same entry and esbuild options as scripts/build.mjs plus \`minifyWhitespace\` or \`minify\`, beside a package.json with \`"type": "module"\` like dist/.`);
 }

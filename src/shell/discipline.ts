@@ -2,6 +2,7 @@
 // cooked mode would (termios(3): ICANON, ECHO, ECHOCTL, ISIG): typed characters are
 // echoed and edited locally, a line goes to the job's stdin on Enter, ^D ends its
 // stdin, and ^C ^\ ^Z become SIGINT, SIGQUIT, SIGTSTP for the job's process groups.
+import { StringDecoder } from 'node:string_decoder';
 import type { Job } from './interp/index.js';
 import { charWidth } from './lineedit/index.js';
 
@@ -23,6 +24,8 @@ export interface DisciplineHooks {
 
 export class LineDiscipline {
   private line: string[] = [];
+  /** A UTF-8 character may arrive split across packets. */
+  private readonly utf8 = new StringDecoder('utf8');
 
   constructor(
     private readonly job: Job,
@@ -43,8 +46,7 @@ export class LineDiscipline {
       this.send(chunk);
       return;
     }
-    const text = chunk.toString('utf8');
-    for (const ch of text) this.char(ch);
+    for (const ch of this.utf8.write(chunk)) this.char(ch);
   }
 
   private send(data: string | Buffer): void {

@@ -111,6 +111,7 @@ export class Session implements ShellSession {
       const line = await this.readLine();
       if (line === null) break;
       this.history.add(line);
+      if (line.trim()) this.options.services.audit?.('command', { line });
       try {
         await this.interp.runLine(line);
       } catch (err) {

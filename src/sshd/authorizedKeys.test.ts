@@ -91,6 +91,23 @@ describe('parseAuthorizedKeys', () => {
   });
 });
 
+describe('robustness', () => {
+  it('never throws on random or mangled input; every bad line becomes a warning', () => {
+    let seed = 42;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    const alphabet = ' \t",=!*?/\\abcdefghijklmnopqrstuvwxyz-0123456789+ABCDEFssh-ed25519';
+    for (let i = 0; i < 500; i++) {
+      const base = [ed.line, ecdsa.line, `from="10.0.0.0/8",command="x" ${rsa.line}`][rand(3)]!;
+      const cut = rand(base.length);
+      const junk = Array.from({ length: rand(20) }, () => alphabet[rand(alphabet.length)]).join('');
+      const line = rand(2) ? base.slice(0, cut) + junk + base.slice(cut) : junk;
+      const { keys, warnings } = parseAuthorizedKeys(`${line}\n${ed.line}\n`);
+      expect(keys.at(-1)!.fingerprint).toBe(ed.fingerprint);
+      expect(keys.length + warnings.filter((w) => w.message.endsWith('skipped')).length).toBeGreaterThanOrEqual(line.trim() && !line.trim().startsWith('#') ? 2 : 1);
+    }
+  });
+});
+
 describe('option pieces', () => {
   it('splitOptions keeps commas and spaces inside quotes', () => {
     expect(splitOptions('command="a, b c",no-pty ssh-ed25519 AAAA x')).toEqual({

@@ -47,7 +47,7 @@ export const FLAG_SPECS: FlagSpec[] = [
   { name: 'idle-exit', kind: 'string', valueName: 'DUR', default: '0', help: 'exit 0 after DUR with no open connection; 0 never exits' },
   {
     name: 'no-banner', kind: 'boolean', invertedAliases: ['-enable_banner'],
-    help: 'do not print the banner (hostname, model, kernel, uptime, toolbox) before an interactive shell',
+    help: 'do not print the banner (hostname, model, kernel, uptime, toolbox) before an interactive shell; gokrazy spells it -enable_banner=false (default: banner on)',
   },
   { name: 'log-format', kind: 'string', valueName: 'text|json', default: 'text', help: 'audit log format on stderr' },
   {

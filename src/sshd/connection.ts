@@ -30,6 +30,8 @@ export interface ServerState {
   services: Omit<SessionServices, 'audit'>;
   toolbox: Toolbox | undefined;
   banner: (() => string) | undefined;
+  /** The server's PATH, handed on to session shells. */
+  path: string | undefined;
   /** Told when a connection authenticates and when it is gone (idle-exit, shutdown). */
   connections: ConnectionTracker;
 }
@@ -177,7 +179,7 @@ export class LiveConnection {
       localAddress: this.localAddress,
       localPort: this.localPort,
       home: state.config.home,
-      path: process.env.PATH,
+      path: state.path,
       services: state.services,
       toolbox: state.toolbox,
       banner: state.banner,

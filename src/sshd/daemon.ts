@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListenerSet } from '../common/listeners.js';
-import { messageOf } from '../common/errors.js';
+import { UsageError, messageOf } from '../common/errors.js';
 import { createToolbox } from '../transfer/index.js';
 import type { Toolbox } from '../transfer/index.js';
 import { createAuditLog } from './audit.js';
@@ -44,16 +44,19 @@ interface Prepared {
   home: string;
 }
 
-async function prepareDirs(config: DaemonConfig, audit: AuditLog): Promise<Prepared> {
-  let toolboxDir: string;
-  let ownsToolboxDir = false;
-  if (config.toolboxDir) {
-    toolboxDir = config.toolboxDir;
-    await ensureDir(toolboxDir);
-  } else {
-    toolboxDir = await mkdtemp(join(tmpdir(), 'breakglass-'));
-    ownsToolboxDir = true;
-  }
+/** The toolbox dir: the given one (created if missing; failure is exit 2) or a fresh mkdtemp. */
+async function makeToolboxDir(config: DaemonConfig): Promise<{ toolboxDir: string; ownsToolboxDir: boolean }> {
+  if (!config.toolboxDir) return { toolboxDir: await mkdtemp(join(tmpdir(), 'breakglass-')), ownsToolboxDir: true };
+  const toolboxDir = config.toolboxDir;
+  await ensureDir(toolboxDir).catch((err: unknown) => {
+    throw new UsageError(`--toolbox-dir ${toolboxDir}: cannot create it (${messageOf(err)}); pass a writable directory, ideally on tmpfs`);
+  });
+  return { toolboxDir, ownsToolboxDir: false };
+}
+
+/** Toolbox and home; problems here are warnings: the door must open anyway. */
+async function prepareDirs(config: DaemonConfig, audit: AuditLog, dirs: { toolboxDir: string; ownsToolboxDir: boolean }): Promise<Prepared> {
+  const { toolboxDir } = dirs;
   let toolbox: Toolbox | undefined;
   try {
     toolbox = await createToolbox({ dir: toolboxDir, quotaBytes: config.toolboxQuotaBytes, audit: audit.event });
@@ -68,7 +71,7 @@ async function prepareDirs(config: DaemonConfig, audit: AuditLog): Promise<Prepa
     audit.warn(`cannot use --home ${home} (${messageOf(err)}); using the toolbox dir`);
     home = toolboxDir;
   }
-  return { toolbox, toolboxDir, ownsToolboxDir, home };
+  return { ...dirs, toolbox, home };
 }
 
 /** Starts the daemon; rejects with UsageError for problems the user must fix. */
@@ -83,13 +86,17 @@ export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<R
     },
     onUnavailable: (path, reason) => audit.warn(`${path} is unavailable (${reason}); refusing every login until it is back`, { file: path }),
   });
-  // Host key before keys.load(): every exit-2 problem is found before the first log line.
+  // Every exit-2 problem is found before the first log line (keys.load() logs).
   const hostKey = await loadOrCreateHostKey(config.hostKey);
-  await keys.load();
+  const dirs = await makeToolboxDir(config);
+  await keys.load().catch(async (err: unknown) => {
+    if (dirs.ownsToolboxDir) await rm(dirs.toolboxDir, { recursive: true, force: true });
+    throw err;
+  });
   if (hostKey.generated) audit.event('host-key-generated', { file: config.hostKey, fingerprint: hostKey.fingerprint });
   if (hostKey.permissionWarning) audit.warn(hostKey.permissionWarning);
 
-  const prepared = await prepareDirs(config, audit);
+  const prepared = await prepareDirs(config, audit, dirs);
   const onTmpfs = prepared.toolbox ? await prepared.toolbox.isTmpfs().catch(() => undefined) : undefined;
   if (onTmpfs === false) audit.warn(`toolbox dir ${prepared.toolboxDir} is not on tmpfs: uploads persist on disk`);
   const procRoot = '/proc';
@@ -128,6 +135,7 @@ export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<R
     },
     toolbox: prepared.toolbox,
     banner: config.banner ? () => bannerNow(facts) : undefined,
+    path: io.env.PATH,
     connections: {
       authenticated: () => {
         authenticatedCount++;

@@ -5,7 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 const WRITE_BATCH = 1024 * 1024;
 
 /** Writes every chunk at `start` onwards; resolves with the number of bytes written. */
-export async function writeChunks(handle: FileHandle, chunks: AsyncIterable<unknown>, start = 0): Promise<number> {
+export async function writeChunks(handle: FileHandle, chunks: AsyncIterable<unknown> | Iterable<unknown>, start = 0): Promise<number> {
   let batch: Buffer[] = [];
   let batchBytes = 0;
   let position = start;

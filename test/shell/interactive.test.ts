@@ -242,7 +242,7 @@ describe('interactive shell over SSH', () => {
     s.send('echo typed-ahead\rech');
     const screen = await s.waitFor(/^typed-ahead\n[^\n]*# ech$/m);
     // Echoed once while sleep ran, then shown on the prompt and run.
-    expect(screen).toMatch(/# sleep 0\.5\necho typed-ahead\nech[^\n]*# echo typed-ahead\ntyped-ahead\n/);
+    expect(screen).toMatch(/# sleep 0\.5\necho typed-ahead\nech\n[^\n]*# echo typed-ahead\ntyped-ahead\n[^\n]*# ech$/);
     s.send('o done\r');
     await s.waitFor(/^done$/m);
     await s.close();

@@ -23,6 +23,7 @@ describe('bad input', () => {
     [['--toolbox-quota', 'big'], /^breakglassd: --toolbox-quota: "big" is not a size/],
     [['--forward', 'yes'], /^breakglassd: --forward: expected one of off, loopback, private-network\n$/],
     [['--port', '-1'], /^breakglassd: /],
+    [['--toolbox-dir', '/proc/no/such'], /^breakglassd: --toolbox-dir \/proc\/no\/such: cannot create it \(.*\); pass a writable directory/],
   ])('%j → exit 2 with one line', async (extra, message) => {
     const result = await runDaemon([...base, ...extra]);
     expect(result.code).toBe(2);

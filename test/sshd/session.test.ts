@@ -83,6 +83,19 @@ describe('interactive shell', () => {
   });
 });
 
+describe('--no-banner', () => {
+  it('starts the interactive shell without the banner (gokrazy: -enable_banner=false)', async () => {
+    const quiet = await startServer({ args: ['-enable_banner=false'] });
+    try {
+      const result = await quiet.ssh([], { extraArgs: ['-tt'], input: 'exit 6\n', timeoutMs: 15_000 });
+      expect(result.stdout.toString()).not.toContain('emergency shell');
+      expect(result.code).toBe(6);
+    } finally {
+      await quiet.stop();
+    }
+  });
+});
+
 describe('transfer wiring', () => {
   it('scp (SFTP mode) uploads into the toolbox dir and exits 0 (exit-status after the SFTP session)', async () => {
     await writeFile(join(server.dir, 'note.txt'), 'hello toolbox\n');

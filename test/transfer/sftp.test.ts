@@ -5,7 +5,7 @@ import { lstat, mkdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/p
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goodArchive, makeTar } from '../fixtures/tar/build.js';
+import { goodArchive, makeTar, sha256 } from '../fixtures/tar/build.js';
 import { startTransferServer } from './harness.js';
 import type { TransferServer } from './harness.js';
 import { treeHash } from './tree-hash.js';
@@ -46,6 +46,17 @@ describe('sftp -b', () => {
     expect(await fileSha(join(local, 'back.bin'))).toBe(want);
     await rm(join(server.toolbox.dir, 'big.bin'));
   }, 120_000);
+
+  it('answers pipelined reads in order (scp in SFTP mode truncates otherwise)', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 5);
+    await writeFile(join(server.toolbox.dir, 'ordered.bin'), data);
+    for (let i = 0; i < 4; i++) {
+      const r = await server.scp([server.remote('ordered.bin'), join(local, `ordered-${i}`)]);
+      expect(r.code).toBe(0);
+      expect(sha256(await readFile(join(local, `ordered-${i}`)))).toBe(sha256(data));
+    }
+    await rm(join(server.toolbox.dir, 'ordered.bin'));
+  });
 
   it('starts in the toolbox dir; ls -l shows ls-style long names', async () => {
     await mkdir(join(server.toolbox.dir, 'sub'));

@@ -5,7 +5,7 @@
 import { close, constants, open, read } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode } from '../../common/errors.js';
-import { KMSG_LEVELS, formatKmsgRecord, parseKmsgRecord } from '../../proc/index.js';
+import { KMSG_LEVELS, formatKmsgRecord, formatLongStart, parseKmsgRecord, readSystemStat } from '../../proc/index.js';
 import type { KmsgRecord } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
 import { fail } from './io.js';
@@ -15,6 +15,8 @@ const USAGE = `Usage: dmesg [-w] [-r] [-l LEVEL[,LEVEL…]] [--json]
 Print the kernel ring buffer, read from /dev/kmsg: "[    1.234567] message".
   -w, --follow     keep printing new messages until ^C
   -r, --raw        prefix each line with its <priority>
+  -T, --ctime      wall-clock time instead of seconds since boot (may be off after
+                   suspend/resume, as with util-linux dmesg)
   -l, --level LIST only these levels: ${KMSG_LEVELS.join(', ')}
       --json       [{"time_us", "level", "facility", "sequence", "message"}]
 Reading /dev/kmsg needs root (or CAP_SYSLOG when kernel.dmesg_restrict=1).
@@ -77,7 +79,7 @@ function explain(err: unknown, path: string): string {
 }
 
 async function runDmesg(args: string[], ctx: BuiltinContext): Promise<number> {
-  const opts = await parseOrExit('dmesg', USAGE, args, { flags: 'wrx', values: 'l', long: { follow: false, raw: false, json: false, level: true } }, ctx);
+  const opts = await parseOrExit('dmesg', USAGE, args, { flags: 'wrxT', values: 'l', long: { follow: false, raw: false, json: false, level: true, ctime: false } }, ctx);
   if (typeof opts === 'number') return opts;
   if (opts.operands.length > 0) return usageError('dmesg', `bad usage: unexpected argument '${opts.operands[0]}'`, ctx);
   const levelNames = [...opts.all('l'), ...opts.all('level')].flatMap((l) => l.split(',')).filter(Boolean);
@@ -89,6 +91,14 @@ async function runDmesg(args: string[], ctx: BuiltinContext): Promise<number> {
   }
   const follow = opts.has('w') || opts.has('follow');
   const raw = opts.has('r') || opts.has('raw');
+  let bootMs: number | undefined;
+  if (opts.has('T') || opts.has('ctime')) {
+    try {
+      bootMs = (await readSystemStat(ctx.services.procRoot)).btime * 1000;
+    } catch (err) {
+      return fail(ctx.stderr, 'dmesg', `-T needs the boot time from ${ctx.services.procRoot}/stat: ${(err as Error).message}`);
+    }
+  }
   const path = join(ctx.services.devRoot, 'kmsg');
   let fd: number;
   try {
@@ -103,6 +113,8 @@ async function runDmesg(args: string[], ctx: BuiltinContext): Promise<number> {
     if (levels.size > 0 && !levels.has(record.level)) return;
     if (json) {
       await json.item({ time_us: record.timestampUs, level: KMSG_LEVELS[record.level], facility: record.facility, sequence: record.sequence, message: record.message });
+    } else if (bootMs !== undefined) {
+      await out.line(`${raw ? `<${(record.facility << 3) | record.level}>` : ''}[${formatLongStart(bootMs + record.timestampUs / 1000)}] ${record.message}`);
     } else await out.line(formatKmsgRecord(record, raw));
   };
   // A plain file may cut a record between two reads; keep the unfinished tail.

@@ -16,4 +16,13 @@ describe('echo', () => {
   ])('%j', async (line, expected) => {
     expect((await runLines(line)).stdout).toBe(expected);
   });
+
+  it('\\xHH and \\0NNN escapes write raw bytes, other text UTF-8', async () => {
+    const { PassThrough } = await import('node:stream');
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    await runLines(['echo -ne "\\xff\\0200é"', 'printf "\\xfe%b" "\\x80"'], { stdout: out });
+    expect([...Buffer.concat(chunks)]).toEqual([0xff, 0x80, 0xc3, 0xa9, 0xfe, 0x80]);
+  });
 });

@@ -2,6 +2,29 @@
 import type { Builtin } from '../types.js';
 import { write } from './io.js';
 
+// Bytes from \xHH and \0NNN escapes that are not ASCII travel through strings as
+// U+F780+byte (private use), so they come out as that single raw byte, not as UTF-8.
+const RAW_BASE = 0xf780;
+
+function rawByte(value: number): string {
+  return value < 0x80 ? String.fromCharCode(value) : String.fromCharCode(RAW_BASE + (value & 0x7f));
+}
+
+/** Encodes text for output: UTF-8, except escaped raw bytes which are written as is. */
+export function toBytes(text: string): Buffer {
+  if (!/[\uf780-\uf7ff]/.test(text)) return Buffer.from(text, 'utf8');
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < RAW_BASE || code > RAW_BASE + 0x7f) continue;
+    parts.push(Buffer.from(text.slice(start, i), 'utf8'), Buffer.from([0x80 + code - RAW_BASE]));
+    start = i + 1;
+  }
+  parts.push(Buffer.from(text.slice(start), 'utf8'));
+  return Buffer.concat(parts);
+}
+
 /** Interprets echo -e escapes; `\c` stops output (returned as stop = true). */
 export function echoEscapes(text: string): { text: string; stop: boolean } {
   let out = '';
@@ -17,12 +40,12 @@ export function echoEscapes(text: string): { text: string; stop: boolean } {
     else if (n === 'c') return { text: out, stop: true };
     else if (n === '0') {
       const m = /^[0-7]{0,3}/.exec(text.slice(i + 1))![0];
-      out += String.fromCharCode(parseInt(m || '0', 8));
+      out += rawByte(parseInt(m || '0', 8) & 0xff);
       i += m.length;
     } else if (n === 'x') {
       const m = /^[0-9a-fA-F]{1,2}/.exec(text.slice(i + 1))?.[0];
       if (m) {
-        out += String.fromCharCode(parseInt(m, 16));
+        out += rawByte(parseInt(m, 16));
         i += m.length;
       } else out += '\\x';
     } else out += `\\${n}`;
@@ -53,8 +76,7 @@ export const echo: Builtin = {
       text = r.text;
       if (r.stop) newline = false;
     }
-    // Latin-1 for \xHH bytes produced by -e; everything else is UTF-8.
-    await write(ctx.stdout, newline ? `${text}\n` : text);
+    await write(ctx.stdout, toBytes(newline ? `${text}\n` : text));
     return 0;
   },
 };

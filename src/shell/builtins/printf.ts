@@ -1,7 +1,7 @@
 // printf FORMAT [ARG]...: the POSIX printf(1) conversions, the format reused until the
 // arguments are used up (coreutils/busybox behaviour).
 import type { Builtin } from '../types.js';
-import { echoEscapes } from './echo.js';
+import { echoEscapes, toBytes } from './echo.js';
 import { write } from './io.js';
 
 interface Formatted {
@@ -148,7 +148,7 @@ export const printf: Builtin = {
       return 2;
     }
     const { text, errors } = formatAll(operands[0]!, operands.slice(1));
-    await write(ctx.stdout, text);
+    await write(ctx.stdout, toBytes(text));
     for (const e of errors) await write(ctx.stderr, `printf: ${e}\n`);
     return errors.length ? 1 : 0;
   },

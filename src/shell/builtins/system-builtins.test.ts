@@ -278,6 +278,13 @@ describe('dmesg', () => {
     expect((await runBuiltin(dmesg, ['-r', '-l', 'err'], { services: { devRoot: dev } })).stdout).toBe('<3>[12345.678901] eth0: link down\n');
     expect(JSON.parse((await runBuiltin(dmesg, ['--json'], { services: { devRoot: dev } })).stdout)[1]).toEqual({ time_us: 12345678901, level: 'err', facility: 0, sequence: 2, message: 'eth0: link down' });
   });
+  it('prints wall-clock times with -T', async () => {
+    const btime = Number(/btime (\d+)/.exec(readFileSync(`${FIXTURE}/stat`, 'utf8'))![1]);
+    const expected = new Date((btime + 5.1409) * 1000);
+    const out = (await runBuiltin(dmesg, ['-T'], { services: { devRoot: dev, procRoot: FIXTURE } })).stdout.split('\n')[0]!;
+    expect(out).toMatch(/^\[(Sun|Mon|Tue|Wed|Thu|Fri|Sat) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\] NET: Registered PF_INET6 protocol family$/);
+    expect(out).toContain(`${String(expected.getHours()).padStart(2, '0')}:${String(expected.getMinutes()).padStart(2, '0')}:${String(expected.getSeconds()).padStart(2, '0')} ${expected.getFullYear()}]`);
+  });
   it('splits a buffer of several records', () => {
     expect(splitRecords(records)).toHaveLength(3);
   });

@@ -8,6 +8,7 @@ import { BrokenPipe } from '../builtins/io.js';
 import { OptionError } from '../builtins/options.js';
 import type { Builtin, BuiltinContext } from '../types.js';
 import type { Job } from './job.js';
+import { signalNumber } from './signals.js';
 import type { FdTable, Target } from './redirect.js';
 import { emptyInput, nonClosing } from './streams.js';
 
@@ -90,8 +91,9 @@ export async function runBuiltin(run: BuiltinRun): Promise<number> {
   } catch (err) {
     code = await reportError(name, builtin, err, ctx.stderr);
   }
-  // ^C ended a built-in that returned as if nothing happened (e.g. it saw end of file).
-  if (code === 0 && job.abort.signal.aborted && !job.background) code = 130;
+  // A signal ended the built-in: report it as sh reports a killed process (130 for ^C,
+  // 143 for TERM), also when it returned as if nothing happened (it saw end of file).
+  if (job.abortedBy && (code === 0 || code === 130)) code = 128 + (signalNumber(job.abortedBy) ?? 2);
   // Flush what the built-in wrote to files before the next command runs.
   for (const s of owned) s.end();
   await Promise.all(owned.map((s) => finished(s).catch(() => undefined)));

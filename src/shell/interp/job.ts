@@ -13,6 +13,8 @@ export class Job {
   /** Listed by `jobs` until its end was reported. */
   reported = false;
   readonly abort = new AbortController();
+  /** The signal that aborted the job's built-ins, for their exit status (128+N). */
+  abortedBy: NodeJS.Signals | undefined;
   /** Stdin of the first command when it reads the terminal / channel. */
   input: Readable | undefined;
   /** A built-in reading keys one at a time (`top`) owns the terminal input. */
@@ -60,6 +62,7 @@ export class Job {
       }
     }
     if (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL', 'SIGQUIT'].includes(signal) && !this.abort.signal.aborted) {
+      this.abortedBy = signal;
       this.abort.abort(new Error(`interrupted by ${signal}`));
     }
   }

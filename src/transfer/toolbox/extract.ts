@@ -32,6 +32,10 @@ export interface StageOptions {
   usageBefore: number;
   /** Size of the regular file at `path` in the toolbox now (0 if none): it gets replaced. */
   existingSize(path: string): Promise<number>;
+  /** Whether the toolbox has anything at `path` now (to skip lookups under new directories). */
+  toolboxHas(path: string): Promise<boolean>;
+  /** The process umask (decides whether a chmod is needed after open). */
+  umask?: number;
   /** Slack for tar headers and padding on top of the quota when capping decompressed bytes. */
   headerSlackBytes?: number;
   signal?: AbortSignal;
@@ -53,6 +57,10 @@ type EntryStream = AsyncIterable<unknown> & {
 };
 
 const DEFAULT_SLACK = 16 * 1024 * 1024;
+/** Files up to this size are read whole and written in the background. */
+const SMALL_FILE = 1024 * 1024;
+const BACKGROUND_FILES = 16;
+const BACKGROUND_BYTES = 16 * 1024 * 1024;
 /** Permission bits kept; setuid, setgid and sticky are dropped. */
 const PERM_MASK = 0o777;
 
@@ -103,6 +111,9 @@ export async function stageArchive(input: Readable, opts: StageOptions): Promise
   } finally {
     input.off('error', onInputError);
     input.off('close', onInputClose);
+    // Writes still running in the background must finish (or fail) before anything
+    // else looks at the staging dir.
+    await stager.settle();
   }
   if (stager.firstError) throw stager.firstError;
   if (stager.entries === 0) throw new ToolboxError('archive has no entries');
@@ -141,9 +152,56 @@ class Stager {
   /** usageBefore − replaced + staged, kept current as entries land. */
   private projected: number;
   private readonly replacedCounted = new Set<string>();
+  /** Staged directories the toolbox does not have: nothing below them needs a lookup. */
+  private readonly newInToolbox = new Set<string>();
+  /** Small files being written in the background, by path. */
+  private readonly writing = new Map<string, Promise<void>>();
+  private writingBytes = 0;
+  private readonly slotWaiters: Array<() => void> = [];
 
   constructor(private readonly opts: StageOptions) {
     this.projected = opts.usageBefore;
+  }
+
+  /** Waits for every background write; the first failure becomes firstError. */
+  async settle(): Promise<void> {
+    while (this.writing.size) await Promise.allSettled([...this.writing.values()]);
+  }
+
+  /**
+   * Runs a small file's open/write/chmod/utimes/close without holding up the tar
+   * stream, so many small files use the whole thread pool. Bounded: at most
+   * BACKGROUND_FILES files and BACKGROUND_BYTES bytes in flight.
+   */
+  private async inBackground(path: string, bytes: number, task: () => Promise<void>): Promise<void> {
+    while (this.writing.size >= BACKGROUND_FILES || (this.writing.size > 0 && this.writingBytes + bytes > BACKGROUND_BYTES)) {
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    }
+    this.writingBytes += bytes;
+    const done = task()
+      .catch((err: unknown) => {
+        this.firstError ??= err instanceof ToolboxError ? err : refuseEntry(path, messageOf(err));
+      })
+      .finally(() => {
+        this.writing.delete(path);
+        this.writingBytes -= bytes;
+        this.slotWaiters.shift()?.();
+      });
+    this.writing.set(path, done);
+  }
+
+  private async wrote(path: string): Promise<void> {
+    await this.writing.get(path);
+    if (this.firstError) throw this.firstError;
+  }
+
+  /** True when `path` certainly does not exist in the toolbox (a parent is new). */
+  private newPath(path: string): boolean {
+    return ancestorsOf(path).some((dir) => this.newInToolbox.has(dir));
+  }
+
+  private async noteDir(path: string): Promise<void> {
+    if (this.newPath(path) || !(await this.opts.toolboxHas(path))) this.newInToolbox.add(path);
   }
 
   async entry(header: tar.Header, stream: EntryStream): Promise<void> {
@@ -157,6 +215,7 @@ class Stager {
   }
 
   private async handle(header: tar.Header, stream: EntryStream): Promise<void> {
+    if (this.firstError) throw this.firstError;
     this.entries++;
     const name = header.name;
     const check = normalizeEntryName(name);
@@ -207,6 +266,7 @@ class Stager {
       if (node) throw refuseEntry(name, `its parent ${dir} is a ${node.kind === 'symlink' ? 'symlink' : 'file'} in the archive (writing through it is refused)`);
       await mkdir(this.abs(dir), { mode: 0o755 });
       this.tree.set(dir, { kind: 'dir', mode: 0o755, size: 0 });
+      await this.noteDir(dir);
     }
   }
 
@@ -218,6 +278,7 @@ class Stager {
       if (kind === 'dir') return 'keep';
       throw refuseEntry(name, 'a directory of that name came earlier in the archive');
     }
+    await this.wrote(path);
     await rm(this.abs(path), { force: true });
     if (node.kind === 'file') this.unstage(node.size);
     this.tree.delete(path);
@@ -238,6 +299,7 @@ class Stager {
     }
     await mkdir(this.abs(path), { mode: perm });
     this.tree.set(path, { kind: 'dir', mode: perm, size: 0 });
+    await this.noteDir(path);
   }
 
   private async makeSymlink(name: string, path: string, target: string): Promise<void> {
@@ -257,6 +319,7 @@ class Stager {
       throw refuseEntry(name, `hardlink target ${JSON.stringify(linkname)} is not a regular file earlier in the archive`);
     }
     if (check.path === path) return;
+    await this.wrote(check.path);
     await this.replace(name, path, 'file');
     await link(this.abs(check.path), this.abs(path));
     // Same inode: no new bytes on disk, but it is one more file in the manifest.
@@ -269,7 +332,7 @@ class Stager {
     await this.replace(name, path, 'file');
     if (!this.replacedCounted.has(path)) {
       this.replacedCounted.add(path);
-      this.projected -= await this.opts.existingSize(path);
+      if (!this.newPath(path)) this.projected -= await this.opts.existingSize(path);
     }
     if (this.projected + size > this.opts.quotaBytes) {
       throw new ToolboxError(
@@ -278,19 +341,42 @@ class Stager {
       );
     }
     const perm = (header.mode ?? 0o644) & PERM_MASK;
-    const handle = await open(this.abs(path), 'wx', perm);
-    try {
-      const written = await writeChunks(handle, stream);
-      if (written !== size) throw refuseEntry(name, `has ${written} bytes, header says ${size}`);
-      await handle.chmod(perm);
-      if (header.mtime) await handle.utimes(header.mtime, header.mtime);
-    } finally {
-      await handle.close();
-    }
+    // open() applies the umask; chmod only when it took bits the archive wants.
+    const needsChmod = (perm & (this.opts.umask ?? 0o022)) !== 0;
+    const mtime = header.mtime;
+    const abs = this.abs(path);
     this.tree.set(path, { kind: 'file', mode: perm, size });
     this.projected += size;
     this.bytes += size;
     this.files++;
+    if (size <= SMALL_FILE) {
+      const chunks: Buffer[] = [];
+      let got = 0;
+      for await (const chunk of stream) {
+        chunks.push(chunk as Buffer);
+        got += (chunk as Buffer).length;
+      }
+      if (got !== size) throw refuseEntry(name, `has ${got} bytes, header says ${size}`);
+      return this.inBackground(path, size, async () => {
+        const handle = await open(abs, 'wx', perm);
+        try {
+          if (size > 0) await writeChunks(handle, chunks);
+          if (needsChmod) await handle.chmod(perm);
+          if (mtime) await handle.utimes(mtime, mtime);
+        } finally {
+          await handle.close();
+        }
+      });
+    }
+    const handle = await open(abs, 'wx', perm);
+    try {
+      const written = await writeChunks(handle, stream);
+      if (written !== size) throw refuseEntry(name, `has ${written} bytes, header says ${size}`);
+      if (needsChmod) await handle.chmod(perm);
+      if (mtime) await handle.utimes(mtime, mtime);
+    } finally {
+      await handle.close();
+    }
   }
 }
 

@@ -11,6 +11,7 @@ import { applyCommit, planCommit } from './commit.js';
 import { isArchiveName } from './entry-path.js';
 import { ToolboxError } from './errors.js';
 import { stageArchive } from './extract.js';
+import { currentUmask } from '../../shell/builtins/fs/mode.js';
 import { isVolatileFs } from './statfs.js';
 import { emptyDir, listTree, usedBytes } from './tree.js';
 import type { TreeEntry } from './tree.js';
@@ -114,11 +115,23 @@ export async function createToolbox(options: ToolboxOptions): Promise<ToolboxImp
     }
   };
 
+  const toolboxHas = (path: string): Promise<boolean> =>
+    lstat(join(dir, path)).then(
+      () => true,
+      (err: unknown) => {
+        if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return false;
+        throw err;
+      },
+    );
+  const umask = currentUmask();
+
   const extract = async (input: Readable, label: string, addOptions: AddOptions): Promise<Manifest> => {
     const stageDir = await mkdtemp(join(staging.root, 'extract-'));
     try {
       const usageBefore = await usedBytes(dir, staging.hidden);
-      const staged = await stageArchive(input, { stageDir, quotaBytes, usageBefore, existingSize, signal: addOptions.signal });
+      const staged = await stageArchive(input, {
+        stageDir, quotaBytes, usageBefore, existingSize, toolboxHas, umask: await umask, signal: addOptions.signal,
+      });
       const applets = await addAppletLinks(stageDir, staged.tree, dir);
       await applyCommit(await planCommit(staged.tree, dir), stageDir, dir);
       const manifest: Manifest = { files: staged.files, bytes: staged.bytes, sha256: staged.sha256, applets: applets.links };

@@ -1,7 +1,6 @@
-// Performance: `netstat -tan` with 2,000 open sockets against iproute2's `ss -tan`
-// (netlink), end to end: our built-in run to completion into a sink versus spawning ss
-// with its output read. Target: no slower than ss (≤ 1.0×); the assertion allows 2×
-// because the 2-core test machine is shared, and the figure is printed for the record.
+// `netstat -tan` with 2,000 open sockets lists every one of them, as iproute2's
+// `ss -tan` does. Timing is the benchmark's business (bench/, BENCHMARKS.md): tests
+// make no timing assertions.
 import { spawn } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import type { Server, Socket } from 'node:net';
@@ -11,7 +10,6 @@ import { makeContext } from '../helpers/builtin-ctx.js';
 import { netstat } from '../../src/shell/builtins/netstat.js';
 
 const PAIRS = 1000; // 2,000 sockets: both ends of 1,000 loopback connections
-const RUNS = 15;
 
 function runSs(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,33 +33,6 @@ async function runNetstat(): Promise<number> {
   const ctx = { ...t.ctx, stdout: sink };
   await netstat.run(['-tan'], ctx);
   return lines;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-interface Timing {
-  ms: number;
-  lines: number;
-}
-
-/** Runs a and b alternately (so the shared machine's load hits both alike); medians. */
-async function timeBoth(a: () => Promise<number>, b: () => Promise<number>): Promise<[Timing, Timing]> {
-  const times: [number[], number[]] = [[], []];
-  const lines = [0, 0];
-  for (let i = 0; i < RUNS; i++) {
-    for (const [k, fn] of [a, b].entries()) {
-      const start = process.hrtime.bigint();
-      lines[k] = await fn();
-      times[k]!.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-  }
-  return [
-    { ms: median(times[0]), lines: lines[0]! },
-    { ms: median(times[1]), lines: lines[1]! },
-  ];
 }
 
 describe('netstat -tan with 2,000 sockets', () => {
@@ -91,12 +62,12 @@ describe('netstat -tan with 2,000 sockets', () => {
     await new Promise((r) => server.close(r));
   });
 
-  it('is about as fast as ss -tan end to end', async (t) => {
+  it('lists all of them, as ss -tan does', async (t) => {
     if (!haveSs) return t.skip();
-    await runNetstat(); // warm up (JIT, page cache)
-    const [ours, theirs] = await timeBoth(runNetstat, runSs);
-    console.log(`netstat -tan: ${ours.ms.toFixed(2)} ms (${ours.lines} lines); ss -tan: ${theirs.ms.toFixed(2)} ms (${theirs.lines} lines); ratio ${(ours.ms / theirs.ms).toFixed(2)}`);
-    expect(ours.lines).toBeGreaterThanOrEqual(2 * PAIRS);
-    expect(ours.ms / theirs.ms).toBeLessThanOrEqual(2.0);
+    const [ours, theirs] = await Promise.all([runNetstat(), runSs()]);
+    // Both print one header line (netstat two) plus a row per socket; other tests'
+    // sockets may come and go in between, hence the small tolerance.
+    expect(ours).toBeGreaterThanOrEqual(2 * PAIRS);
+    expect(Math.abs(ours - theirs)).toBeLessThan(50);
   }, 60_000);
 });
