@@ -12,10 +12,15 @@ const ENTRIES = {
 
 // ssh2 is CommonJS and probes optional native add-ons (cpu-features, sshcrypto.node)
 // inside try/catch; leaving them external makes it fall back to pure JS on the device.
+// ssh2 also reads `__dirname` while loading (its poly1305 wasm loader), which ESM lacks.
 const banner = [
   '#!/usr/bin/env node',
   "import { createRequire as __bgCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __bgFileURLToPath } from 'node:url';",
+  "import { dirname as __bgDirname } from 'node:path';",
   'const require = __bgCreateRequire(import.meta.url);',
+  'const __filename = __bgFileURLToPath(import.meta.url);',
+  'const __dirname = __bgDirname(__filename);',
 ].join('\n');
 
 await build({

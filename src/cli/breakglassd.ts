@@ -1,7 +1,6 @@
 // Entry point of `breakglassd` (DESIGN.md "breakglassd"): flags → typed config → run.
 // Exit codes: 0 stopped (SIGTERM, --idle-exit), 2 bad flags or config, 125 not started
 // at boot (gokrazy's on-demand convention), 1 unexpected failure.
-import '../sshd/cjsGlobals.js';
 import { UsageError, messageOf } from '../common/errors.js';
 import { helpText, parseCommandLine } from '../sshd/config.js';
 import { startDaemon } from '../sshd/daemon.js';

@@ -1,8 +1,6 @@
 // A shell bound to one SSH session channel: exec mode (one command line, stdin from the
 // channel) and interactive mode (prompt, line editor, and the line discipline for the
 // foreground job when the client has a pty).
-import { readdirSync, statSync } from 'node:fs';
-import { join, resolve as resolvePath } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { builtinTable } from './builtins/index.js';
 import { LineDiscipline } from './discipline.js';
@@ -10,7 +8,7 @@ import { TerminalInput } from './terminal-input.js';
 import { ChannelInput } from './input.js';
 import { emptyInput, Interpreter } from './interp/index.js';
 import type { Job } from './interp/index.js';
-import { columns, complete, escapeWord, History, KeyDecoder, LineEditor, redraw } from './lineedit/index.js';
+import { columns, complete, escapeWord, fileSystemSources, History, KeyDecoder, LineEditor, redraw } from './lineedit/index.js';
 import type { CompletionSources, EditAction, Key } from './lineedit/index.js';
 import { TerminalScreen } from './terminal.js';
 import type { ExitResult, ShellSession, ShellSessionOptions, TerminalSize } from './types.js';
@@ -394,46 +392,12 @@ export class Session implements ShellSession {
   }
 
   private completionSources(): CompletionSources {
-    return {
-      home: this.interp.getVar('HOME'),
-      commands: (prefix) => {
-        const names = [...this.builtins.keys()].filter((n) => n.startsWith(prefix));
-        for (const dir of (this.interp.getVar('PATH') ?? '').split(':')) {
-          if (!dir) continue;
-          try {
-            for (const name of readdirSync(dir)) {
-              if (!name.startsWith(prefix)) continue;
-              try {
-                if (statSync(join(dir, name)).mode & 0o111) names.push(name);
-              } catch {
-                // Dangling link.
-              }
-            }
-          } catch {
-            // Missing PATH directory.
-          }
-        }
-        return names;
-      },
-      list: (dir) => {
-        const full = resolvePath(this.interp.cwd, dir);
-        try {
-          return readdirSync(full, { withFileTypes: true }).map((e) => {
-            let isDir = e.isDirectory();
-            if (e.isSymbolicLink()) {
-              try {
-                isDir = statSync(join(full, e.name)).isDirectory();
-              } catch {
-                isDir = false;
-              }
-            }
-            return { name: e.name, dir: isDir };
-          });
-        } catch {
-          return [];
-        }
-      },
-    };
+    return fileSystemSources({
+      builtins: () => [...this.builtins.keys()],
+      path: () => this.interp.getVar('PATH') ?? '',
+      cwd: () => this.interp.cwd,
+      home: () => this.interp.getVar('HOME'),
+    });
   }
 
   private complete(): void {

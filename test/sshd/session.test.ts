@@ -32,6 +32,16 @@ describe('exec sessions', () => {
     expect(result.code).toBe(4);
   });
 
+  it('a command killed by a signal ends the session with exit-signal (ssh exits 255)', async () => {
+    const argv = ['/bin/sleep', '1000.5151'];
+    const pending = server.ssh(argv.join(' '), { timeoutMs: 15_000 });
+    expect(await eventually(async () => (await findProcesses(argv)).length === 1, 10_000)).toBe(true);
+    for (const pid of await findProcesses(argv)) process.kill(pid, 'SIGTERM');
+    const result = await pending;
+    expect(result.code).toBe(255);
+    expect(await eventually(() => /session-end conn=\d+ session=0 type=exec signal=TERM/.test(server.log()))).toBe(true);
+  });
+
   it('passes the input to the command and keeps stdout and stderr apart', async () => {
     const result = await server.ssh('cat; echo to-stderr >&2', { input: 'from stdin\n' });
     expect(result.stdout.toString()).toBe('from stdin\n');

@@ -8,3 +8,4 @@ export { KeyDecoder } from './keys.js';
 export type { Key } from './keys.js';
 export { columns, redraw } from './render.js';
 export { charWidth, stringWidth } from './width.js';
+export { fileSystemSources } from './sources.js';
