@@ -83,3 +83,18 @@ export function cpuMs(pid) {
     return NaN;
   }
 }
+
+/**
+ * CPU time of a process and of every descendant it has reaped (proc(5): utime + stime +
+ * cutime + cstime), in ms: for sshd or Dropbear, whose per-connection processes have
+ * exited and been waited for, this covers the work of the connection.
+ */
+export function cpuMsWithReaped(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+  } catch {
+    return NaN;
+  }
+}

@@ -107,7 +107,8 @@ export function renderReport({ info, sections, options, clientOptions, elapsedSe
   lines.push('');
   lines.push('- The key exchange and host key type are pinned so the three servers do the same cryptographic work (OpenSSH 9.x would otherwise pick sntrup761x25519, which breakglassd and Dropbear 2022 do not offer). The cipher is the client\'s default (chacha20-poly1305@openssh.com) unless a row says `-c aes128-gcm@openssh.com`.');
   lines.push('- OpenSSH: `/usr/sbin/sshd -D -e -f sshd_config -p PORT` with `ListenAddress 127.0.0.1`, its own ed25519 `HostKey`, `PidFile none`, `UsePAM no`, `AuthorizedKeysFile <temp file>`, `StrictModes no`, `Subsystem sftp internal-sftp`.');
-  lines.push('- Dropbear: `dropbear -F -E -s -m -p 127.0.0.1:PORT -r <ed25519 host key>`, in a private mount namespace where a temporary directory is bind-mounted over `/root` (Dropbear 2022 reads only `~/.ssh/authorized_keys`; the real `/root/.ssh` is never touched).');
+  lines.push('- Dropbear: `dropbear -F -E -s -m -p 127.0.0.1:PORT -r <ed25519 host key>` (Dropbear 2022 has no option for the authorized_keys path: it reads `~/.ssh/authorized_keys`).');
+  lines.push('- Both peers run in a private mount namespace (`unshare --mount`) with an empty temporary directory bind-mounted over `/root`: Dropbear finds its authorized_keys there, the real `/root/.ssh` is never touched, and neither peer\'s sessions pay for this machine\'s `~/.bashrc` (their exec runs `bash -c`, which reads it; breakglassd has no such file).');
   const bundle = breakglassd.bundle.replace(/^.*\/(dist\/breakglassd\.js)$/, '$1');
   lines.push(`- breakglassd: \`node ${[...breakglassd.nodeArgs, bundle].join(' ')} --port 0 --listen 127.0.0.1 --authorized-keys <temp> --host-key <temp> --toolbox-dir /dev/shm/… --home <temp>\`.`);
   lines.push('');

@@ -16,8 +16,8 @@ export async function measureColdStart(ctx) {
   const ready = section.row('spawn → readiness', 'ms', 'lower', { target: { column: 'breakglassd', maxValue: 300 } });
   const firstExec = section.row('spawn → first `ssh true` done', 'ms', 'lower');
   section.command('node dist/breakglassd.js --port 0 --listen 127.0.0.1 --authorized-keys AK --host-key HK --toolbox-dir /dev/shm/…/toolbox --home …   # until "breakglassd: listening on …"');
-  section.command('/usr/sbin/sshd -D -e -f sshd_config -p PORT   # until "Server listening on 127.0.0.1 port PORT"');
-  section.command('unshare --mount -- sh -c \'mount --bind HOME /root && exec /usr/sbin/dropbear -F -E -s -m -p 127.0.0.1:PORT -r HK -P PIDFILE\'   # until the SSH banner');
+  section.command('unshare --mount --propagation private -- sh -c \'mount --bind HOME /root && exec /usr/sbin/sshd -D -e -f sshd_config -p PORT\'   # until "Server listening on 127.0.0.1 port PORT"');
+  section.command('unshare --mount --propagation private -- sh -c \'mount --bind HOME /root && exec /usr/sbin/dropbear -F -E -s -m -p 127.0.0.1:PORT -r HK -P PIDFILE\'   # until the SSH banner');
   section.command('ssh $OPTS 127.0.0.1 true   # started as soon as the server is ready');
 
   const names = ctx.names.filter((name) => !ctx.unavailable.has(name));

@@ -32,5 +32,5 @@ export async function measureConnect(ctx) {
     ctx.checkTime();
     for (const c of cases) for (const name of ctx.live()) await attempt(name, c, true);
   }
-  section.note(`${runs} interleaved runs per server and command (order breakglassd, OpenSSH, Dropbear, repeated), after ${ctx.quick ? 'no' : 'one untimed'} warm-up run; wall time of the client process from spawn to exit.`);
+  section.note(`${runs} interleaved run${runs === 1 ? '' : 's'} per server and command (order breakglassd, OpenSSH, Dropbear, repeated), after ${ctx.quick ? 'no' : 'one untimed'} warm-up run; wall time of the client process from spawn to exit.`);
 }

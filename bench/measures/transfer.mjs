@@ -5,6 +5,8 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEST } from '../lib/servers.mjs';
 import { randomFile, sameContent } from '../lib/files.mjs';
+import { cpuMsWithReaped } from '../lib/procfs.mjs';
+import { sleep } from '../lib/proc.mjs';
 
 const CIPHERS = [
   { id: undefined, label: 'default cipher (chacha20-poly1305@openssh.com)' },
@@ -67,7 +69,9 @@ export async function measureTransfer(ctx) {
     for (const cipher of CIPHERS) {
       const sftpTarget = op.id.startsWith('sftp') ? { column: 'breakglassd', peer: 'openssh', minRatio: 1.0 } : undefined;
       const row = section.row(`${op.label}, ${cipher.label}`, 'MB/s', 'higher', { target: sftpTarget });
-      cases.push({ op, cipher, row });
+      // Server CPU per MiB: robust where wall time is not (a busy, shared machine).
+      const cpuRow = op.id.startsWith('sftp') ? section.row(`server CPU per MiB, ${op.label}, ${cipher.label}`, 'ms/MiB', 'lower') : undefined;
+      cases.push({ op, cipher, row, cpuRow });
     }
     section.command(op.shows);
   }
@@ -77,19 +81,24 @@ export async function measureTransfer(ctx) {
       const probe = await ctx.ssh(name, 'true', { cipher: cipher.id, logLevel: 'INFO', timeoutMs: 20_000 });
       if (probe.code === 0) continue;
       const reason = ctx.reason(probe, `ssh -c ${cipher.id}`);
-      for (const c of cases) if (c.cipher === cipher) c.row.fail(name, reason);
+      for (const c of cases) if (c.cipher === cipher) for (const r of [c.row, c.cpuRow]) r?.fail(name, reason);
     }
   }
   for (let rep = 0; rep < reps; rep++) {
     if (rep > 0 && Date.now() - sectionStart > budgetMs) break;
     done = rep + 1;
-    for (const { op, cipher, row } of cases) {
+    for (const { op, cipher, row, cpuRow } of cases) {
       for (const name of ctx.live()) {
         ctx.checkTime();
         if (row.failed(name)) continue;
         const target = join(work, `${op.id}-${name}.bin`);
         rmSync(target, { force: true });
+        const server = ctx.servers.get(name);
+        const cpuBefore = cpuMsWithReaped(server.pid);
         const result = await op.run(name, src, target, cipher.id);
+        // sshd and Dropbear reap the connection's processes moments after the client exits.
+        if (cpuRow) await sleep(300);
+        const cpuUsed = cpuMsWithReaped(server.pid) - cpuBefore;
         const produced = op.produced(src, target);
         let size2 = -1;
         try {
@@ -99,15 +108,18 @@ export async function measureTransfer(ctx) {
         }
         if (result.code !== 0 || size2 !== size) {
           row.fail(name, ctx.reason(result, op.label, `${size2 < 0 ? 'no file' : `${size2} bytes`} at the destination`));
+          cpuRow?.fail(name, row.errors[name]);
         } else if (rep === 0 && !(await sameContent(src, produced))) {
           row.fail(name, `${op.label}: the copy differs from the source`);
+          cpuRow?.fail(name, row.errors[name]);
         } else {
           row.add(name, size / 1e6 / (result.ms / 1000));
+          if (cpuRow && Number.isFinite(cpuUsed)) cpuRow.add(name, cpuUsed / (size / 2 ** 20));
         }
         rmSync(target, { force: true });
       }
     }
   }
   rmSync(work, { recursive: true, force: true });
-  section.note(`${done} interleaved run${done === 1 ? '' : 's'}${done < reps ? ` (of ${reps} planned; the section's ${budgetMs / 1000} s budget ran out)` : ''} per server, operation and cipher; the first copy of each is compared byte for byte with the source. OpenSSH sshd serves SFTP with \`internal-sftp\`; Dropbear runs /usr/lib/sftp-server (OpenSSH's) for SFTP and \`scp -t\` for scp -O. Default ssh receive windows of each server (Dropbear's is 24 KiB unless -W is given).`);
+  section.note(`${done} interleaved run${done === 1 ? '' : 's'}${done < reps ? ` (of ${reps} planned; the section's ${budgetMs / 1000} s budget ran out)` : ''} per server, operation and cipher; the first copy of each is compared byte for byte with the source. OpenSSH sshd serves SFTP with \`internal-sftp\`; Dropbear runs /usr/lib/sftp-server (OpenSSH's) for SFTP and \`scp -t\` for scp -O. Default ssh receive windows of each server (Dropbear's is 24 KiB unless -W is given). "Server CPU per MiB" is user + system time of the server and of the per-connection processes it reaped (/proc/PID/stat utime, stime, cutime, cstime), in 10 ms ticks.`);
 }

@@ -272,7 +272,9 @@ export class Session implements ShellSession {
   }
 
   private async readLine(): Promise<string | null> {
-    if (this.inputEnded) return null;
+    // After the client's end of file, what it typed before still runs (as with a tty).
+    const pendingInput = this.typeahead.length > 0 || this.leftover.lines !== '' || this.leftover.partial !== '';
+    if (this.inputEnded && !pendingInput) return null;
     const screen = this.screen!;
     // PROMPT_SP: output that ended mid-line would be overwritten by the prompt.
     if ((await screen.cursorColumn()) !== 0) screen.write('\r\n');
@@ -287,6 +289,12 @@ export class Session implements ShellSession {
       const pending = this.typeahead;
       this.typeahead = [];
       for (const chunk of pending) this.onInput(chunk);
+      if (this.reading && this.inputEnded) {
+        // Type-ahead used up and no more input will come.
+        this.finishLine();
+        this.reading = undefined;
+        resolve(null);
+      }
     });
   }
 

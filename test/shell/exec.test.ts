@@ -120,4 +120,12 @@ describe('exec over SSH', () => {
     expect(r.stdout.toString()).toMatch(/(^|\n)hi\n\/tmp\n$/);
     expect(r.code).toBe(4);
   });
+
+  it('ssh -tt: the real OpenSSH client with a pty gets a prompt, echo and \\r\\n', async () => {
+    const r = await server.ssh([], { input: 'echo from-pty\rexit 3\r', extraArgs: ['-tt'] });
+    const out = r.stdout.toString();
+    expect(out).toMatch(/[^\s:]+:[^\s]*# /);
+    expect(out).toContain('echo from-pty\r\nfrom-pty\r\n');
+    expect(r.code).toBe(3);
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { commonPrefix, complete, currentWord, escapeWord } from './complete.js';
 import type { CompletionSources } from './complete.js';
 import { LineEditor } from './editor.js';
 import { addEntry, History } from './history.js';
+import { listDirectory, programsOnPath } from './sources.js';
 import { KeyDecoder } from './keys.js';
 import { columns, layout, redraw } from './render.js';
 import { charWidth, stringWidth } from './width.js';
@@ -187,5 +188,24 @@ describe('history', () => {
     const again = History.inHome(join(dir, 'home'));
     await again.load();
     expect(again.entries).toEqual(['echo one', 'ls']);
+  });
+});
+
+describe('completion sources on the file system', () => {
+  it('lists executables on PATH and directory entries (links to directories count as directories)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'compl-'));
+    await writeFile(join(dir, 'runme'), '', { mode: 0o755 });
+    await writeFile(join(dir, 'readme'), '', { mode: 0o644 });
+    await mkdir(join(dir, 'sub'));
+    await symlink(join(dir, 'sub'), join(dir, 'link'));
+    expect(programsOnPath('r', `/nonexistent:${dir}`)).toEqual(['runme']);
+    const entries = listDirectory('.', dir).sort((a, b) => a.name.localeCompare(b.name));
+    expect(entries).toEqual([
+      { name: 'link', dir: true },
+      { name: 'readme', dir: false },
+      { name: 'runme', dir: false },
+      { name: 'sub', dir: true },
+    ]);
+    expect(listDirectory('missing', dir)).toEqual([]);
   });
 });

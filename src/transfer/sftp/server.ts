@@ -29,8 +29,8 @@ export interface SftpContext {
 }
 
 /** Queued upload bytes above which the SSH window is held; resumed below the low mark. */
-const INPUT_HIGH_WATER = 32 * 1024 * 1024;
-const INPUT_LOW_WATER = 8 * 1024 * 1024;
+const INPUT_HIGH_WATER = 8 * 1024 * 1024;
+const INPUT_LOW_WATER = 2 * 1024 * 1024;
 /** Reads in flight at once, and responses ssh2 may hold for a full client window. */
 const MAX_CONCURRENT_READS = 16;
 const OUTBOUND_LIMIT = 8 * 1024 * 1024;
