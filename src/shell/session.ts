@@ -3,6 +3,7 @@
 // foreground job when the client has a pty).
 import type { Readable, Writable } from 'node:stream';
 import { builtinTable } from './builtins/index.js';
+import { jobLine } from './builtins/jobs.js';
 import { LineDiscipline } from './discipline.js';
 import { TerminalInput } from './terminal-input.js';
 import { ChannelInput } from './input.js';
@@ -11,7 +12,7 @@ import type { Job } from './interp/index.js';
 import { columns, complete, escapeWord, fileSystemSources, History, KeyDecoder, LineEditor, redraw } from './lineedit/index.js';
 import type { CompletionSources, EditAction, Key } from './lineedit/index.js';
 import { TerminalScreen } from './terminal.js';
-import type { ExitResult, ShellSession, ShellSessionOptions, TerminalSize } from './types.js';
+import type { ExitResult, JobSummary, ShellSession, ShellSessionOptions, TerminalSize } from './types.js';
 import type { IMarker } from '@xterm/headless';
 
 interface Reading {
@@ -33,7 +34,7 @@ export class Session implements ShellSession {
   private readonly builtins = builtinTable();
   private readonly history: History;
   private readonly screen: TerminalScreen | undefined;
-  private size: TerminalSize;
+  private readonly size: TerminalSize;
   private foregroundJob: Job | undefined;
   private interactive = false;
   /** With a pty, keys are read here (line editor / line discipline). */
@@ -105,7 +106,7 @@ export class Session implements ShellSession {
     if (!this.screen) return this.runWithoutPty();
     this.attachTerminalInput();
     for (;;) {
-      await this.reportJobs();
+      this.reportJobs();
       const line = await this.readLine();
       if (line === null) break;
       this.history.add(line);
@@ -298,6 +299,17 @@ export class Session implements ShellSession {
     });
   }
 
+  /** The prompt starts again at the cursor's row (after ^L, ^C or a completion listing). */
+  private remark(r: Reading): void {
+    r.marker?.dispose();
+    this.screen!.mark().then(
+      (m) => {
+        r.marker = m;
+      },
+      (err: unknown) => this.internalError(err),
+    );
+  }
+
   /** A background job writes while the prompt is up: erase the line being edited first. */
   private hideLine(): void {
     const r = this.reading;
@@ -375,17 +387,13 @@ export class Session implements ShellSession {
         r.editor = new LineEditor(this.history.entries);
         r.cursorRow = 0;
         this.interp.lastStatus = 130;
-        this.screen!.mark().then(
-          (m) => {
-            r.marker = m;
-          },
-          (err: unknown) => this.internalError(err),
-        );
+        this.remark(r);
         this.draw(0);
         return;
       case 'clear-screen':
         this.screen!.write('\x1b[H\x1b[2J');
         r.cursorRow = 0;
+        this.remark(r);
         this.draw(0);
         return;
       case 'complete':
@@ -440,20 +448,16 @@ export class Session implements ShellSession {
     });
     for (const line of columns(shown, this.size.cols)) this.screen!.write(`${line}\r\n`);
     r.cursorRow = 0;
-    this.screen!.mark().then(
-      (m) => {
-        r.marker = m;
-      },
-      (err: unknown) => this.internalError(err),
-    );
+    this.remark(r);
     this.draw(0);
   }
 
-  private async reportJobs(): Promise<void> {
+  /** Background jobs that ended since the last prompt, as `jobs` would show them. */
+  private reportJobs(): void {
     for (const job of this.interp.takeFinished()) {
-      const status = job.status;
-      const state = !status || status.code === 0 ? 'Done' : status.signal ? `Killed (${status.signal})` : `Exit ${status.code}`;
-      this.screen?.write(`[${job.id}]+  ${state.padEnd(24)}${job.text}\r\n`);
+      const summary: JobSummary = { id: job.id, pids: job.pids, command: job.text, state: 'Done', mark: '+' };
+      if (job.status) summary.status = job.status;
+      this.screen?.write(`${jobLine(summary)}\r\n`);
     }
   }
 
@@ -468,7 +472,9 @@ export class Session implements ShellSession {
   // ---- session events ---------------------------------------------------------------------
 
   resize(size: TerminalSize): void {
-    this.size = { cols: size.cols, rows: size.rows };
+    // Updated in place: a running built-in (top) holds this object as ctx.terminal.
+    this.size.cols = size.cols;
+    this.size.rows = size.rows;
     const screen = this.screen;
     if (!screen) return;
     screen.resize(this.size).then(

@@ -156,6 +156,17 @@ describe('interactive shell over SSH', () => {
     await s.close();
   });
 
+  it('^L clears the screen and redraws the line being edited at the top', async () => {
+    const s = await session();
+    s.send('echo one\r');
+    await s.waitFor(/^one$/m);
+    s.send('echo keep\x0c');
+    const screen = await s.waitFor(/^[^\n]*# echo keep$/);
+    expect(screen.split('\n')).toHaveLength(1);
+    expect((await s.cursor()).y).toBe(0);
+    await s.close();
+  });
+
   it('output left mid-line gets a newline before the prompt (PROMPT_SP)', async () => {
     const s = await session();
     s.send('printf abc\r');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Builtin } from '../types.js';
 import { builtinTable } from '../builtins/index.js';
-import { write } from '../builtins/io.js';
+import { readAll, write } from '../builtins/io.js';
 import { OptionError } from '../builtins/options.js';
 import { runLines } from './testing.js';
 
@@ -50,6 +50,10 @@ describe('interpreter tables', () => {
     ['echo x | false', '', 1],
     ['false | true', '', 0],
     ['echo $((', '', 2],
+    ['cd / | true; pwd', '/tmp\n', 0],
+    ['exit 4 | true; echo still here', 'still here\n', 0],
+    ['X=1 | true; echo "[$X]"', '[]\n', 0],
+    ['cd /nonexistent | true', '', 0],
   ])('%j', async (line, stdout, code) => {
     const r = await runLines(line);
     expect(r.stdout).toBe(stdout);
@@ -121,6 +125,29 @@ describe('interpreter tables', () => {
     const r = await runLines(['X="a b"', 'echo x > $X']);
     expect(r.stderr).toContain('ambiguous redirect');
     expect(r.code).toBe(1);
+  });
+
+  it.each([
+    ['echo x 2>&9', "sh: 9: Bad file descriptor\n", 1],
+    ['echo x > /', "sh: can't open '/': Is a directory\n", 1],
+    ['cat < /nonexistent/x', "sh: can't open '/nonexistent/x': No such file or directory\n", 1],
+    ['exit abc', 'exit: Illegal number: abc\n', 2],
+    ['exit 1 2', 'exit: too many arguments\n', 2],
+  ])('bad input: %j', async (line, stderr, code) => {
+    const r = await runLines(line);
+    expect(r.stderr).toBe(stderr);
+    expect(r.code).toBe(code);
+  });
+
+  it('a long pipeline of externals and built-ins streams through', async () => {
+    const stages = Array.from({ length: 30 }, (_, i) => (i % 2 ? 'cat' : 'tr a a')).join(' | ');
+    const r = await runLines(`printf "%s\\n" one two | ${stages} | wc -l`);
+    expect(r.stdout.trim()).toBe('2');
+  });
+
+  it('exit N is 0-255 (wraps like sh)', async () => {
+    expect((await runLines('exit 256')).code).toBe(0);
+    expect((await runLines('exit 257')).code).toBe(1);
   });
 
   it('streams: cat /dev/zero | head -c 1000000 | wc -c returns', async () => {
@@ -235,5 +262,22 @@ describe('interpreter tables', () => {
     await r.interp.close(300);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     await expect(readFile(`/proc/${pid}/stat`, 'utf8')).rejects.toThrow();
+  });
+});
+
+describe('close()', () => {
+  it('ends a foreground built-in blocked reading stdin that never ends', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { testInterpreter } = await import('./testing.js');
+    const never = new PassThrough();
+    // Reads to the end and ignores its AbortSignal.
+    const builtins = builtinTable();
+    builtins.set('slurp', { name: 'slurp', summary: '', usage: '', run: async (_a, ctx) => (await readAll(ctx.stdin)).length });
+    const t = testInterpreter({ openInput: () => never, builtins });
+    const running = t.interp.runLine('slurp');
+    await new Promise((r) => setTimeout(r, 50));
+    await t.interp.close(200);
+    const result = await Promise.race([running, new Promise((r) => setTimeout(() => r('still running'), 2000))]);
+    expect(result).not.toBe('still running');
   });
 });

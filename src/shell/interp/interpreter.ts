@@ -203,13 +203,13 @@ export class Interpreter {
     }
     const job = this.jobs.create(item.text, true);
     this.all.add(job);
-    const run = this.runAndOr(item.andOr, job, item.text)
-      .then(() => job.finish({ code: this.lastStatusOf(job) }))
-      .catch((err: unknown) => {
+    this.runAndOr(item.andOr, job, item.text).then(
+      (result) => job.finish(result),
+      (err: unknown) => {
         job.finish({ code: 1 });
-        return this.writeErr(`${SHELL_NAME}: ${String(err)}\n`);
-      });
-    void run;
+        void this.writeErr(`${SHELL_NAME}: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+      },
+    );
     // Give the spawn a moment to register PIDs for `[1] PID` and `$!`.
     await new Promise((r) => setImmediate(r));
     this.lastBackgroundPid = job.pids.at(-1);
@@ -217,21 +217,16 @@ export class Interpreter {
     this.lastStatus = 0;
   }
 
-  private readonly bgStatus = new WeakMap<Job, number>();
-  private lastStatusOf(job: Job): number {
-    return this.bgStatus.get(job) ?? 0;
-  }
-
   /** Runs `a && b || c`. In the background, `job` collects every process. */
-  private async runAndOr(andOr: AndOr, bgJob: Job | undefined, text: string): Promise<void> {
+  private async runAndOr(andOr: AndOr, bgJob: Job | undefined, text: string): Promise<ExitResult> {
     const single = andOr.rest.length === 0;
     let status = await this.runPipeline(andOr.first, bgJob, single ? text : undefined);
     for (const { op, pipeline } of andOr.rest) {
-      if (this.exitCode !== undefined) return;
+      if (this.exitCode !== undefined) break;
       if ((op === '&&') !== (status.code === 0)) continue;
       status = await this.runPipeline(pipeline, bgJob, undefined);
     }
-    if (bgJob) this.bgStatus.set(bgJob, status.code);
+    return status;
   }
 
   private async runPipeline(pipeline: Pipeline, bgJob: Job | undefined, text: string | undefined): Promise<ExitResult> {
@@ -312,6 +307,7 @@ export class Interpreter {
         [1, { kind: 'stream', stream: stdout }],
         [2, { kind: 'stream', stream: this.opts.stderr }],
       ]);
+      // In a pipeline each command is a subshell in sh: `cd /x | cat` leaves the shell where it was.
       const run = this.runSimple(pipeline.commands[i]!, fds, job, n > 1).finally(() => {
         // The reader is done: drop its input so the writer sees EPIPE; end its output
         // so the next command sees end of file.
@@ -325,7 +321,7 @@ export class Interpreter {
   }
 
   /** Expands and runs one simple command with the given base descriptors. */
-  private async runSimple(cmd: SimpleCommand, fds: FdTable, job: Job, inPipeline: boolean): Promise<ExitResult> {
+  private async runSimple(cmd: SimpleCommand, fds: FdTable, job: Job, subshell: boolean): Promise<ExitResult> {
     let prepared: Prepared;
     try {
       prepared = this.prepare(cmd, fds);
@@ -340,10 +336,10 @@ export class Interpreter {
     try {
       if (argv.length === 0) {
         // Assignments only (`X=1`), possibly with redirects that just create files.
-        for (const a of cmd.assigns) this.setVar(a.name, prepared.env[a.name]!);
+        if (!subshell) for (const a of cmd.assigns) this.setVar(a.name, prepared.env[a.name]!);
         return { code: 0 };
       }
-      return await this.runArgv(argv, prepared.fds, job, prepared.env, opened, inPipeline);
+      return await this.runArgv(argv, prepared.fds, job, prepared.env, false, subshell);
     } finally {
       for (const fd of opened) {
         try {
@@ -375,12 +371,13 @@ export class Interpreter {
     return { argv, env: assigns, fds, opened };
   }
 
-  /** Runs argv as a built-in or an external program. */
-  async runArgv(argv: string[], fds: FdTable, job: Job, env: Record<string, string>, _opened: number[], _inPipeline: boolean, clearEnv = false): Promise<ExitResult> {
+  /** Runs argv as a built-in or an external program; `env` adds to (or with clearEnv, replaces) the environment. */
+  private async runArgv(argv: string[], fds: FdTable, job: Job, env: Record<string, string>, clearEnv = false, subshell = false): Promise<ExitResult> {
     const name = argv[0]!;
     const builtin = this.opts.builtins.get(name);
-    if (builtin) return { code: await this.runBuiltin(builtin, argv, fds, job, env, clearEnv) };
-    const found = findProgram(name, clearEnv ? env['PATH'] ?? this.getVar('PATH')! : env['PATH'] ?? this.getVar('PATH')!, this.cwd);
+    if (builtin) return { code: await this.runBuiltin(builtin, argv, fds, job, env, clearEnv, subshell) };
+    // `PATH=/x cmd` looks cmd up in /x, as in sh.
+    const found = findProgram(name, env['PATH'] ?? this.getVar('PATH')!, this.cwd);
     if (found.kind === 'error') {
       await this.writeTo(fds.get(2), `${SHELL_NAME}: ${found.message}\n`);
       return { code: found.code };
@@ -397,7 +394,7 @@ export class Interpreter {
     return this.writeTo({ kind: 'stream', stream: this.opts.stderr }, text);
   }
 
-  private runBuiltin(builtin: Builtin, argv: string[], fds: FdTable, job: Job, env: Record<string, string>, clearEnv: boolean): Promise<number> {
+  private runBuiltin(builtin: Builtin, argv: string[], fds: FdTable, job: Job, env: Record<string, string>, clearEnv: boolean, subshell: boolean): Promise<number> {
     return runBuiltin({
       builtin,
       argv,
@@ -410,7 +407,7 @@ export class Interpreter {
         sessionIsTTY: Boolean(this.opts.isTTY),
         terminal: this.opts.terminal?.() ?? { cols: 80, rows: 24 },
         resolve: (p) => this.resolvePath(p),
-        shell: this.handle(job, env, clearEnv),
+        shell: this.handle(job, env, clearEnv, subshell),
         services: this.opts.services,
       },
     });
@@ -421,14 +418,26 @@ export class Interpreter {
     return isAbsolute(p) ? resolvePath(p) : resolvePath(this.cwd, p);
   }
 
-  /** The ShellHandle a built-in sees; `env` overlays `VAR=x builtin` for its duration. */
-  private handle(job: Job, overlay: Record<string, string>, clearEnv: boolean): ShellHandle {
+  /**
+   * The ShellHandle a built-in sees; `overlay` holds `VAR=x builtin` for its duration. In a
+   * subshell (a pipeline) changes to variables, the directory and `exit` stay local.
+   */
+  private handle(job: Job, overlay: Record<string, string>, clearEnv: boolean, subshell = false): ShellHandle {
     return {
       getVar: (name) => overlay[name] ?? (clearEnv ? undefined : this.getVar(name)),
-      setVar: (name, value, exported) => this.setVar(name, value, exported),
-      unsetVar: (name) => this.unsetVar(name),
+      setVar: (name, value, exported) => {
+        if (subshell) overlay[name] = value;
+        else this.setVar(name, value, exported);
+      },
+      unsetVar: (name) => {
+        if (!subshell) this.unsetVar(name);
+      },
       environ: () => (clearEnv ? { ...overlay } : { ...this.environ(), ...overlay }),
-      chdir: (dir) => this.chdir(dir),
+      chdir: (dir) => {
+        if (!subshell) return this.chdir(dir);
+        // Checked as cd would, but the shell stays where it is.
+        if (!statSync(resolvePath(this.cwd, dir), { throwIfNoEntry: false })?.isDirectory()) throw new Error(`can't cd to ${dir}: No such file or directory`);
+      },
       lookupCommand: (name) => {
         if (this.opts.builtins.has(name)) return { kind: 'builtin', name };
         const found = findProgram(name, overlay['PATH'] ?? this.getVar('PATH')!, this.cwd);
@@ -436,7 +445,7 @@ export class Interpreter {
       },
       builtinNames: () => [...this.opts.builtins.keys()].sort(),
       exit: (code) => {
-        this.exitCode = code & 0xff;
+        if (!subshell) this.exitCode = code & 0xff;
       },
       lastStatus: () => this.lastStatus,
       jobList: () => this.jobList(),
@@ -473,7 +482,7 @@ export class Interpreter {
       [1, { kind: 'stream', stream: io.stdout }],
       [2, { kind: 'stream', stream: io.stderr }],
     ]);
-    return this.runArgv(argv, fds, job, io.env ?? {}, [], false, io.clearEnv);
+    return this.runArgv(argv, fds, job, io.env ?? {}, io.clearEnv);
   }
 
   private async waitJob(id: number, signal: AbortSignal): Promise<ExitResult> {
@@ -530,6 +539,8 @@ export class Interpreter {
     for (const j of jobs) {
       j.kill('SIGHUP');
       j.kill('SIGCONT');
+      // A built-in blocked reading stdin ends too: nobody will type any more.
+      j.input?.destroy();
     }
     const allDone = Promise.all(jobs.map((j) => waitLive(j)));
     let timer: NodeJS.Timeout | undefined;

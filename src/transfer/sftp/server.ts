@@ -18,7 +18,7 @@ import { longname } from './longname.js';
 import { SftpWire, isSsh2Sftp } from './ssh2-adapter.js';
 import type { AttrsIn, AttrsOut, NameOut } from './ssh2-adapter.js';
 import {
-  EXTENSIONS, ExtReader, MAX_HANDLES, MAX_PACKET, MAX_READ, MAX_WRITE, OPEN, STATUS, encodeUint64Reply, openFlags, statVfsValues, statusForErrno,
+  ExtReader, MAX_HANDLES, MAX_PACKET, MAX_READ, MAX_WRITE, OPEN, STATUS, encodeUint64Reply, openFlags, statVfsValues, statusForErrno,
 } from './wire.js';
 import type { StatusCode } from './wire.js';
 import { WriteQueue } from './write-queue.js';
@@ -107,7 +107,6 @@ class SftpServer {
     this.root = ctx.toolbox.dir;
     this.done = new Promise((resolveDone) => (this.finish = resolveDone));
     this.wire = new SftpWire(raw as never, {
-      extensions: EXTENSIONS,
       acceptMore: () => this.queuedWriteBytes < INPUT_HIGH_WATER,
     });
     const sftp = this.wire.raw;

@@ -1,17 +1,20 @@
 // A small typed adapter over ssh2's server-side SFTP object (ssh2 1.x,
 // lib/protocol/SFTP.js), keeping its callback style and private fields in this file.
-// It adds what ssh2 lacks for a complete server, by wrapping the instance (never by
-// editing node_modules):
+// It adds what ssh2 lacks for a complete server, by wrapping (never by editing
+// node_modules):
 //   1. Extensions in VERSION. ssh2 answers INIT with a fixed VERSION packet with no
 //      extension pairs, and OpenSSH clients only use extensions the server announces
-//      (posix-rename, statvfs, hardlink, fsync, limits). So INIT is intercepted in
-//      push() and answered here; ssh2 never sees it.
+//      (posix-rename, statvfs, hardlink, fsync, limits). INIT can arrive in the same
+//      read as the subsystem request, before any code of ours sees the channel, so
+//      the hook sits on ssh2's SFTP class: installed when this module loads, it
+//      answers INIT of server-side instances itself; ssh2 never sees it.
 //   2. EXTENDED_REPLY packets (statvfs, limits), which ssh2 has no method for.
 //   3. Inbound backpressure: ssh2 replenishes the channel window as soon as data is
 //      parsed. push() returning false makes ssh2 hold the window (server.js sets
 //      _waitChanDrain); resumeInput() grants it again once queued writes drained.
 import { EventEmitter } from 'node:events';
-import { encodeVersion, parseInit } from './wire.js';
+import sftpModule from 'ssh2/lib/protocol/SFTP.js';
+import { EXTENSIONS, encodeVersion, parseInit } from './wire.js';
 
 /** ssh2's MAX_WINDOW (lib/Channel.js): the window it keeps topping up to. */
 const SSH2_MAX_WINDOW = 2 * 1024 * 1024;
@@ -73,14 +76,11 @@ export function isSsh2Sftp(value: unknown): value is Ssh2Sftp {
 }
 
 export interface AdapterOptions {
-  extensions: ReadonlyArray<[string, string]>;
   /** Called after each inbound chunk; false holds the SSH window (inbound backpressure). */
   acceptMore(): boolean;
 }
 
 export class SftpWire {
-  private initDone = false;
-  private pending: Buffer = Buffer.alloc(0);
   private readonly rawQueue: Buffer[] = [];
   private rawTimer: NodeJS.Timeout | undefined;
   private inputHeld = false;
@@ -89,42 +89,16 @@ export class SftpWire {
     readonly raw: Ssh2Sftp,
     private readonly options: AdapterOptions,
   ) {
-    if (raw._version !== -1) {
-      // INIT was already answered by ssh2 (serveSftp called late): no extensions.
-      this.initDone = true;
-    }
+    // The prototype's push (with the VERSION hook); ours adds backpressure.
     const originalPush = raw.push.bind(raw);
     raw.push = (data: Buffer | null): unknown => {
-      if (data === null || this.initDone) {
-        const result = originalPush(data);
-        if (data !== null && !this.options.acceptMore()) {
-          this.inputHeld = true;
-          return false;
-        }
-        return result;
+      const result = originalPush(data);
+      if (data !== null && !this.options.acceptMore()) {
+        this.inputHeld = true;
+        return false;
       }
-      return this.pushBeforeInit(data, originalPush);
+      return result;
     };
-  }
-
-  /** Collects bytes until the first packet is complete; answers INIT with our VERSION. */
-  private pushBeforeInit(data: Buffer, originalPush: (d: Buffer | null) => unknown): unknown {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, data]) : data;
-    if (this.pending.length < 4) return undefined;
-    const len = this.pending.readUInt32BE(0);
-    if (this.pending.length < 4 + len) return undefined;
-    const buffered = this.pending;
-    this.pending = Buffer.alloc(0);
-    this.initDone = true;
-    const init = parseInit(buffered.subarray(4, 4 + len));
-    if (!init) return originalPush(buffered); // let ssh2 report the protocol error
-    // filexfer-02 §4: the server answers with its own version; we speak 3.
-    this.sendRaw(encodeVersion(3, this.options.extensions));
-    this.raw._version = init.version;
-    this.raw._extensions = {};
-    this.raw.emit('ready');
-    const rest = buffered.subarray(4 + len);
-    return rest.length ? originalPush(rest) : undefined;
   }
 
   /** Grants the SSH window again after push() held it (mirrors ssh2's Channel _read). */
@@ -140,7 +114,7 @@ export class SftpWire {
     raw._protocol.channelWindowAdjust(raw.outgoing.id, amount);
   }
 
-  /** Packets of ours (small: VERSION, EXTENDED_REPLY) in order with ssh2's queue. */
+  /** Packets of ours (small: EXTENDED_REPLY) in order with ssh2's queue. */
   sendRaw(packet: Buffer): void {
     this.rawQueue.push(packet);
     this.flushRaw();
@@ -190,3 +164,53 @@ export class SftpWire {
     this.raw.end();
   }
 }
+
+// --- the VERSION hook ---------------------------------------------------------
+
+const HOOKED = Symbol.for('breakglass.sftp-version-hook');
+const PENDING = Symbol('breakglass.sftp-init-pending');
+
+type HookedSftp = Ssh2Sftp & { server?: boolean; [PENDING]?: Buffer };
+
+/**
+ * Answers a server-side INIT with VERSION 3 plus our extensions. Collects bytes until
+ * the first packet is complete; anything after it goes on to ssh2 as usual.
+ */
+function pushWithVersionHook(self: HookedSftp, data: Buffer | null, original: (data: Buffer | null) => unknown): unknown {
+  if (!self.server || self._version !== -1 || data === null) return original.call(self, data);
+  const pending = self[PENDING];
+  const buffered = pending ? Buffer.concat([pending, data]) : data;
+  if (buffered.length < 4 || buffered.length < 4 + buffered.readUInt32BE(0)) {
+    self[PENDING] = buffered;
+    return undefined;
+  }
+  delete self[PENDING];
+  const len = buffered.readUInt32BE(0);
+  const init = parseInit(buffered.subarray(4, 4 + len));
+  if (!init) return original.call(self, buffered); // ssh2 reports the protocol error
+  const version = encodeVersion(3, EXTENSIONS);
+  if (self.outgoing.state === 'open' && self.outgoing.window >= version.length && version.length <= self.outgoing.packetSize) {
+    self.outgoing.window -= version.length;
+    self._protocol.channelData(self.outgoing.id, version);
+  } else {
+    self._buffer.push(version); // never at the start of a channel; kept for safety
+  }
+  self._version = init.version;
+  self._extensions = {};
+  self.emit('ready');
+  const rest = buffered.subarray(4 + len);
+  return rest.length ? original.call(self, rest) : undefined;
+}
+
+/** Patches ssh2's SFTP class once per process (idempotent). */
+export function installVersionHook(): void {
+  const proto = sftpModule.SFTP.prototype as { push(data: Buffer | null): unknown; [HOOKED]?: boolean };
+  if (proto[HOOKED]) return;
+  const original = proto.push;
+  proto.push = function push(this: HookedSftp, data: Buffer | null): unknown {
+    return pushWithVersionHook(this, data, original);
+  };
+  proto[HOOKED] = true;
+}
+
+installVersionHook();
