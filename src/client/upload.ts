@@ -7,8 +7,8 @@ import { basename } from 'node:path';
 import { BreakglassError, errnoCode } from '../common/errors.js';
 import { ProgressMeter } from './progress.js';
 import { runProgram } from './processes.js';
-import { scpArgs, sshArgs } from './sshArgs.js';
-import type { SshSettings } from './sshArgs.js';
+import { scpArgs, sshArgs } from './ssh-args.js';
+import type { SshSettings } from './ssh-args.js';
 
 export function tarballPath(pattern: string, goarch: string | undefined): string {
   if (!pattern.includes('${GOARCH}')) return pattern;

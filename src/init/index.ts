@@ -13,7 +13,7 @@ import { WebServer } from './server.js';
 export { loadConfig, parseConfig } from './config.js';
 export type { InitConfig, ServiceConfig } from './config.js';
 export { goarchOf } from './goarch.js';
-export { LineRing } from './ringBuffer.js';
+export { LineRing } from './ring-buffer.js';
 export { restartDelayMs, nextFailureCount } from './backoff.js';
 
 /** The environment variable that tells services (breakglassd → `svc`, `logs`) where the API socket is. */

@@ -7,7 +7,7 @@ import { errnoCode, messageOf } from '../common/errors.js';
 import { DEFAULT_BACKOFF, nextFailureCount, restartDelayMs } from './backoff.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { ServiceConfig } from './config.js';
-import { LineRing } from './ringBuffer.js';
+import { LineRing } from './ring-buffer.js';
 
 export type ServiceState = 'stopped' | 'running' | 'backoff' | 'stopping';
 

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decidePublicKey } from './authorize.js';
 import type { PublicKeyAttempt } from './authorize.js';
-import { parseAuthorizedKeys } from './authorizedKeys.js';
-import { parseSshKey } from './sshKeys.js';
-import type { ParsedKey } from './sshKeys.js';
+import { parseAuthorizedKeys } from './authorized-keys.js';
+import { parseSshKey } from './ssh-keys.js';
+import type { ParsedKey } from './ssh-keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'authz-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,10 +2,10 @@
 // which authorized_keys entry (if any) admits this key from this address now, and
 // whether the signature is valid. Like sshd, a line whose from=/expiry-time= refuses
 // the client does not stop a later line with the same key from admitting it.
-import type { AuthorizedKey } from './authorizedKeys.js';
-import { fromAllows } from './fromPatterns.js';
-import { SK_FLAG_USER_PRESENT, SK_FLAG_USER_VERIFIED, verifySkSignature } from './skKeys.js';
-import { verifySignature } from './sshKeys.js';
+import type { AuthorizedKey } from './authorized-keys.js';
+import { fromAllows } from './from-patterns.js';
+import { SK_FLAG_USER_PRESENT, SK_FLAG_USER_VERIFIED, verifySkSignature } from './sk-keys.js';
+import { verifySignature } from './ssh-keys.js';
 
 export interface PublicKeyAttempt {
   /** Key type as ssh2 reports it (`ssh-rsa` also for rsa-sha2-*). */

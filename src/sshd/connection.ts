@@ -6,15 +6,15 @@ import type { SessionServices } from '../shell/types.js';
 import type { Toolbox } from '../transfer/index.js';
 import { formatHostPort } from '../common/addresses.js';
 import type { AuditFields, AuditLog } from './audit.js';
-import type { AuthorizedKey } from './authorizedKeys.js';
+import type { AuthorizedKey } from './authorized-keys.js';
 import { decidePublicKey } from './authorize.js';
 import type { DaemonConfig } from './config.js';
 import { openForward } from './forwarding.js';
-import { normalizeClientAddress } from './fromPatterns.js';
-import type { KeyStore } from './keyStore.js';
+import { normalizeClientAddress } from './from-patterns.js';
+import type { KeyStore } from './key-store.js';
 import { SessionRunner } from './session.js';
 import type { AuthAttempt, AuthVerdict, DirectTcpipRequest, SessionEvents, SessionOpen, SshServer, TcpipReply } from './ssh2Adapter.js';
-import type { StartupLimiter } from './startupLimiter.js';
+import type { StartupLimiter } from './startup-limiter.js';
 import { fingerprintOf } from './wire.js';
 
 /** sshd's MaxAuthTries default. */

@@ -13,14 +13,14 @@ import type { Toolbox } from '../transfer/index.js';
 import { createAuditLog } from './audit.js';
 import type { AuditLog } from './audit.js';
 import { bannerNow, readBannerFacts } from './banner.js';
-import { ensureDir } from './ensureDir.js';
+import { ensureDir } from './ensure-dir.js';
 import type { DaemonConfig } from './config.js';
 import { LiveConnection, SESSION_CLOSE_GRACE_MS } from './connection.js';
 import type { ServerState } from './connection.js';
-import { loadOrCreateHostKey } from './hostKey.js';
-import { KeyStore, resolveAuthorizedKeysPath } from './keyStore.js';
+import { loadOrCreateHostKey } from './host-key.js';
+import { KeyStore, resolveAuthorizedKeysPath } from './key-store.js';
 import { SshServer } from './ssh2Adapter.js';
-import { StartupLimiter } from './startupLimiter.js';
+import { StartupLimiter } from './startup-limiter.js';
 
 export const DEFAULT_INIT_SOCKET = '/run/gokrazy-http.sock';
 const SERVER_IDENT = 'breakglassd';

@@ -5,10 +5,10 @@ import { lookup } from 'node:dns/promises';
 import { connect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import type { AuditFn } from './audit.js';
-import type { KeyOptions } from './authorizedKeys.js';
+import type { KeyOptions } from './authorized-keys.js';
 import type { ForwardMode } from './config.js';
 import { formatHostPort } from '../common/addresses.js';
-import { modeAllowsAddress, precheckForward } from './forwardPolicy.js';
+import { modeAllowsAddress, precheckForward } from './forward-policy.js';
 import type { DirectTcpipRequest, TcpipReply } from './ssh2Adapter.js';
 
 export interface ForwardContext {

@@ -7,10 +7,10 @@
 import type { ExitResult, SessionServices, ShellSession, TerminalSize } from '../shell/types.js';
 import type { Toolbox } from '../transfer/index.js';
 import type { AuditFields, AuditFn } from './audit.js';
-import type { AuthorizedKey } from './authorizedKeys.js';
-import { ChannelWriter, drained } from './channelWriter.js';
+import type { AuthorizedKey } from './authorized-keys.js';
+import { ChannelWriter, drained } from './channel-writer.js';
 import type { PtyRequest, Reply, ReplyFor, RequestOf, SessionChannel, SessionEvents, SessionRequestType, StartReply } from './ssh2Adapter.js';
-import { MAX_CLIENT_ENV, buildSessionEnv, clientEnvAllowed } from './sessionEnv.js';
+import { MAX_CLIENT_ENV, buildSessionEnv, clientEnvAllowed } from './session-env.js';
 
 /** What a session needs from its connection and the server. */
 export interface SessionContext {

@@ -241,7 +241,7 @@ class SftpServer {
         const { buf, bytesRead } = await this.onHandle(h, () => this.readChunk(h, offset, length));
         reply = (): void => {
           if (bytesRead === 0 && length > 0) this.wire.raw.status(reqid, STATUS.EOF);
-          else this.wire.raw.data(reqid, bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+          else this.wire.data(reqid, bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
         };
       } catch (err) {
         reply = (): void => this.replyError(reqid, err);

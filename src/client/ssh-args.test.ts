@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { controlExitArgs, parseSshG, scpArgs, sshArgs } from './sshArgs.js';
+import { controlExitArgs, parseSshG, scpArgs, sshArgs } from './ssh-args.js';
 
 describe('ssh arguments', () => {
   const settings = {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureDir } from './ensureDir.js';
+import { ensureDir } from './ensure-dir.js';
 
 let dir: string;
 afterAll(async () => rm(dir, { recursive: true, force: true }));

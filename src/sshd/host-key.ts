@@ -8,9 +8,9 @@ import { constants as fsConstants } from 'node:fs';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError, errnoCode, messageOf } from '../common/errors.js';
-import { ensureDir } from './ensureDir.js';
-import { encodeOpenSshEd25519 } from './opensshKey.js';
-import { parseSshKey } from './sshKeys.js';
+import { ensureDir } from './ensure-dir.js';
+import { encodeOpenSshEd25519 } from './openssh-key.js';
+import { parseSshKey } from './ssh-keys.js';
 import { fingerprintOf } from './wire.js';
 
 export interface HostKey {

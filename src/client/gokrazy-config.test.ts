@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { discoverDevice } from './gokrazyConfig.js';
-import type { DiscoveryEnv } from './gokrazyConfig.js';
+import { discoverDevice } from './gokrazy-config.js';
+import type { DiscoveryEnv } from './gokrazy-config.js';
 
 function env(files: Record<string, string>): DiscoveryEnv {
   return { home: '/h', configDir: '/h/.config', parentDir: '/h/gokrazy', readFile: async (path) => files[path] };

@@ -4,7 +4,7 @@
 // is actually connected to, so a name cannot smuggle in a forbidden address.
 import { isIP } from 'node:net';
 import { addressInCidr, isPrivateAddress } from '../common/addresses.js';
-import type { KeyOptions, PermitOpen } from './authorizedKeys.js';
+import type { KeyOptions, PermitOpen } from './authorized-keys.js';
 import type { ForwardMode } from './config.js';
 
 export function isLoopbackAddress(address: string): boolean {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadOrCreateHostKey } from './hostKey.js';
+import { loadOrCreateHostKey } from './host-key.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hostkey-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

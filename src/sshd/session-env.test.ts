@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSessionEnv, clientEnvAllowed } from './sessionEnv.js';
+import { buildSessionEnv, clientEnvAllowed } from './session-env.js';
 
 describe('session environment', () => {
   it.each([

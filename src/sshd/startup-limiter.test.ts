@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StartupLimiter } from './startupLimiter.js';
+import { StartupLimiter } from './startup-limiter.js';
 
 describe('StartupLimiter', () => {
   it('caps connections per source at 3 and overall at the limit, and frees slots on release', () => {

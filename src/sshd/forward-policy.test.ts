@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultKeyOptions } from './authorizedKeys.js';
-import { isLoopbackAddress, modeAllowsAddress, permitOpenAllows, precheckForward } from './forwardPolicy.js';
+import { defaultKeyOptions } from './authorized-keys.js';
+import { isLoopbackAddress, modeAllowsAddress, permitOpenAllows, precheckForward } from './forward-policy.js';
 
 describe('forward policy', () => {
   it.each([

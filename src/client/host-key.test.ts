@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf, keyTypeMatches, knownHostsLine, pickScannedKey, scanLogLine, verifiedHostKey } from './hostKey.js';
+import { fingerprintOf, keyTypeMatches, knownHostsLine, pickScannedKey, scanLogLine, verifiedHostKey } from './host-key.js';
 
 function realKey(): { publicKey: string; fingerprint: string } {
   const dir = mkdtempSync(join(tmpdir(), 'bg-hk-'));

@@ -5,8 +5,8 @@
 // next login without a restart.
 import { readFile, stat } from 'node:fs/promises';
 import { UsageError, errnoCode, messageOf } from '../common/errors.js';
-import { parseAuthorizedKeys } from './authorizedKeys.js';
-import type { AuthorizedKey, LineWarning } from './authorizedKeys.js';
+import { parseAuthorizedKeys } from './authorized-keys.js';
+import type { AuthorizedKey, LineWarning } from './authorized-keys.js';
 
 export interface KeyStoreEvents {
   /** After every (re)load: warnings name line numbers. */

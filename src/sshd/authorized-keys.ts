@@ -3,10 +3,10 @@
 // quotes with `\"` for a quote. Pure: text in, keys and per-line warnings out. A bad
 // line is skipped with a warning naming its number and never affects other lines.
 import { isIP } from 'node:net';
-import { parseSkBlob, SK_TYPES } from './skKeys.js';
-import type { SkPublicKey } from './skKeys.js';
-import { parseSshKey, USER_KEY_TYPES } from './sshKeys.js';
-import type { ParsedKey } from './sshKeys.js';
+import { parseSkBlob, SK_TYPES } from './sk-keys.js';
+import type { SkPublicKey } from './sk-keys.js';
+import { parseSshKey, USER_KEY_TYPES } from './ssh-keys.js';
+import type { ParsedKey } from './ssh-keys.js';
 import { blobKeyType, fingerprintOf } from './wire.js';
 
 export interface PermitOpen {

@@ -2,8 +2,8 @@ import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decidePublicKey } from './authorize.js';
-import { parseAuthorizedKeys } from './authorizedKeys.js';
-import { parseSkBlob, SK_ECDSA, SK_ED25519, verifySkSignature } from './skKeys.js';
+import { parseAuthorizedKeys } from './authorized-keys.js';
+import { parseSkBlob, SK_ECDSA, SK_ED25519, verifySkSignature } from './sk-keys.js';
 import { fingerprintOf, sshString, sshUint32 } from './wire.js';
 
 // A software stand-in for a FIDO authenticator, following OpenSSH's PROTOCOL.u2f.

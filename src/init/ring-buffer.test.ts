@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineRing } from './ringBuffer.js';
+import { LineRing } from './ring-buffer.js';
 
 describe('LineRing', () => {
   it('keeps complete lines and waits for the newline of a partial one', () => {

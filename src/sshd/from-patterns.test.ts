@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromAllows, globMatch, normalizeClientAddress } from './fromPatterns.js';
+import { fromAllows, globMatch, normalizeClientAddress } from './from-patterns.js';
 
 describe('globMatch', () => {
   it.each([

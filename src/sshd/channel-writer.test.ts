@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ChannelWriter, drained } from './channelWriter.js';
+import { ChannelWriter, drained } from './channel-writer.js';
 
 describe('ChannelWriter', () => {
   it('passes writes on and does not end the channel when the shell ends its stdout', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAuthorizedKeys, parseExpiryTime, parsePermitOpen, splitOptions } from './authorizedKeys.js';
+import { parseAuthorizedKeys, parseExpiryTime, parsePermitOpen, splitOptions } from './authorized-keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ak-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
