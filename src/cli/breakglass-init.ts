@@ -1,5 +1,6 @@
 // Entry point of `breakglass-init` (DESIGN.md "breakglass-init"): flags → config → run.
 import { UsageError, messageOf } from '../common/errors.js';
+import { nameProcess } from '../common/process-title.js';
 import { formatHelp, parseFlags } from '../common/flags.js';
 import type { FlagSpec } from '../common/flags.js';
 import { loadConfig, runInit } from '../init/index.js';
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
   return runInit(config);
 }
 
+nameProcess('breakglass-init');
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {

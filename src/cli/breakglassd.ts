@@ -2,6 +2,7 @@
 // Exit codes: 0 stopped (SIGTERM, --idle-exit), 2 bad flags or config, 125 not started
 // at boot (gokrazy's on-demand convention), 1 unexpected failure.
 import { UsageError, messageOf } from '../common/errors.js';
+import { nameProcess } from '../common/process-title.js';
 import { helpText, parseCommandLine } from '../sshd/config.js';
 import { startDaemon } from '../sshd/daemon.js';
 
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
   return daemon.finished;
 }
 
+nameProcess('breakglassd');
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {

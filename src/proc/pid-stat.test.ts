@@ -47,4 +47,7 @@ describe('parseStatm / parseCmdline', () => {
     expect(parseCmdline(Buffer.alloc(0))).toEqual([]);
     expect(parseCmdline('a\0\0b\0')).toEqual(['a', '', 'b']);
   });
+  it('drops the NUL padding of a rewritten title (process.title)', () => {
+    expect(parseCmdline('breakglassd --port 22\0\0\0\0')).toEqual(['breakglassd --port 22']);
+  });
 });

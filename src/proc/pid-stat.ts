@@ -99,8 +99,8 @@ export function parseCmdline(bytes: Buffer | string): string[] {
   const text = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
   if (text === '') return [];
   const parts = text.split('\0');
-  // A trailing NUL ends the last argument; a process that rewrote its argv (setproctitle)
-  // may use spaces instead and no final NUL.
-  if (parts.at(-1) === '') parts.pop();
+  // A trailing NUL ends the last argument; a process that rewrote its argv (setproctitle,
+  // Node's process.title) may use spaces instead and pad the old length with NULs.
+  while (parts.length > 1 && parts.at(-1) === '') parts.pop();
   return parts;
 }
