@@ -5,6 +5,7 @@ import { createApi } from './api.js';
 import { XsrfTokens } from './auth.js';
 import type { InitConfig } from './config.js';
 import { goarchOf } from './goarch.js';
+import { applyHostname } from './hostname.js';
 import { loadOrCreatePassword } from './password.js';
 import { PID1_WARNING, countZombies } from './pid1.js';
 import { Supervisor } from './supervisor.js';
@@ -68,6 +69,8 @@ export async function runInit(config: InitConfig): Promise<number> {
     process.stderr.write(`breakglass-init: ${line}\n`);
   };
   if (process.pid === 1) log(PID1_WARNING);
+  // Only as PID 1 (checked inside): a developer's `npm start` must never rename their machine.
+  await applyHostname(config.hostname, { log });
   const init = await startInit(config, log);
   let zombieTimer: NodeJS.Timeout | undefined;
   if (process.pid === 1) {

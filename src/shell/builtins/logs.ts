@@ -1,9 +1,10 @@
 // `logs SERVICE`: the service's last 100 lines of stdout (or stderr) as breakglass-init
 // keeps them; `-f` keeps following until ^C. Reads /log over the init's Unix socket.
-import type { Builtin, BuiltinContext } from '../types.js';
-import { initSocketClient, resolveServicePath } from '../../client/index.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { OptionError, parseOptions } from './options.js';
+import type { BuiltinContext } from '../types.js';
+import { resolveServicePath } from '../../client/index.js';
+import { initBuiltin, initClient } from './init-client.js';
+import { fail, write } from './io.js';
+import { parseOptions } from './options.js';
 
 const USAGE = `usage: logs [-f] [--stream stdout|stderr] SERVICE
 Prints the last lines (up to 100) SERVICE wrote to stdout, or to stderr with
@@ -21,7 +22,7 @@ async function run(args: string[], ctx: BuiltinContext): Promise<number> {
   if (stream !== 'stdout' && stream !== 'stderr') return fail(ctx.stderr, 'logs', `--stream: expected stdout or stderr, got ${stream}`, 2);
   if (opts.operands.length !== 1) return fail(ctx.stderr, 'logs', 'expected one SERVICE (see logs --help)', 2);
   const follow = opts.has('f') || opts.has('follow');
-  const client = initSocketClient(ctx.services.initSocket);
+  const client = initClient(ctx);
   const path = await resolveServicePath(client, opts.operands[0]!);
   for await (const line of client.logLines(path, stream, { follow, signal: ctx.signal })) {
     await write(ctx.stdout, `${line}\n`);
@@ -29,16 +30,9 @@ async function run(args: string[], ctx: BuiltinContext): Promise<number> {
   return ctx.signal.aborted ? 130 : 0;
 }
 
-export const logs: Builtin = {
+export const logs = initBuiltin({
   name: 'logs',
   summary: "show a service's recent output (-f to follow)",
   usage: USAGE,
-  run: async (args, ctx) => {
-    try {
-      return await run(args, ctx);
-    } catch (err) {
-      if (err instanceof BrokenPipe) throw err;
-      return fail(ctx.stderr, 'logs', (err as Error).message, err instanceof OptionError ? 2 : 1);
-    }
-  },
-};
+  run,
+});

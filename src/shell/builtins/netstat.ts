@@ -2,9 +2,10 @@
 // tables are read; /proc/*/fd is scanned only for -p.
 import { join } from 'node:path';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { OptionError, parseOptions } from './options.js';
+import { OptionError } from './options.js';
 import { fail, write } from './io.js';
-import { readInetSockets, readOptional, readSocketOwners, readUnixSockets } from '../../proc/net-read.js';
+import { messageOf } from '../../common/errors.js';
+import { readOptional } from '../../proc/net-read.js';
 import { parseNetDev, parseRoute4 } from '../../proc/net-route.js';
 import { IFF, readLinks } from '../../proc/net-links.js';
 import { parsePasswd, userName } from '../../proc/passwd.js';
@@ -12,8 +13,9 @@ import { INTERFACE_HEADER, ROUTE_HEADER, interfaceFlags, interfaceRow, routeRow 
 import type { SocketOwner } from '../../proc/net-read.js';
 import { TCP_STATE_NAMES } from '../../proc/net-sockets.js';
 import type { InetSocket, UnixSocket } from '../../proc/net-sockets.js';
-import { filterFromFlags, inetMatches, selectedTables, unixMatches } from '../../proc/net-select.js';
+import { inetMatches, selectedTables, unixMatches } from '../../proc/net-select.js';
 import type { ListenFilter, SocketSelection } from '../../proc/net-select.js';
+import { JsonArrayStream, commandOptions, loadProcesses, parseSocketFlags, socketSelection, streamSockets } from './net-common.js';
 import { formatPort } from '../../proc/net-services.js';
 
 const USAGE = `Usage: netstat [-tuwxlanpe46] [--json]
@@ -49,6 +51,14 @@ const TITLE: Record<ListenFilter, string> = {
 };
 
 const PROGRAM_WIDTH = 20;
+
+function inetHeader(user: boolean, program: boolean): string {
+  return `Proto Recv-Q Send-Q Local Address           Foreign Address         State      ${user ? ' User       Inode     ' : ''}${program ? ' PID/Program name    ' : ''}`;
+}
+
+function unixHeader(program: boolean): string {
+  return `Proto RefCnt Flags       Type       State         I-Node  ${program ? ' PID/Program name    ' : ''} Path`;
+}
 
 function programColumn(owners: Map<number, SocketOwner[]> | undefined, inode: number): string {
   const owner = owners?.get(inode)?.[0];
@@ -131,33 +141,17 @@ interface NetstatOptions {
 }
 
 function parseNetstatArgs(args: string[]): NetstatOptions | 'help' {
-  const opts = parseOptions(args, {
-    flags: 'tuwxlanp46eri',
-    long: { json: false, ...Object.fromEntries(Object.keys(LONG_TO_SHORT).map((k) => [k, false])) },
-  });
-  if (opts.has('help')) return 'help';
-  if (opts.operands.length > 0) throw new OptionError(`unexpected argument '${opts.operands[0]}'`);
-  const has = (letter: string): boolean =>
-    opts.has(letter) || Object.entries(LONG_TO_SHORT).some(([long, short]) => short === letter && opts.has(long));
-  const anyKind = has('t') || has('u') || has('w') || has('x');
-  const only4 = has('4') && !has('6');
-  const only6 = has('6') && !has('4');
+  const { has, operands, help, json } = parseSocketFlags(args, 'tuwxlanp46eri', LONG_TO_SHORT);
+  if (help) return 'help';
+  if (operands.length > 0) throw new OptionError(`unexpected argument '${operands[0]}'`);
   if (has('r') && has('i')) throw new OptionError('-r and -i cannot be combined');
   return {
     mode: has('r') ? 'route' : has('i') ? 'interfaces' : 'sockets',
-    selection: {
-      tcp: anyKind ? has('t') : true,
-      udp: anyKind ? has('u') : true,
-      raw: has('w'),
-      unix: has('x'),
-      filter: filterFromFlags(has('l'), has('a')),
-      ipv4: !only6,
-      ipv6: !only4,
-    },
+    selection: socketSelection(has, false),
     numeric: has('n'),
     program: has('p'),
     extend: has('e'),
-    json: opts.has('json'),
+    json,
   };
 }
 
@@ -197,79 +191,42 @@ async function runInterfaces(ctx: BuiltinContext, all: boolean, json: boolean): 
 }
 
 async function runNetstat(args: string[], ctx: BuiltinContext): Promise<number> {
-  let options: NetstatOptions | 'help';
-  try {
-    options = parseNetstatArgs(args);
-  } catch (err) {
-    if (err instanceof OptionError) return fail(ctx.stderr, 'netstat', `${err.message}\nTry 'netstat --help'.`, 2);
-    throw err;
-  }
-  if (options === 'help') {
-    await write(ctx.stdout, `${USAGE}\n`);
-    return 0;
-  }
+  const options = await commandOptions(ctx, 'netstat', USAGE, () => parseNetstatArgs(args));
+  if (typeof options === 'number') return options;
   const { selection, numeric, json } = options;
-  const procRoot = ctx.services.procRoot;
   try {
     if (options.mode === 'route') return await runRoutes(ctx, numeric, json);
     if (options.mode === 'interfaces') return await runInterfaces(ctx, selection.filter === 'all', json);
   } catch (err) {
     if (err instanceof Error && err.name === 'BrokenPipe') throw err;
-    return fail(ctx.stderr, 'netstat', err instanceof Error ? err.message : String(err));
+    return fail(ctx.stderr, 'netstat', messageOf(err));
   }
-  let owners: Map<number, SocketOwner[]> | undefined;
-  let user: UserColumn;
-  try {
-    owners = options.program ? await readSocketOwners(procRoot) : undefined;
-    user = options.extend ? await userColumn(numeric) : undefined;
-  } catch (err) {
-    return fail(ctx.stderr, 'netstat', `cannot list processes in ${procRoot}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const tables = selectedTables(selection);
-  let first = true;
-  const jsonItem = (item: Record<string, unknown>): string => {
-    const text = `${first ? '[\n' : ',\n'}${JSON.stringify(item)}`;
-    first = false;
-    return text;
-  };
-
-  try {
-    if (tables.length > 0) {
-      if (!json) {
-        const header = `Proto Recv-Q Send-Q Local Address           Foreign Address         State      ${user ? ' User       Inode     ' : ''}${owners ? ' PID/Program name    ' : ''}`;
-        await write(ctx.stdout, `Active Internet connections (${TITLE[selection.filter]})\n${header}\n`);
-      }
-      for await (const batch of readInetSockets(procRoot, tables)) {
-        if (ctx.signal.aborted) return 130;
-        let out = '';
-        for (const socket of batch) {
-          if (!inetMatches(socket, selection.filter)) continue;
-          out += json ? jsonItem(inetJson(socket, owners)) : `${inetRow(socket, numeric, owners, user)}\n`;
+  const processes = await loadProcesses(ctx, 'netstat', options.program, async (owners) => ({
+    owners,
+    user: options.extend ? await userColumn(numeric) : undefined,
+  }));
+  if (typeof processes === 'number') return processes;
+  const { owners, user } = processes;
+  const array = new JsonArrayStream();
+  const code = await streamSockets(ctx, 'netstat', {
+    tables: selectedTables(selection),
+    inetHeader: json ? undefined : `Active Internet connections (${TITLE[selection.filter]})\n${inetHeader(user !== undefined, owners !== undefined)}\n`,
+    inet: (socket) => {
+      if (!inetMatches(socket, selection.filter)) return '';
+      return json ? array.item(inetJson(socket, owners)) : `${inetRow(socket, numeric, owners, user)}\n`;
+    },
+    unix: selection.unix
+      ? {
+          header: json ? undefined : `Active UNIX domain sockets (${TITLE[selection.filter]})\n${unixHeader(owners !== undefined)}\n`,
+          row: (socket) => {
+            if (!unixMatches(socket, selection.filter)) return '';
+            return json ? array.item(unixJson(socket, owners)) : `${unixRow(socket, owners)}\n`;
+          },
         }
-        if (out) await write(ctx.stdout, out);
-      }
-    }
-    if (selection.unix) {
-      if (!json) {
-        const header = `Proto RefCnt Flags       Type       State         I-Node  ${owners ? ' PID/Program name    ' : ''} Path`;
-        await write(ctx.stdout, `Active UNIX domain sockets (${TITLE[selection.filter]})\n${header}\n`);
-      }
-      for await (const batch of readUnixSockets(procRoot)) {
-        if (ctx.signal.aborted) return 130;
-        let out = '';
-        for (const socket of batch) {
-          if (!unixMatches(socket, selection.filter)) continue;
-          out += json ? jsonItem(unixJson(socket, owners)) : `${unixRow(socket, owners)}\n`;
-        }
-        if (out) await write(ctx.stdout, out);
-      }
-    }
-  } catch (err) {
-    if (err instanceof Error && err.name === 'BrokenPipe') throw err;
-    return fail(ctx.stderr, 'netstat', `cannot read ${join(procRoot, 'net')}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (json) await write(ctx.stdout, first ? '[]\n' : '\n]\n');
-  return 0;
+      : undefined,
+  });
+  if (code === 0 && json) await write(ctx.stdout, array.end());
+  return code;
 }
 
 export const netstat: Builtin = {

@@ -2,13 +2,14 @@
 // columns after reading every socket; we stream instead, so columns have fixed
 // minimum widths and a wide address simply pushes its row to the right.
 import type { Builtin, BuiltinContext } from '../types.js';
-import { OptionError, parseOptions } from './options.js';
+import { OptionError } from './options.js';
 import { fail, write } from './io.js';
-import { readInetSockets, readSocketOwners, readUnixSockets } from '../../proc/net-read.js';
+import { messageOf } from '../../common/errors.js';
 import type { SocketOwner } from '../../proc/net-read.js';
 import { TCP_LISTEN } from '../../proc/net-sockets.js';
 import type { InetSocket, UnixSocket } from '../../proc/net-sockets.js';
-import { filterFromFlags, selectedTables } from '../../proc/net-select.js';
+import { selectedTables } from '../../proc/net-select.js';
+import { JsonArrayStream, commandOptions, loadProcesses, parseSocketFlags, socketSelection, streamSockets } from './net-common.js';
 import type { ListenFilter, SocketSelection } from '../../proc/net-select.js';
 import { formatPort } from '../../proc/net-services.js';
 
@@ -153,90 +154,41 @@ interface SsOptions {
 const LONG_TO_SHORT: Record<string, string> = { tcp: 't', udp: 'u', raw: 'w', unix: 'x', listening: 'l', all: 'a', numeric: 'n', processes: 'p', 'no-header': 'H' };
 
 function parseSsArgs(args: string[]): SsOptions | 'help' {
-  const opts = parseOptions(args, {
-    flags: 'tuwxlanp46He',
-    long: { json: false, ...Object.fromEntries(Object.keys(LONG_TO_SHORT).map((k) => [k, false])) },
-  });
-  if (opts.has('help')) return 'help';
-  if (opts.operands.length > 0) throw new OptionError(`state/address filters are not supported ('${opts.operands[0]}'); use grep`);
-  const has = (letter: string): boolean =>
-    opts.has(letter) || Object.entries(LONG_TO_SHORT).some(([long, short]) => short === letter && opts.has(long));
-  const anyKind = has('t') || has('u') || has('w') || has('x');
-  const only4 = has('4') && !has('6');
-  const only6 = has('6') && !has('4');
+  const { has, operands, help, json } = parseSocketFlags(args, 'tuwxlanp46He', LONG_TO_SHORT);
+  if (help) return 'help';
+  if (operands.length > 0) throw new OptionError(`state/address filters are not supported ('${operands[0]}'); use grep`);
   return {
-    selection: {
-      tcp: anyKind ? has('t') : true,
-      udp: anyKind ? has('u') : true,
-      raw: has('w'),
-      unix: anyKind ? has('x') : !only4 && !only6,
-      filter: filterFromFlags(has('l'), has('a')),
-      ipv4: !only6,
-      ipv6: !only4,
-    },
+    selection: socketSelection(has, true),
     numeric: has('n'),
     processes: has('p'),
     header: !has('H'),
-    json: opts.has('json'),
+    json,
   };
 }
 
 async function runSs(args: string[], ctx: BuiltinContext): Promise<number> {
-  let options: SsOptions | 'help';
-  try {
-    options = parseSsArgs(args);
-  } catch (err) {
-    if (err instanceof OptionError) return fail(ctx.stderr, 'ss', `${err.message}\nTry 'ss --help'.`, 2);
-    throw err;
-  }
-  if (options === 'help') {
-    await write(ctx.stdout, `${USAGE}\n`);
-    return 0;
-  }
+  const options = await commandOptions(ctx, 'ss', USAGE, () => parseSsArgs(args));
+  if (typeof options === 'number') return options;
   const { selection, numeric, json } = options;
-  const procRoot = ctx.services.procRoot;
-  let owners: Map<number, SocketOwner[]> | undefined;
-  try {
-    owners = options.processes ? await readSocketOwners(procRoot) : undefined;
-  } catch (err) {
-    return fail(ctx.stderr, 'ss', `cannot list processes in ${procRoot}: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const processes = await loadProcesses(ctx, 'ss', options.processes, async (owners) => ({ owners }));
+  if (typeof processes === 'number') return processes;
+  const { owners } = processes;
   // ss shows the Netid column when more than one socket kind can appear (unix has three).
   const kinds = [selection.tcp, selection.udp, selection.raw].filter(Boolean).length + (selection.unix ? 3 : 0);
   const showNetid = kinds > 1;
-  let first = true;
-  const emit = (row: Row, inode: number): string => {
-    if (!json) return `${formatRow(row, showNetid)}\n`;
-    const text = `${first ? '[\n' : ',\n'}${JSON.stringify(rowJson(row, inode, owners))}`;
-    first = false;
-    return text;
-  };
-  try {
-    if (!json && options.header) await write(ctx.stdout, `${header(showNetid)}\n`);
-    for await (const batch of readInetSockets(procRoot, selectedTables(selection))) {
-      if (ctx.signal.aborted) return 130;
-      let out = '';
-      for (const socket of batch) {
-        if (stateMatches(socket.state, selection.filter)) out += emit(inetToRow(socket, numeric, owners), socket.inode);
-      }
-      if (out) await write(ctx.stdout, out);
-    }
-    if (selection.unix) {
-      for await (const batch of readUnixSockets(procRoot)) {
-        if (ctx.signal.aborted) return 130;
-        let out = '';
-        for (const socket of batch) {
-          if (stateMatches(unixSsState(socket), selection.filter)) out += emit(unixToRow(socket, owners), socket.inode);
-        }
-        if (out) await write(ctx.stdout, out);
-      }
-    }
-  } catch (err) {
-    if (err instanceof Error && err.name === 'BrokenPipe') throw err;
-    return fail(ctx.stderr, 'ss', `cannot read ${procRoot}/net: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (json) await write(ctx.stdout, first ? '[]\n' : '\n]\n');
-  return 0;
+  const array = new JsonArrayStream();
+  const emit = (row: Row, inode: number): string =>
+    json ? array.item(rowJson(row, inode, owners)) : `${formatRow(row, showNetid)}\n`;
+  if (!json && options.header) await write(ctx.stdout, `${header(showNetid)}\n`);
+  const code = await streamSockets(ctx, 'ss', {
+    tables: selectedTables(selection),
+    inet: (socket) => (stateMatches(socket.state, selection.filter) ? emit(inetToRow(socket, numeric, owners), socket.inode) : ''),
+    unix: selection.unix
+      ? { row: (socket) => (stateMatches(unixSsState(socket), selection.filter) ? emit(unixToRow(socket, owners), socket.inode) : '') }
+      : undefined,
+  });
+  if (code === 0 && json) await write(ctx.stdout, array.end());
+  return code;
 }
 
 export const ss: Builtin = {

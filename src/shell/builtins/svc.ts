@@ -1,9 +1,10 @@
 // `svc`: list and control the services of breakglass-init over its Unix socket (the
 // same HTTP API as the web UI: GET /, /status, POST /restart, /stop).
-import type { Builtin, BuiltinContext } from '../types.js';
-import { initSocketClient, resolveServicePath } from '../../client/index.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { OptionError, parseOptions } from './options.js';
+import type { BuiltinContext } from '../types.js';
+import { resolveServicePath } from '../../client/index.js';
+import { initBuiltin, initClient } from './init-client.js';
+import { fail, write } from './io.js';
+import { parseOptions } from './options.js';
 
 const USAGE = `usage: svc [list] [--json]
        svc status SERVICE [--json]
@@ -64,7 +65,7 @@ async function run(args: string[], ctx: BuiltinContext): Promise<number> {
   }
   const [verb = 'list', name, ...extra] = opts.operands;
   if (extra.length > 0) return fail(ctx.stderr, 'svc', `unexpected argument ${extra[0]} (see svc --help)`, 2);
-  const client = initSocketClient(ctx.services.initSocket);
+  const client = initClient(ctx);
   if (verb === 'list' || verb === 'ls') {
     const { Services } = await client.overview();
     const rows = Services as unknown as Row[];
@@ -95,16 +96,9 @@ async function run(args: string[], ctx: BuiltinContext): Promise<number> {
   return 0;
 }
 
-export const svc: Builtin = {
+export const svc = initBuiltin({
   name: 'svc',
   summary: 'list, start, stop and inspect the services of breakglass-init',
   usage: USAGE,
-  run: async (args, ctx) => {
-    try {
-      return await run(args, ctx);
-    } catch (err) {
-      if (err instanceof BrokenPipe) throw err;
-      return fail(ctx.stderr, 'svc', (err as Error).message, err instanceof OptionError ? 2 : 1);
-    }
-  },
-};
+  run,
+});

@@ -101,6 +101,14 @@ describe('toolbox add', () => {
     expect(manifest.files).toBe(2);
   });
 
+  it('installs a busybox for another architecture, without applet links, and says why', async () => {
+    const { makeElf } = await import('../../../busybox-fetch/elf-fixture.js');
+    const manifest = await add(await makeTar([{ name: 'busybox', body: makeElf({ elfClass: 64, machine: 183 }), mode: 0o755 }]));
+    expect(manifest.applets).toBe(0);
+    expect(manifest.appletsSkipped).toMatch(/cannot run busybox here|busybox --list failed/);
+    expect((await lstat(join(dir, 'busybox'))).isFile()).toBe(true);
+  });
+
   describe('refuses hostile archives and leaves the toolbox unchanged', () => {
     for (const hostile of hostileArchives(QUOTA)) {
       it(hostile.name, async () => {

@@ -2,9 +2,10 @@
 // (`HASH  NAME`, `HASH *NAME` with -b, a leading `\` when NAME had to be escaped), and
 // `-c` check mode with coreutils' messages and exit status.
 import { createHash } from 'node:crypto';
-import type { BuiltinContext } from '../../types.js';
+import type { Builtin, BuiltinContext } from '../../types.js';
 import { BrokenPipe, fail, write } from '../io.js';
 import { parseOptions } from '../options.js';
+import { fileBuiltin } from './define.js';
 import { errnoMessage } from './errors.js';
 import { Aborted } from './guard.js';
 import { isStdin, operandChunks, splitLines } from './input.js';
@@ -161,4 +162,14 @@ With --check:
       --status   print nothing; the exit status tells
   -w, --warn     warn about improperly formatted lines
       --strict   exit 1 for improperly formatted lines`;
+}
+
+/** The built-in for one algorithm (md5sum, sha256sum); `label` names it in the summary. */
+export function checksumBuiltin(kind: DigestKind, label: string): Builtin {
+  return fileBuiltin({
+    name: kind.name,
+    summary: `print or check ${label} checksums`,
+    usage: checksumUsage(kind, kind.hexLength * 4),
+    main: (args, ctx) => runChecksum(args, ctx, kind),
+  });
 }

@@ -3,6 +3,7 @@
 /**
  * busybox's make_human_readable_str: bytes below 1024 as an integer, otherwise one
  * decimal and a K/M/G/T suffix (`4.0K`, `94.3M`, `1024.0K` for 1048575).
+ * Kept apart from common/units.ts formatSize (df -h, GNU-style `10K` for 10199): ls/du -h print `10.0K`.
  */
 export function humanSize(bytes: number): string {
   if (bytes < 1024) return String(bytes);
