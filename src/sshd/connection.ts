@@ -13,7 +13,7 @@ import { openForward } from './forwarding.js';
 import { normalizeClientAddress } from './from-patterns.js';
 import type { KeyStore } from './key-store.js';
 import { SessionRunner } from './session.js';
-import type { AuthAttempt, AuthVerdict, DirectTcpipRequest, SessionEvents, SessionOpen, SshServer, TcpipReply } from './ssh2Adapter.js';
+import type { AuthAttempt, AuthVerdict, DirectTcpipRequest, SessionEvents, SessionOpen, SshServer, TcpipReply } from './ssh2-adapter.js';
 import type { StartupLimiter } from './startup-limiter.js';
 import { fingerprintOf } from './wire.js';
 

@@ -19,7 +19,7 @@ import { LiveConnection, SESSION_CLOSE_GRACE_MS } from './connection.js';
 import type { ServerState } from './connection.js';
 import { loadOrCreateHostKey } from './host-key.js';
 import { KeyStore, resolveAuthorizedKeysPath } from './key-store.js';
-import { SshServer } from './ssh2Adapter.js';
+import { SshServer } from './ssh2-adapter.js';
 import { StartupLimiter } from './startup-limiter.js';
 
 export const DEFAULT_INIT_SOCKET = '/run/gokrazy-http.sock';

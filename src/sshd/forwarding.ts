@@ -9,7 +9,7 @@ import type { KeyOptions } from './authorized-keys.js';
 import type { ForwardMode } from './config.js';
 import { formatHostPort } from '../common/addresses.js';
 import { modeAllowsAddress, precheckForward } from './forward-policy.js';
-import type { DirectTcpipRequest, TcpipReply } from './ssh2Adapter.js';
+import type { DirectTcpipRequest, TcpipReply } from './ssh2-adapter.js';
 
 export interface ForwardContext {
   mode: ForwardMode;

@@ -9,7 +9,7 @@ import type { Toolbox } from '../transfer/index.js';
 import type { AuditFields, AuditFn } from './audit.js';
 import type { AuthorizedKey } from './authorized-keys.js';
 import { ChannelWriter, drained } from './channel-writer.js';
-import type { PtyRequest, Reply, ReplyFor, RequestOf, SessionChannel, SessionEvents, SessionRequestType, StartReply } from './ssh2Adapter.js';
+import type { PtyRequest, Reply, ReplyFor, RequestOf, SessionChannel, SessionEvents, SessionRequestType, StartReply } from './ssh2-adapter.js';
 import { MAX_CLIENT_ENV, buildSessionEnv, clientEnvAllowed } from './session-env.js';
 
 /** What a session needs from its connection and the server. */

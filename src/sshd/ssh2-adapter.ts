@@ -117,26 +117,6 @@ const SIMPLE_EVENTS: Array<[string, (info: never) => SessionRequest]> = [
 ];
 
 /** The parts of ssh2's server-side SFTP object used here (it is channel-like, not a stream). */
-interface SftpChannel {
-  once(event: 'end', listener: () => void): unknown;
-  end(): void;
-  outgoing: { id: number; state: string };
-  _protocol: { exitStatus(id: number, status: number): void };
-}
-
-/**
- * OpenSSH's sftp-server exits 0 when the client closes its input, and sshd then sends
- * exit-status 0 before closing; `scp` (which uses SFTP since OpenSSH 9) fails with
- * "Exit status -1" without it. ssh2 has no exit() on SFTP objects, so send it here.
- */
-function endSftpLikeSshd(sftp: SftpChannel): SftpChannel {
-  sftp.once('end', () => {
-    if (sftp.outgoing.state === 'open') sftp._protocol.exitStatus(sftp.outgoing.id, 0);
-    setImmediate(() => sftp.end());
-  });
-  return sftp;
-}
-
 function wireSession(session: Session, events: SessionEvents): void {
   const dispatch = events.request as (request: SessionRequest, reply: Reply | StartReply) => void;
   for (const [event, toRequest] of SIMPLE_EVENTS) {
@@ -148,7 +128,8 @@ function wireSession(session: Session, events: SessionEvents): void {
     (accept: () => unknown, reject: (() => void) | undefined): void => {
       dispatch(request, {
         accept: () => accept() as SessionChannel,
-        acceptSftp: () => endSftpLikeSshd(accept() as SftpChannel),
+        // serveSftp (src/transfer) sends exit-status and closes once replies in flight are out.
+        acceptSftp: () => accept(),
         reject: () => reject?.(),
       });
     };
