@@ -1,26 +1,30 @@
-// What the breakglassd bundle is made of: esbuild's metafile for the same entry and
-// options as scripts/build.mjs (optionally minified, as an experiment), written to a temp dir (dist/ is left alone), summed per
-// package. Startup cost follows the bytes node must parse and run before listening.
+// The breakglassd bundle under the microscope: what it is made of (esbuild's metafile for
+// the same entry, summed per package, never written to disk), and experimental builds
+// derived from the very file under test by esbuild's transform (comments and whitespace
+// stripped, or fully minified), so they differ from it by that one step only.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './servers.mjs';
 
-export async function bundleComposition(outdir, { minify = false, minifyWhitespace = false, name = 'breakglassd.js' } = {}) {
-  const outfile = join(outdir, name);
+async function esbuild() {
   // Loaded here so the rest of the bench runs even where esbuild (a devDependency) is absent.
-  const { build } = await import('esbuild');
+  return import('esbuild');
+}
+
+/** [package or src folder, bytes in the minified output], largest first. */
+export async function bundleComposition() {
+  const { build } = await esbuild();
   const result = await build({
     entryPoints: [join(REPO, 'src', 'cli', 'breakglassd.ts')],
-    outfile,
+    outfile: 'breakglassd.js',
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'esm',
     external: ['cpu-features', '*.node'],
-    minify,
-    minifyWhitespace: minify || minifyWhitespace,
+    minify: true,
     metafile: true,
-    banner: { js: "import { createRequire as __bgCreateRequire } from 'node:module';\nconst require = __bgCreateRequire(import.meta.url);" },
-    write: true,
+    write: false,
     logLevel: 'silent',
     absWorkingDir: REPO,
   });
@@ -31,5 +35,14 @@ export async function bundleComposition(outdir, { minify = false, minifyWhitespa
     const key = match ? match[1] : path.split('/').slice(0, 2).join('/');
     byPackage.set(key, (byPackage.get(key) ?? 0) + info.bytesInOutput);
   }
-  return { outfile, packages: [...byPackage.entries()].sort((a, b) => b[1] - a[1]) };
+  return [...byPackage.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+/** Writes `bundle` transformed by esbuild (`whitespace`: minifyWhitespace; `full`: minify) to outfile. */
+export async function transformBundle(bundle, outfile, mode) {
+  const { transform } = await esbuild();
+  const options = mode === 'full' ? { minify: true } : { minifyWhitespace: true };
+  const result = await transform(readFileSync(bundle, 'utf8'), { ...options, format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' });
+  writeFileSync(outfile, result.code, { mode: 0o755 });
+  return outfile;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { STARTERS, breakglassd, startBreakglassd } from '../lib/servers.mjs';
 import { run, sleep } from '../lib/proc.mjs';
 import { treeMemory, cpuMs } from '../lib/procfs.mjs';
-import { bundleComposition } from '../lib/bundle.mjs';
+import { bundleComposition, transformBundle } from '../lib/bundle.mjs';
 
 export async function measureColdStart(ctx) {
   const reps = ctx.quick ? 2 : 10;
@@ -90,13 +90,19 @@ async function measureBundle(ctx, reps) {
     const dir = join(ctx.ws.dir, 'bundle');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-    const whitespace = await bundleComposition(dir, { minifyWhitespace: true, name: 'breakglassd.ws.js' });
-    const minified = await bundleComposition(dir, { minify: true, name: 'breakglassd.min.js' });
-    variants.push({ column: 'whitespace', path: whitespace.outfile }, { column: 'minified', path: minified.outfile });
-    const total = minified.packages.reduce((sum, [, bytes]) => sum + bytes, 0);
-    const top = minified.packages.slice(0, 8).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB (${((100 * bytes) / total).toFixed(0)}%)`);
+    const whitespace = await transformBundle(breakglassd.bundle, join(dir, 'breakglassd.ws.js'), 'whitespace');
+    const minified = await transformBundle(breakglassd.bundle, join(dir, 'breakglassd.min.js'), 'full');
+    variants.push({ column: 'whitespace', path: whitespace }, { column: 'minified', path: minified });
     const kib = (path) => (statSync(path).size / 1024).toFixed(0);
-    startup.note(`Sizes: ${breakglassd.bundle.replace(`${process.cwd()}/`, '')} ${kib(breakglassd.bundle)} KiB as built; whitespace-minified ${kib(whitespace.outfile)} KiB; minified ${kib(minified.outfile)} KiB. Largest parts of the minified bundle: ${top.join(', ')}.`);
+    let top = [];
+    try {
+      const packages = await bundleComposition();
+      const total = packages.reduce((sum, [, bytes]) => sum + bytes, 0);
+      top = packages.slice(0, 8).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB (${((100 * bytes) / total).toFixed(0)}%)`);
+    } catch (error) {
+      top = [`unknown (${error.message})`];
+    }
+    startup.note(`Sizes: ${breakglassd.bundle.replace(`${process.cwd()}/`, '')} ${kib(breakglassd.bundle)} KiB as built; whitespace-minified ${kib(whitespace)} KiB; minified ${kib(minified)} KiB. Largest parts of the minified bundle (esbuild metafile): ${top.join(', ')}.`);
     const wide = [...readFileSync(breakglassd.bundle, 'utf8')].filter((ch) => ch.charCodeAt(0) > 0xff).length;
     if (wide > 0) startup.note(`The bundle as built holds ${wide} character(s) above U+00FF (in comments): V8 then keeps the whole source as a two-byte string, for as long as the process runs.`);
   } catch (error) {
@@ -137,5 +143,5 @@ async function measureBundle(ctx, reps) {
       }
     }
   }
-  startup.note(`${reps} interleaved runs per build. "alone" is dist/breakglassd.js copied to a directory with no package.json, as on the device; the experimental builds use the same entry and esbuild options as scripts/build.mjs plus \`minifyWhitespace\` or \`minify\`, beside a package.json with \`"type": "module"\` like dist/.`);
+  startup.note(`${reps} interleaved runs per build. "alone" is dist/breakglassd.js copied to a directory with no package.json, as on the device; the experimental builds are dist/breakglassd.js passed through esbuild's transform with \`minifyWhitespace\` or \`minify\`, beside a package.json with \`"type": "module"\` like dist/.`);
 }

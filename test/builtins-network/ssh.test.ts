@@ -36,7 +36,7 @@ describe('network built-ins over SSH', () => {
     const r = await server.ssh('netstat -tlnp');
     expect(r.code).toBe(0);
     const line = r.stdout.toString().split('\n').find((l) => l.includes(`127.0.0.1:${server.port} `));
-    expect(line).toMatch(new RegExp(`LISTEN +${server.process.pid}/node`));
+    expect(line).toMatch(new RegExp(`LISTEN +${server.process.pid}/breakglassd`));
   });
 
   it('ss -tlnp | grep PORT filters through a pipeline', async () => {

@@ -24,7 +24,7 @@ describe('system built-ins over ssh', () => {
   it('ps | grep finds breakglassd', async () => {
     const r = await ssh('ps | grep breakglassd');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^ *${server.process.pid} \\S+ +\\d+:\\d\\d  \\S*node .*breakglassd\\.js`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^ *${server.process.pid} \\S+ +\\d+:\\d\\d  breakglassd --port 0 --listen 127\\.0\\.0\\.1 `, 'm'));
   });
 
   it('ps streams into a pipeline that stops reading early', async () => {

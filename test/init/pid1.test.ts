@@ -3,13 +3,14 @@
 // reported rather than hidden (see src/init/pid1.ts for why).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, nodeService, startInit } from './harness.js';
 import type { InitHarness } from './harness.js';
 
 function canUnshare(): boolean {
   try {
-    execFileSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' });
+    execFileSync('unshare', ['--pid', '--uts', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -22,6 +23,7 @@ function childOf(pid: number): number {
   return Number(children[0]);
 }
 
+const hostBefore = hostname();
 let init: InitHarness | undefined;
 afterEach(async () => {
   await init?.stop('SIGKILL');
@@ -40,10 +42,14 @@ describe.skipIf(!canUnshare())('breakglass-init as PID 1', () => {
   it('warns, supervises, reports unreapable orphans and stops cleanly on SIGTERM', async () => {
     init = await startInit(
       [nodeService('/user/crash', "console.log('pid ' + process.pid); process.exit(3);"), nodeService('/user/orphaner', ORPHANER)],
-      { wrap: ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc'] },
+      // --uts: as PID 1 init sets the configured hostname (testdevice), which must land in
+      // a namespace of its own, never on the machine running the tests.
+      { wrap: ['unshare', '--pid', '--uts', '--fork', '--kill-child', '--mount-proc'] },
     );
     const h = init;
     expect(h.stderr()).toContain('breakglass-init: running as PID 1: Node cannot reap orphaned grandchildren');
+    expect(h.stderr()).toMatch(/breakglass-init: hostname set to testdevice \(was .+\)/);
+    expect(hostname()).toBe(hostBefore);
     // Its own children are reaped: the crashing service is seen to exit and restart.
     await eventually(async () => ((await h.http('GET', '/log?path=/user/crash&stream=stdout')).body.match(/pid \d+/g) ?? []).length >= 2, 8000);
     // The orphan becomes a zombie of PID 1 that nobody reaps, and GET / says so.

@@ -3,8 +3,7 @@
 // minimum widths and a wide address simply pushes its row to the right.
 import type { Builtin, BuiltinContext } from '../types.js';
 import { OptionError } from './options.js';
-import { fail, write } from './io.js';
-import { messageOf } from '../../common/errors.js';
+import { write } from './io.js';
 import type { SocketOwner } from '../../proc/net-read.js';
 import { TCP_LISTEN } from '../../proc/net-sockets.js';
 import type { InetSocket, UnixSocket } from '../../proc/net-sockets.js';
