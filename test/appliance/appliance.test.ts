@@ -156,11 +156,11 @@ describe.skipIf(unavailable !== undefined)('the appliance: a shell-less device i
         const f = l.trim().split(/\s+/);
         return { local: f[3]!, program: f[6]! };
       });
-    expect(listeners).toContainEqual({ local: `${DEVICE_ADDR}:80`, program: '1/node' });
-    expect(listeners).toContainEqual({ local: '127.0.0.1:80', program: '1/node' });
+    expect(listeners).toContainEqual({ local: `${DEVICE_ADDR}:80`, program: '1/breakglass-init' });
+    expect(listeners).toContainEqual({ local: '127.0.0.1:80', program: '1/breakglass-init' });
     const sshd = listeners.filter((l) => l.local.endsWith(':22'));
     expect(sshd.map((l) => l.local).sort()).toEqual(expect.arrayContaining([`${DEVICE_ADDR}:22`, '127.0.0.1:22']));
-    expect(sshd.every((l) => /^\d+\/node$/.test(l.program) && l.program !== '1/node')).toBe(true);
+    expect(sshd.every((l) => /^\d+\/breakglassd$/.test(l.program) && !l.program.startsWith('1/'))).toBe(true);
     // --listen private: never a wildcard or public address.
     for (const l of listeners) expect(l.local, l.local).toMatch(/^(127\.0\.0\.1|10\.231\.0\.2|::1|fe80:[0-9a-f:]+):\d+$/);
   });
@@ -173,7 +173,7 @@ describe.skipIf(unavailable !== undefined)('the appliance: a shell-less device i
     expect(addr).toContain('    inet 10.231.0.2/24 brd 10.231.0.255 scope global eth0\n');
     expect(await device('ip route')).toBe('default via 10.231.0.1 dev eth0\n10.231.0.0/24 dev eth0 proto kernel scope link src 10.231.0.2\n');
     const ss = await device('ss -tlnp');
-    expect(ss).toMatch(/LISTEN .* 10\.231\.0\.2:80 .*users:\(\("node",pid=1,fd=\d+\)\)/);
+    expect(ss).toMatch(/LISTEN .* 10\.231\.0\.2:80 .*users:\(\("breakglass-init",pid=1,fd=\d+\)\)/);
   });
 
   it('the device reaches a backend on the host side: nc -z, fetch, wget into the tmpfs but not the read-only root', async () => {

@@ -54,11 +54,11 @@ describe('npm start', () => {
     await tmux('send-keys', '-t', SESSION, 'ps -ef', 'Enter');
     const listing = await eventually(async () => {
       const text = await screen();
-      return /ps -ef[\s\S]*breakglassd\.js[\s\S]*# $/m.test(text) && text;
+      return /ps -ef[\s\S]*breakglassd --listen[\s\S]*# $/m.test(text) && text;
     }, 10_000).catch(async (err: Error) => {
       throw new Error(`${err.message}; screen:\n${await screen()}`);
     });
-    expect(listing).toMatch(/^\S+\s+\d+\s+\d+.*node \S*dist\/breakglassd\.js --listen 127\.0\.0\.1 --port \d+/m);
+    expect(listing).toMatch(/^\S+\s+\d+\s+\d+.* breakglassd --listen 127\.0\.0\.1 --port \d+/m);
 
     await tmux('send-keys', '-t', SESSION, 'exit', 'Enter');
     const end = await eventually(async () => {
