@@ -56,13 +56,16 @@ export async function measureMemory(ctx) {
       const idle = treeMemory(server.pid);
       rows.idleTree.add(name, idle.treeRss / MiB);
 
+      // One at a time: every server limits concurrent unauthenticated connections per
+      // source address (breakglassd 3, Dropbear 5), and this measures idle sessions, not
+      // a connection storm.
       for (let i = 0; i < sessions; i++) {
         const child = spawnGroup('ssh', [...ctx.clientOptions(server.port), DEST, 'sleep 600'], { stdio: ['pipe', 'ignore', 'pipe'] });
         child.stderr.resume();
         clients.push(child);
+        const deadline = Date.now() + 10_000;
+        while (countNamed(server.pid, 'sleep') < i + 1 && Date.now() < deadline && child.exitCode === null) await sleep(20);
       }
-      const deadline = Date.now() + 10_000;
-      while (countNamed(server.pid, 'sleep') < sessions && Date.now() < deadline) await sleep(50);
       const open = countNamed(server.pid, 'sleep');
       const alive = clients.filter((child) => child.exitCode === null && child.signalCode === null).length;
       if (alive < sessions) {
