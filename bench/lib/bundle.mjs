@@ -42,7 +42,7 @@ export async function bundleComposition() {
 export async function transformBundle(bundle, outfile, mode) {
   const { transform } = await esbuild();
   const options = mode === 'full' ? { minify: true } : { minifyWhitespace: true };
-  const result = await transform(readFileSync(bundle, 'utf8'), { ...options, format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' });
+  const result = await transform(readFileSync(bundle, 'utf8'), { ...options, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' });
   writeFileSync(outfile, result.code, { mode: 0o755 });
   return outfile;
 }
