@@ -11,12 +11,23 @@
 // comments made it store two bytes per character) — about 4 MiB less RSS (BENCHMARKS.md).
 import { build } from 'esbuild';
 import { chmod, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 
 const ENTRIES = {
   breakglassd: 'src/cli/breakglassd.ts',
   'breakglass-init': 'src/cli/breakglass-init.ts',
   breakglass: 'src/cli/breakglass.ts',
   'busybox-fetch': 'busybox-fetch/main.ts',
+};
+
+/** Replaces ssh2's Poly1305 wasm module with a stub: see scripts/poly1305-stub.cjs. */
+const withoutPoly1305 = {
+  name: 'without-poly1305',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]crypto[\\/]poly1305\.js$/ }, (args) =>
+      args.importer.includes('node_modules/ssh2/') ? { path: resolve('scripts/poly1305-stub.cjs') } : undefined,
+    );
+  },
 };
 
 await build({
@@ -34,6 +45,7 @@ await build({
   minifyWhitespace: true,
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [withoutPoly1305],
 });
 await writeFile('dist/package.json', '{ "type": "commonjs" }\n');
 await Promise.all(Object.keys(ENTRIES).map((name) => chmod(`dist/${name}.js`, 0o755)));
