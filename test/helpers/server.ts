@@ -83,6 +83,21 @@ export interface StartOptions {
   dir?: string;
 }
 
+/**
+ * OpenSSH client options for a throw-away test server: no user config, no prompts,
+ * host keys remembered in `dir/known_hosts` only.
+ */
+export function clientOptions(dir: string): string[] {
+  return [
+    '-F', 'none',
+    '-o', 'StrictHostKeyChecking=no',
+    '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
+    '-o', 'BatchMode=yes',
+    '-o', 'LogLevel=ERROR',
+    '-o', 'ConnectTimeout=10',
+  ];
+}
+
 /** Waits for a regex to match a growing text, or rejects with the text so far. */
 export function waitFor(getText: () => string, pattern: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
   const started = Date.now();
@@ -125,15 +140,10 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const fingerprint = match[2]!;
 
   const sshOptions = (): string[] => [
-    '-F', 'none',
+    ...clientOptions(dir),
     '-i', key.privatePath,
     '-o', 'IdentitiesOnly=yes',
     '-o', 'IdentityAgent=none',
-    '-o', 'StrictHostKeyChecking=no',
-    '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
-    '-o', 'BatchMode=yes',
-    '-o', 'LogLevel=ERROR',
-    '-o', 'ConnectTimeout=10',
   ];
   return {
     dir, port, fingerprint, key, authorizedKeysPath, toolboxDir, process: child,

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
-import { makeKey, run } from '../helpers/server.js';
+import { clientOptions, makeKey, run } from '../helpers/server.js';
 import type { RunResult } from '../helpers/server.js';
 import { createToolbox, isScpCommand, runScp, serveSftp } from '../../src/transfer/index.js';
 import type { Toolbox } from '../../src/transfer/index.js';
@@ -65,14 +65,7 @@ export async function startTransferServer(options: { quotaBytes?: number } = {})
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  const sshOptions = (): string[] => [
-    '-F', 'none',
-    '-o', 'StrictHostKeyChecking=no',
-    '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
-    '-o', 'BatchMode=yes',
-    '-o', 'LogLevel=ERROR',
-    '-o', 'ConnectTimeout=10',
-  ];
+  const sshOptions = (): string[] => clientOptions(dir);
   return {
     dir, port, toolbox, events, sshOptions,
     sftp: (batch, extraArgs = []) => run('sftp', [...sshOptions(), '-P', String(port), ...extraArgs, '-b', '-', 'root@127.0.0.1'], { input: batch, timeoutMs: 120_000 }),

@@ -16,7 +16,7 @@ import type { IdNames } from '../../shell/builtins/fs/names.js';
 import type { Toolbox } from '../index.js';
 import { longname } from './longname.js';
 import { SftpWire, isSsh2Sftp } from './ssh2-adapter.js';
-import type { AttrsIn, AttrsOut, NameOut } from './ssh2-adapter.js';
+import type { NameOut, SftpAttrs } from './ssh2-adapter.js';
 import {
   ExtReader, MAX_HANDLES, MAX_PACKET, MAX_READ, MAX_WRITE, OPEN, STATUS, encodeUint64Reply, openFlags, statVfsValues, statusForErrno,
 } from './wire.js';
@@ -70,7 +70,7 @@ class SftpStatusError extends Error {
   }
 }
 
-function toAttrs(st: Stats): AttrsOut {
+function toAttrs(st: Stats): SftpAttrs {
   return {
     mode: st.mode,
     uid: st.uid,
@@ -204,7 +204,7 @@ class SftpServer {
 
   // --- files -------------------------------------------------------------------
 
-  private async onOpen(reqid: number, filename: string, pflags: number, attrs: AttrsIn): Promise<void> {
+  private async onOpen(reqid: number, filename: string, pflags: number, attrs: SftpAttrs): Promise<void> {
     this.checkHandleLimit();
     const path = this.resolvePath(filename);
     const writing = (pflags & OPEN.WRITE) !== 0;
@@ -318,7 +318,7 @@ class SftpServer {
     this.wire.raw.attrs(reqid, toAttrs(st));
   }
 
-  private async onFsetstat(reqid: number, handle: Buffer, attrs: AttrsIn): Promise<void> {
+  private async onFsetstat(reqid: number, handle: Buffer, attrs: SftpAttrs): Promise<void> {
     const h = this.file(handle);
     await this.onHandle(h, async () => {
       await h.writes.idle();
@@ -374,7 +374,7 @@ class SftpServer {
     this.wire.raw.attrs(reqid, toAttrs(st));
   }
 
-  private async onSetstat(reqid: number, path: string, attrs: AttrsIn): Promise<void> {
+  private async onSetstat(reqid: number, path: string, attrs: SftpAttrs): Promise<void> {
     const abs = this.resolvePath(path);
     if (attrs.size !== undefined) await truncate(abs, attrs.size);
     if (attrs.mode !== undefined) await chmod(abs, attrs.mode & 0o7777);
@@ -388,7 +388,7 @@ class SftpServer {
     this.ok(reqid);
   }
 
-  private async onMkdir(reqid: number, path: string, attrs: AttrsIn): Promise<void> {
+  private async onMkdir(reqid: number, path: string, attrs: SftpAttrs): Promise<void> {
     await mkdir(this.resolvePath(path), { mode: attrs.mode !== undefined ? attrs.mode & 0o7777 : 0o777 });
     this.ok(reqid);
   }

@@ -20,16 +20,8 @@ import { EXTENSIONS, encodeVersion, parseInit } from './wire.js';
 const SSH2_MAX_WINDOW = 2 * 1024 * 1024;
 const SSH2_WINDOW_THRESHOLD = SSH2_MAX_WINDOW / 2;
 
-export interface AttrsOut {
-  mode?: number;
-  uid?: number;
-  gid?: number;
-  size?: number;
-  atime?: number;
-  mtime?: number;
-}
-
-export interface AttrsIn {
+/** ATTRS, the same layout in requests and replies (draft-ietf-secsh-filexfer-02 §5). */
+export interface SftpAttrs {
   mode?: number;
   uid?: number;
   gid?: number;
@@ -41,7 +33,7 @@ export interface AttrsIn {
 export interface NameOut {
   filename: string;
   longname: string;
-  attrs: AttrsOut;
+  attrs: SftpAttrs;
 }
 
 /** The parts of ssh2's SFTP server object this adapter touches. */
@@ -51,7 +43,7 @@ interface Ssh2Sftp extends EventEmitter {
   handle(reqid: number, handle: Buffer): void;
   data(reqid: number, data: Buffer): void;
   name(reqid: number, names: NameOut[]): void;
-  attrs(reqid: number, attrs: AttrsOut): void;
+  attrs(reqid: number, attrs: SftpAttrs): void;
   end(): void;
   // ssh2 1.x private state, read or set here only:
   _client?: { _sock?: { cork?: () => void; uncork?: () => void } };
