@@ -12,6 +12,7 @@
 import { build } from 'esbuild';
 import { chmod, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { ssh2PatchesPlugin } from './ssh2-patches.mjs';
 
 const ENTRIES = {
   breakglassd: 'src/cli/breakglassd.ts',
@@ -45,7 +46,7 @@ await build({
   minifyWhitespace: true,
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [withoutPoly1305],
+  plugins: [withoutPoly1305, ssh2PatchesPlugin],
 });
 await writeFile('dist/package.json', '{ "type": "commonjs" }\n');
 await Promise.all(Object.keys(ENTRIES).map((name) => chmod(`dist/${name}.js`, 0o755)));
