@@ -28,6 +28,20 @@ describe('MarkerFilter', () => {
     const fake = `\x1b]777;deadbeef;0\x07`;
     expect(run([startMark(TOKEN), 'a', fake, '\x1b]0;title\x07', 'b', exitMark(0)])).toEqual({ shown: `a${fake}\x1b]0;title\x07b`, status: 0 });
   });
+  it('returns what follows the exit mark as the rest, in every later chunk too', () => {
+    const filter = new MarkerFilter(TOKEN);
+    const first = filter.push(Buffer.from(`${startMark(TOKEN)}out${exitMark(0)}echo x`));
+    expect([first.data.toString(), first.status, first.rest?.toString()]).toEqual(['out', 0, 'echo x']);
+    expect(filter.push(Buffer.from('\r')).rest?.toString()).toBe('\r');
+  });
+  it('counts stop marks (^Z) and keeps the output around them', () => {
+    const filter = new MarkerFilter(TOKEN);
+    const stopped = `\x1b]777;${TOKEN};stopped\x07`;
+    const a = filter.push(Buffer.from(`${startMark(TOKEN)}vi${stopped}`));
+    expect([a.data.toString(), a.stops, a.status]).toEqual(['vi', 1, undefined]);
+    const b = filter.push(Buffer.from(`redraw${exitMark(0)}`));
+    expect([b.data.toString(), b.stops, b.status]).toEqual(['redraw', 0, 0]);
+  });
   it('shows nothing and no status while the program has not started', () => {
     expect(run(['only the banner'])).toEqual({ shown: '', status: undefined });
   });

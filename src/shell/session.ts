@@ -11,6 +11,7 @@ import { emptyInput, Interpreter } from './interp/index.js';
 import type { Job } from './interp/index.js';
 import { columns, complete, escapeWord, fileSystemSources, History, KeyDecoder, LineEditor, redraw } from './lineedit/index.js';
 import type { CompletionSources, EditAction, Key } from './lineedit/index.js';
+import { terminalRunner } from './pty-runner.js';
 import { TerminalScreen } from './terminal.js';
 import type { ExitResult, JobSummary, ShellSession, ShellSessionOptions, TerminalSize } from './types.js';
 import type { IMarker } from '@xterm/headless';
@@ -83,6 +84,7 @@ export class Session implements ShellSession {
       openInput: () => this.openInput(),
       onForeground: (job) => this.setForeground(job),
       history: { list: () => this.history.entries, clear: () => this.history.clear() },
+      runOnTerminal: this.screen ? terminalRunner({ screen: this.screen, size: () => this.size, giveBack: (keys) => this.onInput(keys) }) : undefined,
     });
   }
 
@@ -223,6 +225,10 @@ export class Session implements ShellSession {
 
   private onInput(chunk: Buffer): void {
     const job = this.foregroundJob;
+    if (job?.terminal) {
+      job.terminal.write(chunk); // a real pty does the line discipline
+      return;
+    }
     if (job) {
       this.disciplineFor(job).feed(chunk);
       return;
@@ -477,6 +483,7 @@ export class Session implements ShellSession {
     this.size.rows = size.rows;
     const screen = this.screen;
     if (!screen) return;
+    this.foregroundJob?.terminal?.resize(size.cols, size.rows);
     screen.resize(this.size).then(
       () => {
         const r = this.reading;

@@ -56,6 +56,11 @@ export class TerminalScreen {
     this.out.on('error', () => undefined);
   }
 
+  /** Bytes a program on a real pty drew (its pty did ONLCR): as they are, with backpressure. */
+  passthrough(data: Buffer): Promise<void> {
+    return new Promise((resolve) => this.send(data, () => resolve()));
+  }
+
   /** Writes bytes that already carry \r\n (the shell's own drawing). */
   write(text: string): void {
     this.send(Buffer.from(text, 'utf8'));

@@ -24,6 +24,13 @@ import { emptyInput, pipe } from './streams.js';
 
 export type { SpawnFn } from './external.js';
 
+export interface TerminalCommand {
+  path: string;
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
 export interface InterpreterOptions {
   builtins: Map<string, Builtin>;
   services: SessionServices;
@@ -47,6 +54,12 @@ export interface InterpreterOptions {
   onForeground?: (job: Job | undefined) => void;
   /** `history` built-in support. */
   history?: { list(): readonly string[]; clear(): void };
+  /**
+   * Runs a foreground external whose stdin, stdout and stderr are all the terminal on a
+   * real pseudo-terminal (session.ts with a pty); resolves undefined when it cannot, and
+   * the program then gets pipes as without a pty.
+   */
+  runOnTerminal?: (cmd: TerminalCommand, job: Job) => Promise<ExitResult | undefined>;
   /** Delay between SIGTERM/SIGHUP and SIGKILL. */
   killGraceMs?: number;
 }
@@ -383,7 +396,20 @@ export class Interpreter {
       return { code: found.code };
     }
     const childEnv = clearEnv ? { ...env } : { ...this.environ(), ...env };
+    if (this.opts.runOnTerminal && this.isTerminal(fds, job)) {
+      const onTerminal = await this.opts.runOnTerminal({ path: found.path, argv, cwd: this.cwd, env: childEnv }, job);
+      if (onTerminal) return onTerminal;
+    }
     return runExternal(this.spawnFn, { path: found.path, argv, cwd: this.cwd, env: childEnv, fds }, job);
+  }
+
+  /** A foreground command with no redirect and no pipe: all three descriptors are the terminal. */
+  private isTerminal(fds: FdTable, job: Job): boolean {
+    const stream = (fd: number): unknown => {
+      const t = fds.get(fd);
+      return t?.kind === 'stream' ? t.stream : undefined;
+    };
+    return !job.background && job.input !== undefined && stream(0) === job.input && stream(1) === this.opts.stdout && stream(2) === this.opts.stderr;
   }
 
   private writeTo(target: Target | undefined, text: string): Promise<void> {

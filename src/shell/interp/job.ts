@@ -19,6 +19,8 @@ export class Job {
   input: Readable | undefined;
   /** A built-in reading keys one at a time (`top`) owns the terminal input. */
   rawInput = false;
+  /** A program on a real pseudo-terminal: keys and window sizes go to it untouched. */
+  terminal: { write(keys: Buffer): void; resize(cols: number, rows: number): void; resume(): void } | undefined;
   private readonly children = new Set<ChildProcess>();
   /** Every PID this job ever ran (for `kill PID`, `wait PID`, `jobs -l`). */
   readonly pids: number[] = [];
@@ -76,6 +78,12 @@ export class Job {
     if (this.state !== 'running' || this.children.size === 0) return false;
     this.kill('SIGTSTP');
     this.kill('SIGSTOP');
+    return this.stopped();
+  }
+
+  /** The job stopped by other means: a program on a real pty got ^Z from its line discipline. */
+  stopped(): boolean {
+    if (this.state !== 'running') return false;
     this.state = 'stopped';
     const waiters = this.stopWaiters;
     this.stopWaiters = [];
@@ -85,7 +93,9 @@ export class Job {
 
   cont(): void {
     if (this.state === 'stopped') this.state = 'running';
-    this.kill('SIGCONT');
+    // On a pty the program's own shell (busybox ash) stopped it and must continue it.
+    if (this.terminal) this.terminal.resume();
+    else this.kill('SIGCONT');
   }
 
   finish(result: ExitResult): void {
