@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { startOnBusyboxPty } from '../pty/index.js';
 import { signalName, statusOfSignal } from './interp/index.js';
 import type { Job, TerminalCommand } from './interp/index.js';
@@ -53,11 +53,23 @@ function hasApplets(busybox: string): Promise<boolean> {
   });
 }
 
+/** Programs that draw the whole screen: over pipes they garble it, so they get a hint instead. */
+const FULL_SCREEN = new Set(['vi', 'vim', 'nvi', 'nano', 'less', 'more', 'most', 'top', 'htop', 'atop', 'watch', 'man', 'mc', 'tmux', 'screen', 'iftop', 'nethogs', 'alsamixer', 'emacs']);
+
+export function fullScreenHint(name: string): string {
+  return `sh: ${name}: needs a real terminal, and the toolbox has no busybox with telnetd to make one; upload one (busybox-fetch --arch ARCH, then scp debug-ARCH.tar HOST:) and run it again\n`;
+}
+
 /** Interpreter's runOnTerminal for a session with a pty. */
 export function terminalRunner(deps: TerminalRunnerDeps): (cmd: TerminalCommand, job: Job) => Promise<ExitResult | undefined> {
   return async (cmd, job) => {
     const busybox = await findPtyBusybox(cmd.env['PATH']);
-    if (!busybox) return undefined;
+    if (!busybox) {
+      const name = basename(cmd.argv[0] ?? cmd.path);
+      if (!FULL_SCREEN.has(name)) return undefined;
+      deps.screen.write(fullScreenHint(name).replace('\n', '\r\n'));
+      return { code: 126 };
+    }
     const { cols, rows } = deps.size();
     const program = await startOnBusyboxPty({
       busybox,

@@ -2,7 +2,7 @@
 // the host's static busybox, an ssh2 client with a pty, the screen rendered by
 // @xterm/headless. (The relay itself is tested in src/pty/busybox-pty.test.ts.)
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST, run, startServer } from '../helpers/server.js';
@@ -136,5 +136,31 @@ describe.skipIf(!isStatic)('toolbox programs on a real pty (needs a static /bin/
     const deadline = Date.now() + 10_000;
     while (vis().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(vis()).toEqual([]);
+  });
+});
+
+describe('a full-screen program without any pty capability', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ args: ['--no-banner'] });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('gets one line saying what to upload, not a garbled screen', async () => {
+    // A PATH with a `vi` but no busybox: nothing can make a pty.
+    const bin = join(server.dir, 'no-busybox');
+    await mkdir(bin);
+    await symlink('/bin/true', join(bin, 'vi'));
+    const s = await openPty(server, { cols: 250, rows: 24 }); // wide: the hint is one row
+    await s.waitFor(/#$/m);
+    s.send(`PATH=${bin} vi /perm/app.conf; echo status=$?\r`);
+    const screen = await s.waitFor(/^status=126$/m);
+    expect(screen).toContain('sh: vi: needs a real terminal, and the toolbox has no busybox with telnetd to make one; upload one (busybox-fetch --arch ARCH, then scp debug-ARCH.tar HOST:) and run it again');
+    // Other programs still run over pipes, as before.
+    s.send(`PATH=${bin}:/bin tty; echo tty=$?\r`);
+    await s.waitFor(/^tty=0$/m);
+    await s.close();
   });
 });
