@@ -35,6 +35,8 @@ export interface PtyStartOptions {
 export interface PtyExit {
   /** The program's exit status as ash reports it (128+N after signal N); null if it never reported. */
   code: number | null;
+  /** False when the program never ran: telnetd or ash failed first (e.g. no /dev/pts). */
+  started: boolean;
 }
 
 export interface PtyProgram {
@@ -158,7 +160,7 @@ function relay(child: ChildProcess, token: string, dir: string, options: PtyStar
     child.on('close', () => {
       releaseEarly(); // a program quicker than START_SETTLE_MS: its early keys are ours
       output.end();
-      void rm(dir, { recursive: true, force: true }).finally(() => resolveExit({ code }));
+      void rm(dir, { recursive: true, force: true }).finally(() => resolveExit({ code, started: filter.started }));
     });
     child.on('error', () => undefined); // close follows
   });

@@ -56,20 +56,25 @@ function hasApplets(busybox: string): Promise<boolean> {
 /** Programs that draw the whole screen: over pipes they garble it, so they get a hint instead. */
 const FULL_SCREEN = new Set(['vi', 'vim', 'nvi', 'nano', 'less', 'more', 'most', 'top', 'htop', 'atop', 'watch', 'man', 'mc', 'tmux', 'screen', 'iftop', 'nethogs', 'alsamixer', 'emacs']);
 
-export function fullScreenHint(name: string): string {
-  return `sh: ${name}: needs a real terminal, and the toolbox has no busybox with telnetd to make one; upload one (busybox-fetch --arch ARCH, then scp debug-ARCH.tar HOST:) and run it again\n`;
+const NO_BUSYBOX = 'the toolbox has no busybox with telnetd to make one; upload one (busybox-fetch --arch ARCH, then scp debug-ARCH.tar HOST:) and run it again';
+
+export function fullScreenHint(name: string, why: string): string {
+  return `sh: ${name}: needs a real terminal, and ${why}\n`;
+}
+
+/** Without a pty, a full-screen program gets one line instead of a garbled screen; others get pipes. */
+function refuseFullScreen(cmd: TerminalCommand, deps: TerminalRunnerDeps, why: string): ExitResult | undefined {
+  const name = basename(cmd.argv[0] ?? cmd.path);
+  if (!FULL_SCREEN.has(name)) return undefined;
+  deps.screen.write(fullScreenHint(name, why).replace('\n', '\r\n'));
+  return { code: 126 };
 }
 
 /** Interpreter's runOnTerminal for a session with a pty. */
 export function terminalRunner(deps: TerminalRunnerDeps): (cmd: TerminalCommand, job: Job) => Promise<ExitResult | undefined> {
   return async (cmd, job) => {
     const busybox = await findPtyBusybox(cmd.env['PATH']);
-    if (!busybox) {
-      const name = basename(cmd.argv[0] ?? cmd.path);
-      if (!FULL_SCREEN.has(name)) return undefined;
-      deps.screen.write(fullScreenHint(name).replace('\n', '\r\n'));
-      return { code: 126 };
-    }
+    if (!busybox) return refuseFullScreen(cmd, deps, NO_BUSYBOX);
     const { cols, rows } = deps.size();
     const program = await startOnBusyboxPty({
       busybox,
@@ -93,6 +98,8 @@ export function terminalRunner(deps: TerminalRunnerDeps): (cmd: TerminalCommand,
     });
     try {
       const [exit] = await Promise.all([program.exit, drawn]);
+      // The program never ran (no devpts on this device, say): pipes are still safe.
+      if (!exit.started) return refuseFullScreen(cmd, deps, 'busybox telnetd could not open a pty (is devpts mounted on /dev/pts, with /dev/ptmx?)');
       // No status: the pty went away under the program (hang-up, telnetd killed).
       if (exit.code === null) return statusOfSignal('SIGHUP');
       // ash reports a death by signal N as 128+N, as our own externals do (exit-signal).

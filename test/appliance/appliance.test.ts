@@ -213,6 +213,15 @@ describe.skipIf(unavailable !== undefined)('the appliance: a shell-less device i
     expect(await device("sh -c 'echo ok'")).toBe('ok\n');
   });
 
+  it('with the toolbox, programs run on a real pty inside the appliance (ssh -tt)', async () => {
+    await device('true');
+    // `tty` and `stty` are toolbox applets: each runs on a pty that the device's own busybox
+    // telnetd made (no /bin/sh, no node-pty); the size is the one ssh requested.
+    const r = await run('ssh', [...sshOptions(), '-tt', `root@${DEVICE_ADDR}`, "tty; stty size; busybox sh -c 'exit 3'"], { timeoutMs: 20_000 });
+    expect(r.code, `${r.stderr}\nstdout: ${r.stdout}\nlog: ${appliance?.log()}`).toBe(3);
+    expect(r.stdout.toString()).toMatch(/^\/dev\/pts\/\d+\r\n\d+ \d+\r\n/);
+  });
+
   it('a file sftp-ed into /perm and the host key survive a restart; the toolbox does not', async () => {
     await device('true'); // the client starts breakglassd if this test runs alone
     const before = hostKeyFingerprint();

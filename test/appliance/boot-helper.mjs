@@ -40,6 +40,10 @@ for (const node of ['null', 'zero', 'full', 'random', 'urandom', 'tty', 'kmsg'])
   }
 }
 mkdirSync(join(dev, 'pts'));
+// A private devpts instance, as gokrazy's init mounts one: ptys for programs on a
+// terminal (src/pty), invisible to the host's.
+run('mount', ['-t', 'devpts', '-o', 'newinstance,ptmxmode=0666,mode=0620,nosuid,noexec', 'devpts', join(dev, 'pts')]);
+symlinkSync('pts/ptmx', join(dev, 'ptmx'));
 mkdirSync(join(dev, 'shm'));
 for (const [name, target] of [['fd', '/proc/self/fd'], ['stdin', '/proc/self/fd/0'], ['stdout', '/proc/self/fd/1'], ['stderr', '/proc/self/fd/2']]) {
   symlinkSync(target, join(dev, name));
