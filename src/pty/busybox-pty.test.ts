@@ -89,6 +89,13 @@ describe.skipIf(!usableBusybox())('a program on a busybox pty (needs a static /b
     expect((await run.program.exit).code).toBe(130);
   });
 
+  it('^\\ ends busybox sleep with SIGQUIT: status 131', async () => {
+    const run = await start([BUSYBOX, 'sleep', '100']);
+    await new Promise((r) => setTimeout(r, 300));
+    run.type('\x1c');
+    expect((await run.program.exit).code).toBe(131);
+  });
+
   it('runs the toolbox sh interactively: prompt, line editing, arithmetic', async () => {
     const run = await start([BUSYBOX, 'sh'], { cols: 80, rows: 24 });
     run.type('PS1="ash$ "\r');
