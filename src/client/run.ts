@@ -185,6 +185,7 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
 
   const tmp = await mkdtemp(join(tmpdir().length > 60 ? '/tmp' : tmpdir(), 'breakglass-'));
   let sharing = false;
+  let proxyAfterUpload = false;
   try {
     const pin = await pinHostKey(start, target, banner, options.service, tmp, say);
     if (pin) settings.pin = pin;
@@ -203,15 +204,19 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
         log: say,
       });
     }
-    if (options.proxy) return await proxyStdio(target.hostname, target.port);
-    if (options.prepareOnly) return 0;
-    // `breakglass HOST -- CMD`: the `--` only ends our flags.
-    const command = options.command[0] === '--' ? options.command.slice(1) : options.command;
-    return await runSession(settings, destination, command);
+    // ssh ends a ProxyCommand with SIGHUP, so nothing after the relay would run: clean up first.
+    if (options.proxy) proxyAfterUpload = true;
+    else if (options.prepareOnly) return 0;
+    else {
+      // `breakglass HOST -- CMD`: the `--` only ends our flags.
+      const command = options.command[0] === '--' ? options.command.slice(1) : options.command;
+      return await runSession(settings, destination, command);
+    }
   } finally {
     if (sharing) await runProgram('ssh', controlExitArgs(settings, destination)).catch(() => undefined);
     await rm(tmp, { recursive: true, force: true });
   }
+  return proxyAfterUpload ? proxyStdio(target.hostname, target.port) : 0;
 }
 
 /**

@@ -83,8 +83,10 @@ describe('breakglass client against breakglassd', () => {
     expect(result.code).toBe(0);
   });
 
-  it('uploads the tarball as a ProxyCommand too, before connecting ssh through', async () => {
+  it('uploads the tarball as a ProxyCommand too, before connecting ssh through, and leaves no temporary files', async () => {
     const tools = join(device.dir, 'proxy-tools');
+    const scratch = join(device.dir, 'proxy-tmp');
+    await mkdir(scratch);
     await mkdir(tools, { recursive: true });
     await writeFile(join(tools, 'proxy-tool'), `#!${process.execPath}\nconsole.log('proxy tool here');\n`);
     await chmod(join(tools, 'proxy-tool'), 0o755);
@@ -94,9 +96,11 @@ describe('breakglass client against breakglassd', () => {
       '--password-file', device.passwordFile, '--identity', device.key.privatePath, '--ssh-config', device.sshConfig, '--debug-tarball-pattern', tarball, '%h'].join(' ');
     const result = await run('ssh', ['-F', 'none', '-i', device.key.privatePath, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', 'BatchMode=yes',
       '-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${join(device.dir, 'proxy_known_hosts')}`, '-o', 'LogLevel=ERROR',
-      '-o', `ProxyCommand=${proxy}`, 'root@127.0.0.1', 'proxy-tool']);
+      '-o', `ProxyCommand=${proxy}`, 'root@127.0.0.1', 'proxy-tool'], { env: { ...process.env, TMPDIR: scratch } });
     expect(result.stdout.toString()).toBe('proxy tool here\n');
     expect(result.code).toBe(0);
+    // ssh hangs up on its ProxyCommand when done: the pinned known_hosts must be gone by then.
+    expect(await readdir(scratch)).toEqual([]);
   });
 
   it('passes SIGTERM on to the session and still cleans up after itself', async () => {

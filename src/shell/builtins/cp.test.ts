@@ -2,7 +2,7 @@ import { chmod as chmodPath, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cp } from './cp.js';
 import { mv } from './mv.js';
 import { runBuiltin } from './fs/test-context.js';
@@ -18,7 +18,7 @@ beforeEach(async () => {
   await symlink('a', join(dir, 'src/link'));
   await mkdir(join(dir, 'dest'));
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe('cp', () => {
   it('copies a file, and into a directory', async () => {
