@@ -157,7 +157,7 @@ export class WebUiClient {
    */
   async *logLines(
     servicePath: string,
-    stream: 'stdout' | 'stderr',
+    stream: 'stdout' | 'stderr' | 'both',
     options: { follow?: boolean; signal?: AbortSignal } = {},
   ): AsyncGenerator<string> {
     const query = new URLSearchParams({ path: servicePath, stream, ...(options.follow ? { follow: '1' } : {}) }).toString();

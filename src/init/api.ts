@@ -1,12 +1,13 @@
 // The HTTP API, compatible with gokrazy's (status.go / supervise.go there): GET /,
 // GET /status?path= (X-Gokrazy-Status, X-Gokrazy-GOARCH, cookie gokrazy_xsrf),
-// POST /restart and /stop (path, xsrftoken; 303 to /status), GET /log?path=&stream=
+// POST /restart and /stop (path, xsrftoken; 303 to /status), GET /log?path=&stream=stdout|stderr|both
 // (text, or Server-Sent Events with Accept: text/event-stream).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { messageOf } from '../common/errors.js';
 import { AUTH_USER, XSRF_COOKIE, checkBasicAuth, cookieValue } from './auth.js';
 import type { XsrfTokens } from './auth.js';
+import { logSource } from './log-source.js';
 import { overviewPage, statusPage } from './page.js';
 import { countZombies } from './pid1.js';
 import type { PageContext } from './page.js';
@@ -134,7 +135,7 @@ export function createApi(options: ApiOptions): (req: IncomingMessage, res: Serv
 
   const log: Handler = async (req, res, url) => {
     const query = validate(LogQuery, await formValues(req, url));
-    const ring = findService(query.path)[query.stream];
+    const service = findService(query.path);
     const sse = wantsEventStream(req);
     const follow = sse || query.follow === '1' || query.follow === 'true';
     res.writeHead(200, {
@@ -155,12 +156,13 @@ export function createApi(options: ApiOptions): (req: IncomingMessage, res: Serv
       }
       res.write(format(line));
     };
-    for (const line of ring.snapshot()) send(line);
+    const { snapshot, subscribe } = logSource(service, query.stream);
+    for (const line of snapshot) send(line);
     if (!follow) {
       res.end();
       return;
     }
-    const unsubscribe = ring.subscribe(send);
+    const unsubscribe = subscribe(send);
     const keepAlive = setInterval(() => res.write(sse ? ': keep-alive\n\n' : ''), options.keepAliveMs ?? 15_000);
     await new Promise<void>((resolve) => res.once('close', () => resolve()));
     clearInterval(keepAlive);

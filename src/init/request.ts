@@ -61,7 +61,8 @@ export const ActionForm = z.object({
 
 export const LogQuery = z.object({
   path: ServicePath,
-  stream: z.enum(['stdout', 'stderr']).default('stdout'),
+  /** `both` (ours, not gokrazy's): the two streams merged in arrival order, each line marked. */
+  stream: z.enum(['stdout', 'stderr', 'both']).default('stdout'),
   /** Plain text only: keep the response open and send new lines as they come. */
   follow: z.enum(['0', '1', 'true', 'false', '']).optional(),
 });

@@ -7,24 +7,38 @@
 // server's startup lines (breakglassd's host key, which the client pins) must not
 // scroll away behind its audit log. snapshot() returns the head lines that fell out
 // of the ring, then the ring, each line once, in order.
+//
+// A service's two rings share one LineCounter, so their lines can be merged back in
+// the order they arrived (`logs` shows both streams by default).
 
 export type LineListener = (line: string) => void;
 
-interface Entry {
+export interface NumberedLine {
   seq: number;
   line: string;
 }
 
+/** How `stream=both` marks each line with the stream it came from. */
+export const STREAM_MARKERS = { stdout: '[out] ', stderr: '[err] ' } as const;
+
+/** Numbers lines across the rings that share it. */
+export class LineCounter {
+  private value = 0;
+  next(): number {
+    return this.value++;
+  }
+}
+
 export class LineRing {
-  private readonly lines: Entry[] = [];
-  private head: Entry[] = [];
-  private seq = 0;
+  private readonly lines: NumberedLine[] = [];
+  private head: NumberedLine[] = [];
   private remainder = '';
   private readonly listeners = new Set<LineListener>();
 
   constructor(
     readonly capacity = 100,
     readonly headCapacity = 20,
+    private readonly counter = new LineCounter(),
   ) {}
 
   /** A new run of the service begins: its first lines become the head. */
@@ -50,7 +64,7 @@ export class LineRing {
   }
 
   private push(line: string): void {
-    const entry = { seq: this.seq++, line };
+    const entry = { seq: this.counter.next(), line };
     this.lines.push(entry);
     if (this.lines.length > this.capacity) this.lines.shift();
     if (this.head.length < this.headCapacity) this.head.push(entry);
@@ -58,8 +72,13 @@ export class LineRing {
   }
 
   snapshot(): string[] {
-    const firstInRing = this.lines[0]?.seq ?? this.seq;
-    return [...this.head.filter((e) => e.seq < firstInRing), ...this.lines].map((e) => e.line);
+    return this.numbered().map((e) => e.line);
+  }
+
+  /** snapshot() with each line's number, to merge with the rings sharing the counter. */
+  numbered(): NumberedLine[] {
+    const firstInRing = this.lines[0]?.seq ?? Infinity;
+    return [...this.head.filter((e) => e.seq < firstInRing), ...this.lines];
   }
 
   last(): string | undefined {

@@ -7,7 +7,7 @@ import { errnoCode, messageOf } from '../common/errors.js';
 import { DEFAULT_BACKOFF, nextFailureCount, restartDelayMs } from './backoff.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { ServiceConfig } from './config.js';
-import { LineRing } from './ring-buffer.js';
+import { LineCounter, LineRing } from './ring-buffer.js';
 
 export type ServiceState = 'stopped' | 'running' | 'backoff' | 'stopping';
 
@@ -55,8 +55,9 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): string | undef
 }
 
 export class Service {
-  readonly stdout = new LineRing();
-  readonly stderr = new LineRing();
+  private readonly lineCounter = new LineCounter();
+  readonly stdout = new LineRing(undefined, undefined, this.lineCounter);
+  readonly stderr = new LineRing(undefined, undefined, this.lineCounter);
   private child: ChildProcess | undefined;
   private wanted = false;
   private stateValue: ServiceState = 'stopped';

@@ -61,14 +61,37 @@ describe('svc', () => {
 });
 
 describe('logs', () => {
-  it('prints a service\'s recent stdout, or stderr with --stream stderr', async () => {
+  it('prints both streams by default, merged in order and marked; one stream with -o, -e or --stream', async () => {
+    const both = withSocket();
+    expect(await logs.run(['app'], both.ctx)).toBe(0);
+    const lines = both.stdout().split('\n');
+    const starting = lines.findIndex((l) => l.startsWith('[err] breakglass-init: starting ['));
+    expect(starting).toBeGreaterThanOrEqual(0);
+    expect(lines.indexOf('[out] app started')).toBeGreaterThan(starting);
+    expect(lines.indexOf('[err] app warning')).toBeGreaterThan(lines.indexOf('[out] app started'));
+    expect(lines.filter(Boolean).every((l) => /^\[(out|err)\] /.test(l))).toBe(true);
     const out = withSocket();
-    expect(await logs.run(['app'], out.ctx)).toBe(0);
+    expect(await logs.run(['-o', 'app'], out.ctx)).toBe(0);
     expect(out.stdout().split('\n')[0]).toBe('app started');
     const err = withSocket();
     expect(await logs.run(['--stream', 'stderr', '/user/app'], err.ctx)).toBe(0);
     expect(err.stdout()).toContain('app warning');
     expect(err.stdout()).toContain('breakglass-init: starting');
+    expect(err.stdout()).not.toContain('[err]');
+    const e = withSocket();
+    expect(await logs.run(['-e', 'app'], e.ctx)).toBe(0);
+    expect(e.stdout()).toBe(err.stdout());
+  });
+
+  it('shows a server that logs only to stderr (breakglassd) without -e', async () => {
+    expect(await svc.run(['start', 'breakglass'], withSocket().ctx)).toBe(0);
+    const text = await eventually(async () => {
+      const t = withSocket();
+      expect(await logs.run(['breakglass'], t.ctx)).toBe(0);
+      return t.stdout().includes('\n[err] breakglassd: listening\n') && t.stdout();
+    });
+    expect(text.split('\n').filter(Boolean).every((l) => l.startsWith('[err] '))).toBe(true);
+    expect(await svc.run(['stop', 'breakglass'], withSocket().ctx)).toBe(0);
   });
 
   it('follows new lines with -f until ^C', async () => {
@@ -83,7 +106,7 @@ describe('logs', () => {
 
   it('rejects a bad stream name', async () => {
     const t = withSocket();
-    expect(await logs.run(['--stream', 'both', 'app'], t.ctx)).toBe(2);
-    expect(t.stderr()).toBe('logs: --stream: expected stdout or stderr, got both\n');
+    expect(await logs.run(['--stream', 'all', 'app'], t.ctx)).toBe(2);
+    expect(t.stderr()).toBe('logs: --stream: expected stdout, stderr or both, got all\n');
   });
 });

@@ -1,25 +1,30 @@
-// `logs SERVICE`: the service's last 100 lines of stdout (or stderr) as breakglass-init
-// keeps them; `-f` keeps following until ^C. Reads /log over the init's Unix socket.
+// `logs SERVICE`: the service's recent lines as breakglass-init keeps them, stdout and
+// stderr merged in arrival order with a marker (a server such as breakglassd logs to
+// stderr only), or one stream unmarked; `-f` keeps following until ^C. Reads /log over
+// the init's Unix socket.
 import type { BuiltinContext } from '../types.js';
 import { resolveServicePath } from '../../client/index.js';
 import { initBuiltin, initClient } from './init-client.js';
 import { fail, write } from './io.js';
 import { parseOptions } from './options.js';
 
-const USAGE = `usage: logs [-f] [--stream stdout|stderr] SERVICE
-Prints the last lines (up to 100) SERVICE wrote to stdout, or to stderr with
---stream stderr (or -e). -f follows new lines until ^C.
+const USAGE = `usage: logs [-f] [-o|-e|--stream stdout|stderr|both] SERVICE
+Prints the last lines (up to 100 per stream) SERVICE wrote, stdout and stderr
+merged in the order they came, each marked [out] or [err]. -o (--stream stdout)
+or -e (--stream stderr) shows one stream, unmarked. -f follows new lines until ^C.
 SERVICE is a path such as /user/breakglass, or its last element (breakglass).
 `;
 
 async function run(args: string[], ctx: BuiltinContext): Promise<number> {
-  const opts = parseOptions(args, { flags: 'fe', long: { follow: false, stream: true } });
+  const opts = parseOptions(args, { flags: 'feo', long: { follow: false, stream: true } });
   if (opts.has('help')) {
     await write(ctx.stdout, USAGE);
     return 0;
   }
-  const stream = opts.get('stream') ?? (opts.has('e') ? 'stderr' : 'stdout');
-  if (stream !== 'stdout' && stream !== 'stderr') return fail(ctx.stderr, 'logs', `--stream: expected stdout or stderr, got ${stream}`, 2);
+  const stream = opts.get('stream') ?? (opts.has('e') ? 'stderr' : opts.has('o') ? 'stdout' : 'both');
+  if (stream !== 'stdout' && stream !== 'stderr' && stream !== 'both') {
+    return fail(ctx.stderr, 'logs', `--stream: expected stdout, stderr or both, got ${stream}`, 2);
+  }
   if (opts.operands.length !== 1) return fail(ctx.stderr, 'logs', 'expected one SERVICE (see logs --help)', 2);
   const follow = opts.has('f') || opts.has('follow');
   const client = initClient(ctx);
