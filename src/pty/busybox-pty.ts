@@ -144,7 +144,12 @@ function relay(child: ChildProcess, token: string, dir: string, options: PtyStar
   child.stdout!.on('data', (chunk: Buffer) => {
     const wasStarted = filter.started;
     const result = filter.push(decoder.decode(chunk));
-    if (!wasStarted && filter.started) setTimeout(releaseEarly, START_SETTLE_MS);
+    if (!wasStarted && filter.started) {
+      setTimeout(releaseEarly, START_SETTLE_MS);
+      // ash has its script open and telnetd has exec'd it: the files are no longer
+      // needed, and removing them now leaves nothing behind if we die with the program.
+      void rm(dir, { recursive: true, force: true });
+    }
     if (result.data.length) output.write(result.data);
     if (result.stops) {
       stopped = true;

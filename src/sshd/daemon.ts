@@ -176,6 +176,7 @@ export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<R
       const ending = Promise.all([...live].map((c) => c.shutdown()));
       const bound = new Promise((resolve) => setTimeout(resolve, SESSION_CLOSE_GRACE_MS + 1500).unref());
       await Promise.race([Promise.all([closing, ending]), bound]);
+      await prepared.toolbox?.close().catch(() => undefined);
       if (prepared.ownsToolboxDir) await rm(prepared.toolboxDir, { recursive: true, force: true }).catch(() => undefined);
       audit.event('stopped', {});
       resolveFinished(0);

@@ -30,6 +30,8 @@ export interface Toolbox extends ToolboxHandle {
   installUpload(tempPath: string, label: string): Promise<Manifest>;
   /** Deletes an upload that was cut short. */
   discardUpload(tempPath: string): Promise<void>;
+  /** Removes the staging dir (breakglassd stopping); the toolbox itself stays. */
+  close(): Promise<void>;
 }
 
 /** Creates the dir when missing (and a staging dir beside it); breakglassd calls this at startup. */

@@ -1,10 +1,9 @@
 // The web UI in a real browser (Debian's chromium, driven by playwright-core): the page
 // renders, "start" on the breakglass service starts it, and the live log view updates.
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeService, startInit } from './harness.js';
 import type { InitHarness } from './harness.js';
@@ -14,6 +13,13 @@ const FAKE_SERVER = `
   console.error('breakglassd: listening on 127.0.0.1:2222 (host key SHA256:test)');
   let n = 0;
   setInterval(() => console.error('breakglassd: heartbeat ' + n++), 150);`;
+
+/** A PNG to look at when BREAKGLASS_SCREENSHOTS names a dir; otherwise it is only rendered. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env['BREAKGLASS_SCREENSHOTS'];
+  const png = await page.screenshot(dir ? { path: join(dir, name) } : {});
+  expect(png.subarray(1, 4).toString()).toBe('PNG');
+}
 
 let init: InitHarness;
 let browser: Browser;
@@ -59,12 +65,12 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     const beats = async (): Promise<number> => Math.max(-1, ...[...((await log.textContent()) ?? '').matchAll(/heartbeat (\d+)/g)].map((m) => Number(m[1])));
     const first = await beats();
     await expect.poll(beats, { timeout: 15_000 }).toBeGreaterThan(first + 2);
-    await page.screenshot({ path: join(tmpdir(), 'breakglass-init-status.png') });
+    await screenshot(page, 'breakglass-init-status.png');
 
     await page.getByRole('button', { name: 'stop' }).click();
     await expect.poll(() => page.locator('.state').textContent(), { timeout: 15_000 }).toBe('stopped');
     await page.goto(`http://127.0.0.1:${init.port}/`);
-    await page.screenshot({ path: join(tmpdir(), 'breakglass-init-overview.png') });
+    await screenshot(page, 'breakglass-init-overview.png');
     expect(errors).toEqual([]);
   }, 90_000);
 

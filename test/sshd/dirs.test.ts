@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 describe('directories', () => {
-  it('without --toolbox-dir: a fresh breakglass-XXXXXX under TMPDIR (0700), on PATH, removed at exit', async () => {
+  it('without --toolbox-dir: a fresh breakglass-XXXXXX under TMPDIR (0700), on PATH, removed at exit with its staging dir', async () => {
     const tmp = join(dir, 'tmp');
     await (await import('node:fs/promises')).mkdir(tmp);
     const child = spawn(process.execPath, [join(DIST, 'breakglassd.js'), '--port', '0', '--listen', '127.0.0.1', '--authorized-keys', join(dir, 'ak'),
@@ -35,7 +35,8 @@ describe('directories', () => {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     await exited;
-    expect(await readdir(tmp)).not.toContain(made);
+    // Nothing else either: the staging dir beside the toolbox goes too.
+    expect(await readdir(tmp)).toEqual([]);
   });
 
   it('--home that cannot be created falls back to the toolbox dir, with a warning', async () => {

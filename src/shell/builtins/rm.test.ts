@@ -1,7 +1,7 @@
 import { lstat, mkdir, mkdtemp, readlink, rm as rmPath, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ln } from './ln.js';
 import { mkdir as mkdirBuiltin } from './mkdir.js';
 import { rm } from './rm.js';
@@ -16,7 +16,7 @@ beforeEach(async () => {
   await writeFile(join(dir, 'file'), 'x');
   await mkdir(join(dir, 'empty'));
 });
-afterAll(() => rmPath(dir, { recursive: true, force: true }));
+afterEach(() => rmPath(dir, { recursive: true, force: true }));
 
 const gone = async (path: string): Promise<boolean> => lstat(path).then(() => false, () => true);
 

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, writeFile, chmod, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, chmod, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Builtin } from '../types.js';
 import { builtinTable } from '../builtins/index.js';
 import { readAll, write } from '../builtins/io.js';
@@ -18,9 +18,7 @@ beforeAll(async () => {
   await mkdir(join(dir, 'sub'));
   await writeFile(join(dir, 'sub', 'c.md'), '');
 });
-afterAll(async () => {
-  // Left in tmpdir: tiny, and removing while a test failed hides evidence.
-});
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('interpreter tables', () => {
   it.each([
@@ -222,6 +220,7 @@ describe('interpreter tables', () => {
 
   it('PATH: computed from the toolbox each time unless the user sets it', async () => {
     const tb = await mkdtemp(join(tmpdir(), 'tb-'));
+    onTestFinished(() => rm(tb, { recursive: true, force: true }));
     const dirs: string[] = [];
     const services = { hostname: 'h', procRoot: '/proc', sysRoot: '/sys', devRoot: '/dev', toolbox: { pathDirs: () => dirs, add: () => Promise.reject(new Error('no')), list: () => Promise.resolve([]), clear: () => Promise.resolve(), dir: tb } };
     await writeFile(join(tb, 'newtool'), '#!/bin/sh\necho from-toolbox\n');

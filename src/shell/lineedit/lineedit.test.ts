@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { commonPrefix, complete, currentWord, escapeWord } from './complete.js';
 import type { CompletionSources } from './complete.js';
 import { LineEditor } from './editor.js';
@@ -180,6 +180,7 @@ describe('history', () => {
   });
   it('saves to and loads from the file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hist-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const h = History.inHome(join(dir, 'home'));
     h.add('echo one');
     h.add('ls');
@@ -194,6 +195,7 @@ describe('history', () => {
 describe('completion sources on the file system', () => {
   it('lists executables on PATH and directory entries (links to directories count as directories)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'compl-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await writeFile(join(dir, 'runme'), '', { mode: 0o755 });
     await writeFile(join(dir, 'readme'), '', { mode: 0o644 });
     await mkdir(join(dir, 'sub'));

@@ -54,6 +54,8 @@ export interface ToolboxImpl {
   installUpload(tempPath: string, label: string): Promise<Manifest>;
   /** Deletes an upload that was cut short. */
   discardUpload(tempPath: string): Promise<void>;
+  /** Removes the staging dir; call once no upload runs any more. */
+  close(): Promise<void>;
 }
 
 /** Runs tasks one after another (extractions must not interleave). */
@@ -181,6 +183,7 @@ export async function createToolbox(options: ToolboxOptions): Promise<ToolboxImp
       await toolbox.installUpload(temp, basename(abs));
     },
     isTmpfs: () => isVolatileFs(dir),
+    close: () => rm(staging.root, { recursive: true, force: true }),
   };
   return toolbox;
 }
