@@ -1,12 +1,14 @@
 // `npm start`: a local demo device and a breakglass session to it, the whole real path.
-// Creates ./.device/ (config, keys, password, toolbox, home), starts breakglass-init
+// Creates ./.device/ (config, keys, password, home) and a toolbox on tmpfs (/dev/shm,
+// as a device keeps it in RAM; cleared when the device stops), starts breakglass-init
 // with /user/breakglass stopped (as on a device), then runs the breakglass client,
 // which starts the SSH server through the web UI, pins its host key and opens the
 // shell. When the session ends the device is stopped (SIGTERM to breakglass-init).
 // The build has already run (package.json: "npm run build && node scripts/start-device.mjs").
 // BREAKGLASS_DEVICE_DIR overrides ./.device (the tests use a temporary one).
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
@@ -17,6 +19,21 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(REPO, 'dist');
 const DEVICE = resolve(process.env.BREAKGLASS_DEVICE_DIR || join(REPO, '.device'));
 const GOARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', riscv64: 'riscv64' }[process.arch] ?? process.arch;
+
+/**
+ * The toolbox lives in RAM as on a device: /dev/shm (tmpfs) when it is writable, named
+ * after the device dir so two demo devices never share one; else inside the device dir.
+ */
+function toolboxDir() {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    const tag = createHash('sha256').update(DEVICE).digest('hex').slice(0, 8);
+    return { dir: join('/dev/shm', `breakglass-demo-${process.getuid?.() ?? 0}-${tag}`), volatile: true };
+  } catch {
+    return { dir: join(DEVICE, 'toolbox'), volatile: false };
+  }
+}
+const TOOLBOX = toolboxDir();
 
 function say(line) {
   process.stderr.write(`start-device: ${line}\n`);
@@ -80,7 +97,7 @@ async function prepare() {
           '--listen', '127.0.0.1', '--port', String(sshPort),
           '--authorized-keys', join(DEVICE, 'authorized_keys'),
           '--host-key', join(DEVICE, 'host_key'),
-          '--toolbox-dir', join(DEVICE, 'toolbox'),
+          '--toolbox-dir', TOOLBOX.dir,
           '--home', join(DEVICE, 'home'),
         ],
       },
@@ -128,6 +145,8 @@ async function stopDevice({ init, exited, logFile }) {
   }
   logFile.end();
   await rm(join(DEVICE, 'init.pid'), { force: true });
+  // What a reboot does to a device's tmpfs.
+  if (TOOLBOX.volatile) await rm(TOOLBOX.dir, { recursive: true, force: true });
 }
 
 async function main() {
@@ -150,8 +169,10 @@ async function main() {
         `  breakglass demo device "${hostname()}" (files in ${DEVICE})`,
         `  web UI:   http://127.0.0.1:${httpPort}/   user gokrazy, password ${password}`,
         `  ssh port: ${sshPort} (started on demand through the web UI)`,
-        upload.length ? `  toolbox:  uploading ${tarball.replace('${GOARCH}', GOARCH)}` : `  toolbox:  put busybox-fetch's debug-${GOARCH}.tar in ${DEVICE} to have it uploaded`,
-        '  Type exit (or press Ctrl-D) to end the session; the device stops with it.',
+        upload.length ? `  upload:   ${tarball.replace('${GOARCH}', GOARCH)}` : `  upload:   put busybox-fetch's debug-${GOARCH}.tar in ${DEVICE} to have it uploaded`,
+        `  toolbox:  ${TOOLBOX.dir}${TOOLBOX.volatile ? ' (tmpfs, cleared when the device stops)' : ''}`,
+        // A one-shot command (npm start -- 'ps -ef') ends by itself.
+        ...(process.argv.length > 2 ? [] : ['  Type exit (or press Ctrl-D) to end the session; the device stops with it.']),
         '',
         '',
       ].join('\n'),

@@ -187,6 +187,9 @@ const VALUE_OPTIONS: Record<string, (o: KeyOptions, value: string) => void> = {
   permitopen: (o, value) => void o.permitOpen.push(parsePermitOpen(value)),
 };
 
+/** Every option we honour, as `breakglassd --help` lists them. */
+export const HONOURED_KEY_OPTIONS: readonly string[] = [...Object.keys(VALUE_OPTIONS).map((name) => `${name}=`), ...Object.keys(FLAG_OPTIONS)];
+
 export function defaultKeyOptions(): KeyOptions {
   return { pty: true, portForwarding: true, permitOpen: [], restricted: false, touchRequired: true, verifyRequired: false, ignored: [] };
 }

@@ -8,6 +8,7 @@ import { UsageError } from '../common/errors.js';
 import { formatHelp, parseFlags } from '../common/flags.js';
 import type { FlagSpec, FlagValues } from '../common/flags.js';
 import { parseDuration, parseSize } from '../common/units.js';
+import { HONOURED_KEY_OPTIONS } from './authorized-keys.js';
 
 export const FORWARD_MODES = ['off', 'loopback', 'private-network'] as const;
 export type ForwardMode = (typeof FORWARD_MODES)[number];
@@ -26,7 +27,7 @@ export const FLAG_SPECS: FlagSpec[] = [
   {
     name: 'authorized-keys', kind: 'string', aliases: ['-authorized_keys'], valueName: 'PATH',
     default: DEFAULT_AUTHORIZED_KEYS.join(', then '),
-    help: 'OpenSSH authorized_keys file (options from=, expiry-time=, command=, restrict, no-pty, no-port-forwarding, permitopen= honoured); re-read when it changes',
+    help: `OpenSSH authorized_keys file (options honoured: ${HONOURED_KEY_OPTIONS.join(', ')}; others are logged and ignored); re-read when it changes`,
   },
   {
     name: 'host-key', kind: 'string', aliases: ['-host_key'], valueName: 'PATH', default: DEFAULT_HOST_KEY,

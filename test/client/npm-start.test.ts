@@ -47,6 +47,11 @@ describe('npm start', () => {
     expect(first).toContain('breakglass: starting /user/breakglass on 127.0.0.1');
     expect(existsSync(join(dir, 'init.sock'))).toBe(true);
     expect(first).toMatch(new RegExp(`uploading debug-${goarchOf()}\\.tar \\[#{24}\\] 100% {2}3\\.1M/3\\.1M`));
+    expect(first).toContain('Type exit (or press Ctrl-D) to end the session');
+    // The toolbox is on tmpfs, as on a device, and goes when the device stops.
+    const toolbox = /toolbox: {2}(\/dev\/shm\/breakglass-demo-\S+) \(tmpfs, cleared when the device stops\)/.exec(first)?.[1];
+    expect(toolbox).toBeDefined();
+    expect(existsSync(join(toolbox!, 'hello-tool'))).toBe(true);
 
     await tmux('send-keys', '-t', SESSION, 'hello-tool', 'Enter');
     await eventually(async () => (await screen()).includes('hello from the toolbox'), 10_000);
@@ -69,5 +74,23 @@ describe('npm start', () => {
     expect(end).toMatch(/^START-DEVICE-EXIT=0$/m);
     expect(existsSync(join(dir, 'init.sock'))).toBe(false);
     expect(existsSync(join(dir, 'init.pid'))).toBe(false);
+    expect(existsSync(toolbox!)).toBe(false);
+  });
+
+  it('runs a one-shot command without the interactive hint, and stops the device', async () => {
+    const device = await mkdtemp(join(tmpdir(), 'bg-npm-once-'));
+    try {
+      const script = join(REPO, 'scripts', 'start-device.mjs');
+      const { stdout, stderr } = await execFileAsync(process.execPath, [script, 'echo one-shot'], {
+        cwd: REPO,
+        env: { ...process.env, BREAKGLASS_DEVICE_DIR: device },
+        timeout: 30_000,
+      });
+      expect(stdout).toBe('one-shot\n');
+      expect(stderr).toContain('start-device: device stopped');
+      expect(stderr).not.toContain('Type exit');
+    } finally {
+      await rm(device, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,9 @@
 // Bad input to breakglassd: one clear line on stderr and exit 2, nothing written.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from '../helpers/server.js';
 import { runDaemon } from './helpers.js';
 
 let dir: string;
@@ -54,6 +55,16 @@ describe('bad input', () => {
     for (const flag of ['--allow-public', '--no-banner', '--start-on-boot', '-authorized_keys', '-host_key', '-port', '-forward', '-enable_banner']) {
       expect(help).toContain(flag);
     }
+  });
+
+  it('--help names every authorized_keys option the README promises', async () => {
+    const readme = await readFile(join(REPO, 'README.md'), 'utf8');
+    const promised = /authorized_keys options: ([\s\S]*?); others are/.exec(readme)![1]!;
+    const options = [...promised.matchAll(/`([a-z-]+=?)`/g)].map((m) => m[1]!);
+    expect(options.length).toBeGreaterThan(10);
+    const help = (await runDaemon(['--help'])).stdout.toString().replace(/\s+/g, ' ');
+    const honoured = /options honoured: ([^;]*);/.exec(help)![1]!.split(', ');
+    expect(honoured).toEqual(expect.arrayContaining(options));
   });
 
   it('GOKRAZY_FIRST_START=1 without --start-on-boot exits 125 at once; with it, the server starts', async () => {

@@ -22,6 +22,18 @@ describe('jobs, fg, bg, wait', () => {
     expect(r.stdout).toContain('[1]+ /bin/sleep 5 &\n');
     await r.interp.close(100);
   });
+  it('an interactive shell announces a job with its PID, or how to reach a job of built-ins', async () => {
+    const r = await runLines(['/bin/sleep 5 &', 'sleep 30 &'], { interactive: true });
+    const pid = r.interp.jobList()[0]!.pids[0];
+    expect(r.stderr).toBe(`[1] ${pid}\n[2] (built-in, no PID: use %2)\n`);
+    await r.interp.close(100);
+  });
+  it('a killed job is Terminated (or Killed), for processes and built-ins alike; exit 143 stays Exit 143', async () => {
+    const r = await runLines(['/bin/sleep 5 &', 'sleep 30 &', 'sh -c "exit 143" &', 'kill %1 %2', '/bin/sleep 0.3', 'jobs']);
+    expect(r.stdout).toBe(
+      ['[1]   Terminated              /bin/sleep 5', '[2]   Terminated              sleep 30', '[3]   Exit 143                sh -c "exit 143"', ''].join('\n'),
+    );
+  });
   it('errors: no current job, unknown job', async () => {
     expect(await runLines('fg')).toMatchObject({ code: 1, stderr: 'fg: no current job\n' });
     expect(await runLines('bg %3')).toMatchObject({ code: 1, stderr: 'bg: %3: no such job\n' });

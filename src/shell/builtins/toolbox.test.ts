@@ -33,7 +33,7 @@ describe('toolbox built-in', () => {
     const r = await run(['add'], { stdin: archive });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`toolbox: unpacked stdin into ${box.dir}`);
+    expect(r.out).toContain(`toolbox: unpacked the archive read from standard input into ${box.dir}`);
     expect(r.out).toMatch(/files +3\n/);
     expect(r.out).toContain(`sha256  ${sha256(archive)}`);
     expect(await readlink(join(box.dir, 'hello'))).toBe('bin/hello');

@@ -52,7 +52,7 @@ async function add(args: string[], ctx: BuiltinContext, toolbox: ToolboxHandle):
     if (input !== ctx.stdin) input.destroy();
   }
   const lines = [
-    `toolbox: unpacked ${label} into ${toolbox.dir}`,
+    `toolbox: unpacked ${label === 'stdin' ? 'the archive read from standard input' : label} into ${toolbox.dir}`,
     `  files   ${manifest.files}`,
     `  bytes   ${manifest.bytes} (${formatSize(manifest.bytes)})`,
     `  sha256  ${manifest.sha256}`,

@@ -226,7 +226,8 @@ export class Interpreter {
     // Give the spawn a moment to register PIDs for `[1] PID` and `$!`.
     await new Promise((r) => setImmediate(r));
     this.lastBackgroundPid = job.pids.at(-1);
-    if (this.interactive) await this.writeErr(`[${job.id}] ${job.pids.at(-1) ?? ''}\n`);
+    // A job of built-ins only has no process of its own (no fork here): say how to reach it.
+    if (this.interactive) await this.writeErr(`[${job.id}] ${job.pids.at(-1) ?? `(built-in, no PID: use %${job.id})`}\n`);
     this.lastStatus = 0;
   }
 

@@ -2,17 +2,25 @@
 // `… &` list (background). Each external runs in its own process group (detached), so
 // signals go to the whole group; built-ins stop through the job's AbortController.
 import type { ChildProcess } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { ExitResult } from '../types.js';
+import { statusOfSignal } from './signals.js';
 
 export type JobState = 'running' | 'stopped' | 'done';
+
+function unlimited(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
 
 export class Job {
   state: JobState = 'running';
   status: ExitResult | undefined;
   /** Listed by `jobs` until its end was reported. */
   reported = false;
-  readonly abort = new AbortController();
+  /** Every built-in of the job listens to it: a long pipeline is not a leak. */
+  readonly abort = unlimited(new AbortController());
   /** The signal that aborted the job's built-ins, for their exit status (128+N). */
   abortedBy: NodeJS.Signals | undefined;
   /** Stdin of the first command when it reads the terminal / channel. */
@@ -101,7 +109,10 @@ export class Job {
   finish(result: ExitResult): void {
     if (this.state === 'done') return;
     this.state = 'done';
-    this.status = result;
+    // A built-in ended by the signal reports 128+N without naming it: name it, so
+    // `jobs` says Terminated (as for a killed process), not Exit 143.
+    const bySignal = this.abortedBy && statusOfSignal(this.abortedBy);
+    this.status = bySignal && !result.signal && result.code === bySignal.code ? bySignal : result;
     const waiters = this.doneWaiters;
     this.doneWaiters = [];
     for (const w of waiters) w(result);

@@ -7,9 +7,17 @@ import { PassThrough, Readable, Writable } from 'node:stream';
 export function relay(src: Readable, dst: Writable, options: { end: boolean; onReaderGone?: () => void }): Promise<void> {
   return new Promise((resolve) => {
     let finished = false;
+    // Many relays may share one reader (every stage's stderr goes to the session's): each
+    // adds three listeners and removes them when done, so raise the leak warning's limit
+    // by one per relay instead of warning about a long pipeline.
+    const limit = (by: number): void => {
+      if (dst.getMaxListeners() !== 0) dst.setMaxListeners(dst.getMaxListeners() + by);
+    };
+    limit(1);
     const done = (): void => {
       if (finished) return;
       finished = true;
+      limit(-1);
       src.off('data', onData);
       src.off('end', onEnd);
       src.off('error', onSrcGone);
