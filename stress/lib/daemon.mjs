@@ -1,0 +1,143 @@
+// One breakglassd under stress: started from dist/ on 127.0.0.1 with its own key, dirs
+// and flags, watched through /proc (RSS, open fds) and its audit log. Every helper here
+// is bounded in time.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'ssh2';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const DIST = join(REPO, 'dist');
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A scratch dir with an ed25519 client key authorised in it. */
+export function makeWorkdir(prefix = 'bg-stress-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const key = join(dir, 'id_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'stress', '-f', key]);
+  writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${key}.pub`));
+  return { dir, key, privateKey: readFileSync(key), authorizedKeys: join(dir, 'authorized_keys'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Starts breakglassd; resolves once it listens. `args` are extra flags. */
+export async function startDaemon(work, args = [], { name = 'daemon' } = {}) {
+  const base = join(work.dir, name);
+  mkdirSync(base, { recursive: true });
+  const toolboxDir = join(base, 'toolbox');
+  const child = spawn(process.execPath, [join(DIST, 'breakglassd.js'),
+    '--port', '0', '--listen', '127.0.0.1', '--authorized-keys', work.authorizedKeys,
+    '--host-key', join(base, 'host_key'), '--toolbox-dir', toolboxDir, '--home', join(base, 'home'), ...args],
+  { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (c) => {
+    log += c.toString();
+    if (log.length > 4 << 20) log = log.slice(-(2 << 20));
+  });
+  const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const deadline = Date.now() + 15_000;
+  let port;
+  while (!port) {
+    const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
+    if (m) port = Number(m[1]);
+    else if (child.exitCode !== null) throw new Error(`breakglassd exited early:\n${log}`);
+    else if (Date.now() > deadline) throw new Error(`breakglassd did not listen within 15 s:\n${log}`);
+    else await sleep(20);
+  }
+  return {
+    child, port, toolboxDir, exited,
+    log: () => log,
+    rssKiB: () => procStatus(child.pid).VmRSS ?? NaN,
+    fds: () => { try { return readdirSync(`/proc/${child.pid}/fd`).length; } catch { return NaN; } },
+    alive: () => child.exitCode === null && child.signalCode === null,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(t);
+      }
+      return exited;
+    },
+  };
+}
+
+/** /proc/PID/status as numbers (kB fields) or strings. */
+export function procStatus(pid) {
+  const out = {};
+  try {
+    for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
+      const m = /^(\w+):\s+(\d+)(?: kB)?$/.exec(line);
+      if (m) out[m[1]] = Number(m[2]);
+    }
+  } catch {
+    // gone
+  }
+  return out;
+}
+
+/** An authenticated ssh2 connection, rejected after timeoutMs. `localAddress` picks the source (127.x.y.z). */
+export function connect(daemon, work, { timeoutMs = 10_000, localAddress } = {}) {
+  return new Promise((resolveReady, reject) => {
+    const client = new Client();
+    const timer = setTimeout(() => {
+      client.end();
+      reject(new Error(`login not done within ${timeoutMs} ms`));
+    }, timeoutMs);
+    client.once('ready', () => {
+      clearTimeout(timer);
+      resolveReady(client);
+    });
+    client.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    client.connect({ host: '127.0.0.1', port: daemon.port, username: 'root', privateKey: work.privateKey, readyTimeout: timeoutMs, localAddress });
+  });
+}
+
+/** exec on a connection: stdout, stderr and the exit code (listeners in the callback: fast servers). */
+export function exec(client, command, { timeoutMs = 15_000, input } = {}) {
+  return new Promise((resolveDone, reject) => {
+    const timer = setTimeout(() => reject(new Error(`exec ${command} not done within ${timeoutMs} ms`)), timeoutMs);
+    client.exec(command, (err, channel) => {
+      if (err) {
+        clearTimeout(timer);
+        return reject(err);
+      }
+      let stdout = '';
+      let stderr = '';
+      let code = null;
+      channel.on('data', (c) => (stdout += c.toString()));
+      channel.stderr.on('data', (c) => (stderr += c.toString()));
+      channel.once('exit', (c) => (code = c));
+      channel.once('close', () => {
+        clearTimeout(timer);
+        resolveDone({ stdout, stderr, code });
+      });
+      if (input !== undefined) channel.end(input);
+      else channel.end();
+    });
+  });
+}
+
+/** Median and max of numbers. */
+export function summary(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { n: sorted.length, median: sorted[Math.floor(sorted.length / 2)] ?? NaN, max: sorted.at(-1) ?? NaN };
+}
+
+/** A category's result: figures to report and checks that must hold. */
+export function result(id, title) {
+  const r = { id, title, figures: [], checks: [] };
+  return {
+    r,
+    figure(label, value) {
+      r.figures.push({ label, value: String(value) });
+    },
+    check(label, ok, detail = '') {
+      r.checks.push({ label, ok: Boolean(ok), detail: String(detail) });
+    },
+  };
+}
