@@ -52,7 +52,8 @@ export class LiveConnection {
   private readonly sessions = new Set<SessionRunner>();
   private readonly openedAt = Date.now();
   private graceTimer: NodeJS.Timeout | undefined;
-  private holdsStartup = true;
+  /** Gives the --max-startups slot back (set while the connection holds one). */
+  private releaseSlot: (() => void) | undefined;
   private closedAlready = false;
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -81,15 +82,15 @@ export class LiveConnection {
   start(): void {
     const { socket, state } = this;
     socket.setNoDelay(true);
-    const admitted = state.limiter.tryAcquire(this.remoteAddress);
+    const admitted = state.limiter.tryAcquire(this.remoteAddress, (reason) => this.evict(reason));
     if (!admitted.ok) {
-      this.holdsStartup = false;
       this.closedAlready = true;
       this.audit('refused', { from: this.peer, reason: admitted.reason });
       socket.destroy();
       this.state.connections.gone(this, false);
       return;
     }
+    this.releaseSlot = admitted.release;
     this.audit('connect', { from: this.peer, to: formatHostPort(this.localAddress, this.localPort) });
     socket.once('close', () => this.onClose());
     socket.on('error', () => undefined); // reported through ssh2's error event
@@ -110,9 +111,16 @@ export class LiveConnection {
   }
 
   private releaseStartup(): void {
-    if (!this.holdsStartup) return;
-    this.holdsStartup = false;
-    this.state.limiter.release(this.remoteAddress);
+    const release = this.releaseSlot;
+    this.releaseSlot = undefined;
+    release?.();
+  }
+
+  /** A newcomer took our --max-startups slot (the limiter freed it already). */
+  private evict(reason: string): void {
+    this.releaseSlot = undefined;
+    this.audit('evicted', { from: this.peer, reason });
+    this.socket.destroy();
   }
 
   private async authenticate(attempt: AuthAttempt): Promise<AuthVerdict> {

@@ -77,7 +77,10 @@ export function procStatus(pid) {
   return out;
 }
 
-/** An authenticated ssh2 connection, rejected after timeoutMs. `localAddress` picks the source (127.x.y.z). */
+/**
+ * An authenticated ssh2 connection, rejected after timeoutMs. `localAddress` picks the
+ * source (127.x.y.z): breakglassd allows 3 unauthenticated connections per address.
+ */
 export function connect(daemon, work, { timeoutMs = 10_000, localAddress } = {}) {
   return new Promise((resolveReady, reject) => {
     const client = new Client();
@@ -89,7 +92,8 @@ export function connect(daemon, work, { timeoutMs = 10_000, localAddress } = {})
       clearTimeout(timer);
       resolveReady(client);
     });
-    client.once('error', (err) => {
+    // Errors after the login (a reset while closing) must not crash the run: note them only.
+    client.on('error', (err) => {
       clearTimeout(timer);
       reject(err);
     });
@@ -121,6 +125,9 @@ export function exec(client, command, { timeoutMs = 15_000, input } = {}) {
     });
   });
 }
+
+/** Source address number n of many (127.0.1.1 …), for logins in parallel. */
+export const sourceAddress = (n) => `127.0.${1 + Math.floor(n / 250) % 250}.${1 + (n % 250)}`;
 
 /** Median and max of numbers. */
 export function summary(values) {

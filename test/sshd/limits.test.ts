@@ -31,7 +31,7 @@ describe('pre-auth limits', () => {
     expect((await server.ssh('echo ok')).stdout.toString()).toBe('ok\n');
   });
 
-  it('--max-startups caps unauthenticated connections overall; 3 per source address', async () => {
+  it('--max-startups: 3 per source address; past the overall cap the busiest source gives up its oldest', async () => {
     server = await startServer({ args: ['--max-startups', '4'] });
     const port = server.port;
     // Per source: the 4th stalled connection from 127.0.0.1 is dropped at once.
@@ -40,15 +40,19 @@ describe('pre-auth limits', () => {
     const fourth = await rawConnect(port);
     expect(await Promise.race([fourth.closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('open'), 2000))])).toBe('closed');
     expect(fourth.received()).toBe('');
-    // Overall: one more from another loopback address fits (4), the next does not.
+    // Overall: one more from another loopback address fits (4).
     const other = await rawConnect(port, '127.0.0.2');
     await eventually(() => other.received().startsWith('SSH-2.0-'));
+    // The next one is not refused: 127.0.0.1, holding the most, loses its oldest.
     const fifth = await rawConnect(port, '127.0.0.3');
-    expect(await Promise.race([fifth.closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('open'), 2000))])).toBe('closed');
+    await eventually(() => fifth.received().startsWith('SSH-2.0-'));
+    await same[0]!.closed;
     expect(server.log()).toMatch(/refused conn=\d+ from=127\.0\.0\.1:\d+ reason="3 unauthenticated connections from 127\.0\.0\.1 \(limit 3\)"/);
-    expect(server.log()).toMatch(/refused conn=\d+ from=127\.0\.0\.3:\d+ reason="4 unauthenticated connections \(--max-startups 4\)"/);
-    // Slots free up when stalled clients leave.
-    for (const c of [...same, other]) c.socket.destroy();
+    expect(server.log()).toMatch(/evicted conn=\d+ from=127\.0\.0\.1:\d+ reason="4 unauthenticated connections \(--max-startups 4\): made room for 127\.0\.0\.3; 127\.0\.0\.1 held 3"/);
+    // A real login still gets through while the silent ones hold every slot (from a fresh address it evicts one).
+    const login = await run('ssh', [...server.sshOptions(), '-o', 'BindAddress=127.0.0.4', '-p', String(port), 'root@127.0.0.1', 'echo through']);
+    expect(login.stdout.toString()).toBe('through\n');
+    for (const c of [...same, other, fifth]) c.socket.destroy();
     await eventually(async () => (await server!.ssh('echo ok')).code === 0, 5000, 100);
     expect((await server.ssh('echo again')).stdout.toString()).toBe('again\n');
   });
