@@ -152,6 +152,15 @@ describe('ssh2 as a client', () => {
     expect(await code).toBe(2);
   });
 
+  it('SFTP WRITE on a handle that was never opened gets an error; the connection lives on', async () => {
+    const sftp = await new Promise<SFTPWrapper>((res, rej) => client.sftp((err, s) => (err ? rej(err) : res(s))));
+    const err = await new Promise<Error | undefined>((res) => sftp.write(Buffer.from('bogus'), Buffer.from('abc'), 0, 3, 0, (e) => res(e ?? undefined)));
+    expect(err?.message).toMatch(/handle/i);
+    const names = await new Promise<string[]>((res, rej) => sftp.readdir(server.dir, (e, list) => (e ? rej(e) : res(list.map((l) => l.filename)))));
+    expect(names).toContain('upload.bin');
+    sftp.end();
+  });
+
   it('SFTP up and down with identical bytes', async () => {
     const sftp = await new Promise<SFTPWrapper>((res, rej) => client.sftp((err, s) => (err ? rej(err) : res(s))));
     const remote = join(server.dir, 'ssh2-up.bin');

@@ -141,7 +141,15 @@ class SftpServer {
 
   /** Runs one request; any error becomes a STATUS reply. */
   private dispatch(reqid: number, run: () => Promise<void>): void {
-    const task = run().catch((err: unknown) => this.replyError(reqid, err));
+    // A handler that throws before its first await (WRITE on an unknown handle) must
+    // answer STATUS too: thrown out of ssh2's emit, it would drop the whole connection.
+    let started: Promise<void>;
+    try {
+      started = run();
+    } catch (err) {
+      started = Promise.reject(err);
+    }
+    const task = started.catch((err: unknown) => this.replyError(reqid, err));
     this.inflight.add(task);
     void task.finally(() => this.inflight.delete(task));
   }
