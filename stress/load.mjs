@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, exec, makeWorkdir, result, sleep, sourceAddress, startDaemon } from './lib/daemon.mjs';
+import { connect, exec, makeWorkdir, result, sleep, sourceAddress, startDaemon, waitUntil } from './lib/daemon.mjs';
 
 /** Opens a pty shell and waits for its prompt; resolves { channel, screen() }. */
 function shell(client, timeoutMs = 15_000) {
@@ -22,15 +22,6 @@ function shell(client, timeoutMs = 15_000) {
       });
     });
   });
-}
-
-async function waitFor(predicate, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) return false;
-    await sleep(20);
-  }
-  return true;
 }
 
 const sha = (buf) => createHash('sha256').update(buf).digest('hex');
@@ -54,7 +45,7 @@ async function concurrentShells(daemon, work, out, count) {
     await Promise.all(wave);
   }
   for (const s of sessions) s.channel.write(`echo ready-${s.n}\r`);
-  const answered = await waitFor(() => sessions.every((s) => s.screen().includes(`ready-${s.n}\r\n`)), 30_000);
+  const answered = await waitUntil(() => sessions.every((s) => s.screen().includes(`ready-${s.n}\r\n`)), 30_000);
   const held = daemon.rssKiB();
   out.figure(`${count} concurrent pty sessions: daemon RSS`, `${mib(baseline)} MiB idle → ${mib(held)} MiB held`);
   out.figure('memory per interactive session', `${((held - baseline) / Math.max(1, sessions.length)).toFixed(0)} KiB`);

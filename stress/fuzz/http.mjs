@@ -11,12 +11,11 @@
 // authenticated GET /status?path=/user/sleeper (JSON) must answer 200 with the service
 // running, and init must still be alive; init then gets SIGTERM and must stop its
 // service and exit.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
-import { DIST, sleep } from '../lib/daemon.mjs';
+import { sleep, spawnWatched } from '../lib/daemon.mjs';
 import { budgetFor, internalErrors, preview, probeAlive, report } from './common.mjs';
 import { Rng } from './random.mjs';
 
@@ -33,41 +32,13 @@ export async function startInit(dir) {
   };
   const configFile = join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
-  const child = spawn(process.execPath, [join(DIST, 'breakglass-init.js'), '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (c) => {
-    log += c.toString();
-    if (log.length > 4 << 20) log = log.slice(-(2 << 20));
+  // Ready once the web UI listens and the API socket is up.
+  const init = await spawnWatched('breakglass-init', ['--config', configFile], {
+    ready: (log) => (/API socket/.test(log) ? /breakglass-init: web UI on 127\.0\.0\.1:(\d+)/.exec(log)?.[1] : undefined),
+    stopGraceMs: 10_000,
   });
-  const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  const deadline = Date.now() + 15_000;
-  let port;
-  while (!port || !/API socket/.test(log)) {
-    const m = /breakglass-init: web UI on 127\.0\.0\.1:(\d+)/.exec(log);
-    if (m) port = Number(m[1]);
-    if (child.exitCode !== null) throw new Error(`breakglass-init exited early:\n${log}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`breakglass-init did not listen within 15 s:\n${log}`);
-    }
-    await sleep(20);
-  }
   const password = readFileSync(join(dir, 'gokr-pw.txt'), 'utf8').trim();
-  return {
-    child, port, password, exited,
-    log: () => log,
-    alive: () => child.exitCode === null && child.signalCode === null,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        const r = await exited;
-        clearTimeout(t);
-        return r;
-      }
-      return exited;
-    },
-  };
+  return { ...init, port: Number(init.ready), password };
 }
 
 /** One raw request over TCP; see the header comment for when it counts as answered. */

@@ -19,7 +19,7 @@
 // batch in examples (otherwise the first 48 bytes of each packet).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, sleep } from '../lib/daemon.mjs';
+import { connect, sleep, waitUntil } from '../lib/daemon.mjs';
 import { budgetFor, internalErrors, logSince, probeAlive, report } from './common.mjs';
 import { Rng } from './random.mjs';
 
@@ -247,15 +247,6 @@ async function openChannel(client) {
   return ch;
 }
 
-async function waitUntil(cond, ms) {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) return false;
-    await sleep(2);
-  }
-  return true;
-}
-
 export async function fuzzSftp({ res, daemon, work, quick, seed }) {
   const rng = Rng.forTarget(seed, 'sftp');
   const budget = budgetFor(quick, { quickMax: 150, fullMax: 3000 });
@@ -328,7 +319,7 @@ export async function fuzzSftp({ res, daemon, work, quick, seed }) {
       if (broken) {
         // Complete whatever the server is waiting for with bytes it must refuse.
         ch.stream.write(Buffer.alloc(256 * 1024 + 8, 0x7f));
-        if (!(await waitUntil(() => ch.closed, 3000))) {
+        if (!(await waitUntil(() => ch.closed, 3000, 2))) {
           hangs++;
           hangExamples.push(`seed ${seed} batch ${batches} [${describe()}]: channel neither closed nor answered after the 0x7f flush`);
         }
@@ -336,7 +327,7 @@ export async function fuzzSftp({ res, daemon, work, quick, seed }) {
         const probe = gen.reqid();
         ch.stream.write(frame(Buffer.concat([Buffer.from([16]), u32(probe), str(gen.base)])));
         const expect = sent.filter((p) => p.kind === 'valid').map((p) => p.reqid);
-        const answered = await waitUntil(() => ch.closed || (ch.replies.has(probe) && expect.every((id) => ch.replies.has(id))), 3000);
+        const answered = await waitUntil(() => ch.closed || (ch.replies.has(probe) && expect.every((id) => ch.replies.has(id))), 3000, 2);
         if (!answered) {
           if (ch.replies.has(probe)) {
             const missing = expect.filter((id) => !ch.replies.has(id));

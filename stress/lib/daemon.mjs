@@ -21,46 +21,72 @@ export function makeWorkdir(prefix = 'bg-stress-') {
   return { dir, key, privateKey: readFileSync(key), authorizedKeys: join(dir, 'authorized_keys'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts breakglassd; resolves once it listens. `args` are extra flags. */
-export async function startDaemon(work, args = [], { name = 'daemon' } = {}) {
-  const base = join(work.dir, name);
-  mkdirSync(base, { recursive: true });
-  const toolboxDir = join(base, 'toolbox');
-  const child = spawn(process.execPath, [join(DIST, 'breakglassd.js'),
-    '--port', '0', '--listen', '127.0.0.1', '--authorized-keys', work.authorizedKeys,
-    '--host-key', join(base, 'host_key'), '--toolbox-dir', toolboxDir, '--home', join(base, 'home'), ...args],
-  { stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Spawns one of our programs (dist/NAME.js) with its stderr kept (a bounded tail) and
+ * waits until `ready(log)` returns a value; an early exit or the time limit kills it
+ * and rejects with the log. `stop()` sends SIGTERM, SIGKILL after `stopGraceMs`.
+ */
+export async function spawnWatched(program, args, { ready, timeoutMs = 15_000, stopGraceMs = 5000 }) {
+  const child = spawn(process.execPath, [join(DIST, `${program}.js`), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (c) => {
     log += c.toString();
     if (log.length > 4 << 20) log = log.slice(-(2 << 20));
   });
   const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  const deadline = Date.now() + 15_000;
-  let port;
-  while (!port) {
-    const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
-    if (m) port = Number(m[1]);
-    else if (child.exitCode !== null) throw new Error(`breakglassd exited early:\n${log}`);
-    else if (Date.now() > deadline) throw new Error(`breakglassd did not listen within 15 s:\n${log}`);
-    else await sleep(20);
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const deadline = Date.now() + timeoutMs;
+  let value;
+  while ((value = ready(log)) === undefined) {
+    if (!alive()) throw new Error(`${program} exited early:\n${log}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${program} was not ready within ${timeoutMs / 1000} s:\n${log}`);
+    }
+    await sleep(20);
   }
   return {
-    child, port, toolboxDir, exited,
+    child, exited, alive, ready: value,
     log: () => log,
-    rssKiB: () => procStatus(child.pid).VmRSS ?? NaN,
-    fds: () => { try { return readdirSync(`/proc/${child.pid}/fd`).length; } catch { return NaN; } },
-    alive: () => child.exitCode === null && child.signalCode === null,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
+      if (alive()) {
         child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        const t = setTimeout(() => child.kill('SIGKILL'), stopGraceMs);
         await exited;
         clearTimeout(t);
       }
       return exited;
     },
   };
+}
+
+/** Starts breakglassd; resolves once it listens. `args` are extra flags. */
+export async function startDaemon(work, args = [], { name = 'daemon' } = {}) {
+  const base = join(work.dir, name);
+  mkdirSync(base, { recursive: true });
+  const toolboxDir = join(base, 'toolbox');
+  const watched = await spawnWatched('breakglassd', [
+    '--port', '0', '--listen', '127.0.0.1', '--authorized-keys', work.authorizedKeys,
+    '--host-key', join(base, 'host_key'), '--toolbox-dir', toolboxDir, '--home', join(base, 'home'), ...args,
+  ], { ready: (log) => /listening on 127\.0\.0\.1:(\d+)/.exec(log)?.[1] });
+  const { child } = watched;
+  return {
+    ...watched,
+    port: Number(watched.ready),
+    toolboxDir,
+    rssKiB: () => procStatus(child.pid).VmRSS ?? NaN,
+    fds: () => { try { return readdirSync(`/proc/${child.pid}/fd`).length; } catch { return NaN; } },
+  };
+}
+
+/** Polls `cond` every `stepMs` until it holds (true) or `ms` have passed (false). */
+export async function waitUntil(cond, ms, stepMs = 20) {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) return false;
+    await sleep(stepMs);
+  }
+  return true;
 }
 
 /** /proc/PID/status as numbers (kB fields) or strings. */
@@ -128,12 +154,6 @@ export function exec(client, command, { timeoutMs = 15_000, input } = {}) {
 
 /** Source address number n of many (127.0.1.1 …), for logins in parallel. */
 export const sourceAddress = (n) => `127.0.${1 + Math.floor(n / 250) % 250}.${1 + (n % 250)}`;
-
-/** Median and max of numbers. */
-export function summary(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { n: sorted.length, median: sorted[Math.floor(sorted.length / 2)] ?? NaN, max: sorted.at(-1) ?? NaN };
-}
 
 /** A category's result: figures to report and checks that must hold. */
 export function result(id, title) {
