@@ -2,9 +2,13 @@
 // stderr merged back into arrival order with a marker per line, so `logs` shows a
 // server's complaints next to its output without the reader knowing which stream to ask.
 import type { LineListener, LineRing } from './ring-buffer.js';
-import { STREAM_MARKERS } from './ring-buffer.js';
+import type { LogQuery } from './request.js';
+import type { z } from 'zod';
 
-export type LogStream = 'stdout' | 'stderr' | 'both';
+export type LogStream = z.infer<typeof LogQuery>['stream'];
+
+/** How `stream=both` marks each line with the stream it came from. */
+export const STREAM_MARKERS = { stdout: '[out] ', stderr: '[err] ' } as const;
 
 export interface LogSource {
   snapshot: string[];

@@ -18,9 +18,6 @@ export interface NumberedLine {
   line: string;
 }
 
-/** How `stream=both` marks each line with the stream it came from. */
-export const STREAM_MARKERS = { stdout: '[out] ', stderr: '[err] ' } as const;
-
 /** Numbers lines across the rings that share it. */
 export class LineCounter {
   private value = 0;
