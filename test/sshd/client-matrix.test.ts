@@ -3,7 +3,6 @@
 // with its exit status, a shell on a pty, and moves a file up and down with identical
 // bytes. Dropbear's dbclient has its own file (dropbear-client.test.ts). A client that is
 // not installed is skipped with the package to install (.ci/run installs them all).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -13,6 +12,7 @@ import type { ClientChannel, SFTPWrapper } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REPO, run, startServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
+import { echoOverPty } from '../helpers/terminal-client.js';
 
 let server: TestServer;
 let payload: Buffer;
@@ -30,22 +30,6 @@ afterAll(async () => {
 
 const missing = (...paths: string[]): string[] => paths.filter((p) => !existsSync(p));
 const skipNote = (gone: string[], pkg: string): string => (gone.length ? ` — skipped: ${gone.join(', ')} missing; apt-get install ${pkg}` : '');
-
-/** Types lines into a client that wants a terminal (script(1) gives it one), each after a prompt. */
-async function ptySession(command: string[], env: NodeJS.ProcessEnv): Promise<{ screen: string; code: number | null }> {
-  const child = spawn('script', ['-qefc', command.join(' '), '/dev/null'], { env: { ...env, TERM: 'xterm' } });
-  let screen = '';
-  child.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
-  const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await vi.waitFor(() => expect(screen).toContain('# '), { timeout: 10_000 });
-  child.stdin.write('echo pty-$TERM-ok\r');
-  await vi.waitFor(() => expect(screen).toMatch(/\r\npty-xterm-ok\r\n/), { timeout: 10_000 });
-  child.stdin.write('exit 4\r');
-  const code = await exited;
-  clearTimeout(timer);
-  return { screen, code };
-}
 
 const PUTTY = ['/usr/bin/plink', '/usr/bin/pscp', '/usr/bin/psftp', '/usr/bin/puttygen'];
 describe.skipIf(missing(...PUTTY).length > 0)(`PuTTY tools${skipNote(missing(...PUTTY), 'putty-tools')}`, () => {
@@ -65,7 +49,7 @@ describe.skipIf(missing(...PUTTY).length > 0)(`PuTTY tools${skipNote(missing(...
   });
 
   it('plink -t opens a shell on a pty', async () => {
-    const { screen, code } = await ptySession(['plink', '-ssh', '-t', ...common(), 'root@127.0.0.1'], env());
+    const { screen, code } = await echoOverPty(['plink', '-ssh', '-t', ...common(), 'root@127.0.0.1'], env());
     expect(screen).toContain('pty-xterm-ok');
     expect(code).toBe(4);
   });

@@ -2,11 +2,12 @@
 // with its KEXINIT (RFC 4253 §7, first_kex_packet_follows); ssh2 1.17 dropped every
 // such guess, so dbclient hung after the version exchange whenever its guess was right
 // (scripts/ssh2-patches.mjs). This is the regression test for that hang.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, startServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
+import { echoOverPty } from '../helpers/terminal-client.js';
 
 const DBCLIENT = '/usr/bin/dbclient';
 const CONVERT = '/usr/bin/dropbearconvert';
@@ -44,18 +45,8 @@ describe.skipIf(missing.length > 0)(`dbclient (Dropbear's client)${missing.lengt
   });
 
   it('opens a shell with a pty', async () => {
-    // dbclient -t wants a terminal on its own stdin: util-linux script(1) gives it one.
-    // Each line is typed only after the prompt it answers has been drawn.
-    const command = ['dbclient', '-y', '-t', '-i', dropbearKey, '-p', String(server.port), 'root@127.0.0.1'].join(' ');
-    const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { ...process.env, HOME: server.dir, TERM: 'xterm' } });
-    let screen = '';
-    child.stdout.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
-    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
-    const prompts = (): number => screen.split('# ').length - 1;
-    await vi.waitFor(() => expect(prompts()).toBeGreaterThan(0), { timeout: 10_000 });
-    child.stdin.write('echo pty-$TERM-ok\r');
-    await vi.waitFor(() => expect(screen).toMatch(/\r\npty-xterm-ok\r\n/), { timeout: 10_000 });
-    child.stdin.write('exit 4\r');
-    expect(await exited).toBe(4);
+    const { screen, code } = await echoOverPty(['dbclient', '-y', '-t', '-i', dropbearKey, '-p', String(server.port), 'root@127.0.0.1'], { ...process.env, HOME: server.dir });
+    expect(screen).toMatch(/\r\npty-xterm-ok\r\n/);
+    expect(code).toBe(4);
   });
 });
