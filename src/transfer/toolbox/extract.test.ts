@@ -151,9 +151,26 @@ describe('toolbox add', () => {
     expect(await treeHash(dir)).toBe(before);
   });
 
+  it('takes a directory whose header claims a size (no data follows it) without hanging', async () => {
+    const archive = await makeTar([{ name: 'd/', type: 'directory', mode: 0o755 }, { name: 'd/f', body: 'after\n' }]);
+    withHeaderSize(archive, 0, 0o1000);
+    const manifest = await add(archive);
+    expect(manifest.files).toBe(1);
+    expect(await readFile(join(dir, 'd/f'), 'utf8')).toBe('after\n');
+  });
+
   it('clears the toolbox', async () => {
     await add(await goodArchive());
     await toolbox.clear();
     expect(await toolbox.list()).toEqual([]);
   });
 });
+
+/** Rewrites the ustar size field (and checksum) of the header at `offset`, in place. */
+function withHeaderSize(archive: Buffer, offset: number, size: number): void {
+  const header = archive.subarray(offset, offset + 512);
+  header.write(size.toString(8).padStart(11, '0') + '\0', 124, 'latin1');
+  header.fill(' ', 148, 156);
+  const sum = header.reduce((a, b) => a + b, 0);
+  header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+}

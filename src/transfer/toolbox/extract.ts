@@ -227,13 +227,13 @@ class Stager {
     const type = (header.type as string | null) ?? 'unknown';
     if (path === '') {
       if (type !== 'directory') throw refuseEntry(name, 'only a directory may name the archive root');
-      return drain(stream);
+      return skipDirectoryBody(stream);
     }
     switch (type) {
       case 'directory':
         await this.ensureParents(name, path);
         await this.makeDir(name, path, header.mode ?? 0o755);
-        return drain(stream);
+        return skipDirectoryBody(stream);
       case 'file':
       case 'contiguous-file':
         await this.ensureParents(name, path);
@@ -401,6 +401,15 @@ const fdChmod = promisify(fchmod);
 const fdUtimes = promisify(futimes);
 const fdWritev = (fd: number, buffers: Buffer[], position: number): Promise<number> =>
   new Promise((resolve, reject) => writev(fd, buffers, position, (err, n) => (err ? reject(err) : resolve(n))));
+
+/**
+ * A directory has no data, whatever its size field says (POSIX lets readers ignore it;
+ * tar-stream reads the next header right after it). Its entry stream ends only when the
+ * size is 0, so waiting for 'end' would hang the upload on a directory with a size.
+ */
+function skipDirectoryBody(stream: EntryStream): void {
+  stream.resume();
+}
 
 function drain(stream: EntryStream): Promise<void> {
   return new Promise((resolve, reject) => {
