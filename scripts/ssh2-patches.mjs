@@ -4,7 +4,7 @@
 // cannot silently drop a fix. scripts/ssh2-patches.test.ts applies each patch to the
 // installed ssh2 and checks the result.
 
-/** @typedef {{ file: string, why: string, find: string, replace: string }} Ssh2Patch */
+/** @typedef {{ file: string, why: string, find: string, replace: string, marker: string }} Ssh2Patch `marker`: a token the patched text leaves in the minified bundle. */
 
 /** @type {Ssh2Patch[]} */
 export const SSH2_PATCHES = [
@@ -33,7 +33,52 @@ export const SSH2_PATCHES = [
       '  debug && debug(`Handshake: KEX algorithm: ${clientList[i]}`);',
       '  if (firstFollows && !guessedRight) {',
     ].join('\n'),
+    marker: 'guessedRight',
   },
+  // The SFTP request parser (server side). Found by the SFTP fuzz target
+  // (stress/fuzz/sftp.mjs); each of these dropped the whole SSH connection, shells
+  // and forwards included, where a malformed request must only close its channel.
+  {
+    // The 4-byte packet length was assembled with `<< 8`, a signed 32-bit shift: a
+    // length of 2^31 or more came out negative, passed the "exceeds max length" check
+    // and the parser then read byte 0 of a packet it never allocated (TypeError).
+    file: 'node_modules/ssh2/lib/protocol/SFTP.js',
+    why: 'SFTP packet lengths of 2^31 and more are refused, not read as negative',
+    find: '          this._pktLen = (this._pktLen << 8) + data[p++];',
+    replace: '          this._pktLen = this._pktLen * 256 + data[p++];',
+    marker: 'this._pktLen*256+',
+  },
+  {
+    // After a fatal framing error the parser kept its half-read length, so the next
+    // chunk on the channel (the client has not yet seen the close) was taken as the
+    // body of a packet of up to 4 GiB and allocated as such. A failed channel now
+    // ignores whatever still arrives until it is closed.
+    file: 'node_modules/ssh2/lib/protocol/SFTP.js',
+    why: 'an SFTP channel that failed ignores further data (no allocation from a stale length)',
+    find: ['    let p = 0;', '', '    while (p < data.length) {', '      if (this._pktLenBytes < 4) {'].join('\n'),
+    replace: ['    if (this._fatalSFTPError)', '      return;', '    let p = 0;', '', '    while (p < data.length) {', '      if (this._pktLenBytes < 4) {'].join('\n'),
+    marker: 'this._fatalSFTPError)return',
+  },
+  {
+    file: 'node_modules/ssh2/lib/protocol/SFTP.js',
+    why: 'the fatal SFTP error marks the channel failed',
+    find: ['function doFatalSFTPError(sftp, msg, noDebug) {', '  const err = new Error(msg);'].join('\n'),
+    replace: ['function doFatalSFTPError(sftp, msg, noDebug) {', '  sftp._fatalSFTPError = true;', '  const err = new Error(msg);'].join('\n'),
+    marker: 'sftp._fatalSFTPError=true',
+  },
+  // READ, WRITE and FSETSTAT checked their last field but not the handle string: a
+  // handle length past the end of the packet left `handle` undefined and
+  // `handle.length` threw (TypeError) instead of the "Malformed … packet" error.
+  ...['READ', 'WRITE', 'FSETSTAT'].map((request) => {
+    const last = { READ: 'len', WRITE: 'data', FSETSTAT: 'attrs' }[request];
+    return {
+      file: 'node_modules/ssh2/lib/protocol/SFTP.js',
+      why: `a ${request} whose handle runs past the packet is a malformed packet, not a TypeError`,
+      find: [`    if (${last} === undefined || handle.length > 256)`, `      return doFatalSFTPError(sftp, 'Malformed ${request} packet');`].join('\n'),
+      replace: [`    if (handle === undefined || ${last} === undefined || handle.length > 256)`, `      return doFatalSFTPError(sftp, 'Malformed ${request} packet');`].join('\n'),
+      marker: `handle===void 0||${last}===void 0`,
+    };
+  }),
 ];
 
 /**

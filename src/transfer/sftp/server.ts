@@ -136,7 +136,11 @@ class SftpServer {
     }
     sftp.on('end', () => void this.shutdown(true));
     sftp.on('close', () => void this.shutdown(false));
-    sftp.on('error', () => void this.shutdown(false));
+    // ssh2 closes the channel after a protocol error (a malformed packet); say which.
+    sftp.on('error', (err: unknown) => {
+      this.ctx.audit?.('sftp-error', { message: messageOf(err) });
+      void this.shutdown(false);
+    });
   }
 
   /** Runs one request; any error becomes a STATUS reply. */
