@@ -75,8 +75,10 @@ describe.skipIf(!usableBusybox())('a program on a busybox pty (needs a static /b
   });
 
   it('stty size follows the window, also after a resize (SIGWINCH)', async () => {
-    const run = await start([BUSYBOX, 'sh', '-c', 'stty size; trap "stty size; exit 0" WINCH; while :; do busybox sleep 0.1; done'], { cols: 100, rows: 30 });
+    // `trapped` comes after the trap is set: a resize before it would be ignored.
+    const run = await start([BUSYBOX, 'sh', '-c', 'stty size; trap "stty size; exit 0" WINCH; echo trapped; while :; do busybox sleep 0.1; done'], { cols: 100, rows: 30 });
     await run.waitFor(/^30 100$/m);
+    await run.waitFor(/^trapped$/m);
     run.program.resize(120, 40);
     await run.waitFor(/^40 120$/m);
     expect((await run.program.exit).code).toBe(0);
