@@ -9,9 +9,14 @@
 // (identifiers kept, for readable stack traces): the bundle shrinks and, with comments
 // gone, V8 keeps the source as a one-byte string (a few non-Latin-1 characters in
 // comments made it store two bytes per character) — about 4 MiB less RSS (BENCHMARKS.md).
+//
+// Each file is the small loader scripts/code-cache-loader.cjs followed by the bundle as
+// line comments (scripts/code-cache-file.mjs): the loader runs the bundle through a V8
+// code cache (cold start), and the program is still one self-contained file.
 import { build } from 'esbuild';
 import { chmod, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { withCodeCacheLoader } from './code-cache-file.mjs';
 import { ssh2PatchesPlugin } from './ssh2-patches.mjs';
 
 const ENTRIES = {
@@ -31,14 +36,31 @@ const withoutPoly1305 = {
   },
 };
 
-await build({
+/**
+ * zod re-exports all of its ~50 message locales (310 KB of the bundle) as `z.locales`;
+ * we use English only, which zod installs from locales/en.js by itself.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes('node_modules/zod/') ? { path: 'zod-locales', namespace: 'zod-english-only' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
+      contents: `export { default as en } from ${JSON.stringify(resolve('node_modules/zod/v4/locales/en.js'))};`,
+      loader: 'js',
+      resolveDir: resolve('node_modules/zod/v4/locales'),
+    }));
+  },
+};
+
+const result = await build({
   entryPoints: ENTRIES,
   outdir: 'dist',
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  banner: { js: '#!/usr/bin/env node' },
   // ssh2 probes optional native add-ons (cpu-features, sshcrypto.node) inside try/catch;
   // leaving them external makes it fall back to pure JS on the device.
   external: ['cpu-features', '*.node'],
@@ -46,7 +68,11 @@ await build({
   minifyWhitespace: true,
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [withoutPoly1305, ssh2PatchesPlugin],
+  plugins: [withoutPoly1305, zodEnglishOnly, ssh2PatchesPlugin],
+  write: false,
 });
+for (const output of result.outputFiles) {
+  await writeFile(output.path, withCodeCacheLoader(basename(output.path), output.text), { mode: 0o755 });
+  await chmod(output.path, 0o755);
+}
 await writeFile('dist/package.json', '{ "type": "commonjs" }\n');
-await Promise.all(Object.keys(ENTRIES).map((name) => chmod(`dist/${name}.js`, 0o755)));

@@ -1,8 +1,5 @@
 // The breakglassd bundle under the microscope: what it is made of (esbuild's metafile for
-// the same entry, summed per package, never written to disk), and experimental builds
-// derived from the very file under test by esbuild's transform (comments and whitespace
-// stripped, or fully minified), so they differ from it by that one step only.
-import { readFileSync, writeFileSync } from 'node:fs';
+// the same entry, summed per package, never written to disk).
 import { join } from 'node:path';
 import { REPO } from './servers.mjs';
 
@@ -36,13 +33,4 @@ export async function bundleComposition() {
     byPackage.set(key, (byPackage.get(key) ?? 0) + info.bytesInOutput);
   }
   return [...byPackage.entries()].sort((a, b) => b[1] - a[1]);
-}
-
-/** Writes `bundle` transformed by esbuild (`whitespace`: minifyWhitespace; `full`: minify) to outfile. */
-export async function transformBundle(bundle, outfile, mode) {
-  const { transform } = await esbuild();
-  const options = mode === 'full' ? { minify: true } : { minifyWhitespace: true };
-  const result = await transform(readFileSync(bundle, 'utf8'), { ...options, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' });
-  writeFileSync(outfile, result.code, { mode: 0o755 });
-  return outfile;
 }

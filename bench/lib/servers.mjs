@@ -246,9 +246,12 @@ export function breakglassdArgs(ws, key, port = 0, bundle = breakglassd.bundle) 
 
 export const READY = /breakglassd: listening on 127\.0\.0\.1:(\d+) \(host key (SHA256:[A-Za-z0-9+/]+)\)/;
 
-export async function startBreakglassd(ws, key, { nodeArgs = [], bundle } = {}) {
+export async function startBreakglassd(ws, key, { nodeArgs = [], bundle, env } = {}) {
   const { args } = breakglassdArgs(ws, key, 0, bundle);
-  const child = spawnGroup(process.execPath, [...breakglassd.nodeArgs, ...nodeArgs, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnGroup(process.execPath, [...breakglassd.nodeArgs, ...nodeArgs, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const logs = watchStderr(child);
   try {
     const match = await logs.waitFor(READY, 15_000);

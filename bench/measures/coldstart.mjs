@@ -3,12 +3,12 @@
 // the first successful `ssh … true` (what a user waits for after "start" in the web UI).
 // Each start reuses a host key made by an untimed first start, as on a device whose
 // /perm already holds one. Also the bundle's own cost: `--help` against `node -e 0`.
-import { statSync, readFileSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { statSync, readFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STARTERS, breakglassd, startBreakglassd } from '../lib/servers.mjs';
 import { run, sleep } from '../lib/proc.mjs';
 import { treeMemory, cpuMs } from '../lib/procfs.mjs';
-import { bundleComposition, transformBundle } from '../lib/bundle.mjs';
+import { bundleComposition } from '../lib/bundle.mjs';
 
 export async function measureColdStart(ctx) {
   const reps = ctx.quick ? 2 : 10;
@@ -57,19 +57,20 @@ export async function measureColdStart(ctx) {
 }
 
 /**
- * The bundle alone, and two builds of the same source made in the temp dir as an
- * experiment: comments and whitespace stripped (esbuild minifyWhitespace: identifiers and
- * stack-trace names stay), and fully minified. For each: `--help` wall time and peak RSS
- * against `node -e 0`, spawn → readiness, and idle RSS one second after readiness.
+ * The code cache (scripts/code-cache-loader.cjs) and the file alone: dist/breakglassd.js
+ * with its cache warm (the untimed first round writes it), the same with
+ * BREAKGLASS_CODE_CACHE=off (V8 compiles the whole bundle, as before the cache), and a
+ * copy with no package.json beside it, as on the device. For each: `--help` wall time and
+ * peak RSS against `node -e 0`, spawn → readiness, and idle RSS one second after readiness.
  */
 async function measureBundle(ctx, reps) {
   const variants = [{ column: 'breakglassd', path: breakglassd.bundle }];
-  const startup = ctx.section('startup', 'Bundle startup and build experiments (breakglassd only)', {
-    columns: ['breakglassd', 'device', 'whitespace', 'minified', 'node'],
-    ratios: [['breakglassd', 'node'], ['device', 'breakglassd'], ['whitespace', 'breakglassd'], ['minified', 'breakglassd']],
+  const startup = ctx.section('startup', 'Bundle startup: code cache and the file alone (breakglassd only)', {
+    columns: ['breakglassd', 'nocache', 'device', 'node'],
+    ratios: [['breakglassd', 'node'], ['nocache', 'breakglassd'], ['device', 'breakglassd']],
   });
   const help = startup.row('`--help`, wall time', 'ms', 'lower', {
-    commands: { breakglassd: 'node dist/breakglassd.js --help', device: 'node /tmp/…/device/breakglassd.js --help', whitespace: 'node …/breakglassd.ws.js --help', minified: 'node …/breakglassd.min.js --help', node: 'node -e 0' },
+    commands: { breakglassd: 'node dist/breakglassd.js --help', nocache: 'BREAKGLASS_CODE_CACHE=off node dist/breakglassd.js --help', device: 'node /tmp/…/device/breakglassd.js --help', node: 'node -e 0' },
   });
   const helpCpu = startup.row('`--help`, CPU time (user + system)', 'ms', 'lower');
   const peak = startup.row('`--help`, peak RSS (VmHWM)', 'MiB', 'lower');
@@ -78,45 +79,35 @@ async function measureBundle(ctx, reps) {
   const idle = startup.row('idle RSS, 1 s after readiness', 'MiB', 'lower');
   startup.command('node dist/breakglassd.js --help');
   startup.command('node -e 0');
+  variants.push({ column: 'nocache', path: breakglassd.bundle, env: { BREAKGLASS_CODE_CACHE: 'off' } });
+  // The device runs the file alone, with no package.json beside it (dist/ has one
+  // saying "commonjs" because the repository's says "module"); this copy shows that
+  // running it alone costs nothing extra. Its cache lands beside it too.
+  const deviceDir = join(ctx.ws.dir, 'device');
+  mkdirSync(deviceDir, { recursive: true });
+  const deviceCopy = join(deviceDir, 'breakglassd.js');
+  copyFileSync(breakglassd.bundle, deviceCopy);
+  variants.push({ column: 'device', path: deviceCopy });
+  const kib = (path) => (statSync(path).size / 1024).toFixed(0);
+  let top = [];
   try {
-    // The device runs the file alone, with no package.json beside it (dist/ has one
-    // saying "commonjs" because the repository's says "module"); this copy shows that
-    // running it alone costs nothing extra.
-    const deviceDir = join(ctx.ws.dir, 'device');
-    mkdirSync(deviceDir, { recursive: true });
-    const deviceCopy = join(deviceDir, 'breakglassd.js');
-    copyFileSync(breakglassd.bundle, deviceCopy);
-    variants.push({ column: 'device', path: deviceCopy });
-    // The builds below differ from dist/ by their minification only: same module scope.
-    const dir = join(ctx.ws.dir, 'bundle');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n');
-    const whitespace = await transformBundle(breakglassd.bundle, join(dir, 'breakglassd.ws.js'), 'whitespace');
-    const minified = await transformBundle(breakglassd.bundle, join(dir, 'breakglassd.min.js'), 'full');
-    variants.push({ column: 'whitespace', path: whitespace }, { column: 'minified', path: minified });
-    const kib = (path) => (statSync(path).size / 1024).toFixed(0);
-    let top = [];
-    try {
-      const packages = await bundleComposition();
-      const total = packages.reduce((sum, [, bytes]) => sum + bytes, 0);
-      top = packages.slice(0, 8).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB (${((100 * bytes) / total).toFixed(0)}%)`);
-    } catch (error) {
-      top = [`unknown (${error.message})`];
-    }
-    startup.note(`Sizes: ${breakglassd.bundle.replace(`${process.cwd()}/`, '')} ${kib(breakglassd.bundle)} KiB as built; whitespace-minified ${kib(whitespace)} KiB; minified ${kib(minified)} KiB. Largest parts of the minified bundle (esbuild metafile): ${top.join(', ')}.`);
-    const wide = [...readFileSync(breakglassd.bundle, 'utf8')].filter((ch) => ch.charCodeAt(0) > 0xff).length;
-    if (wide > 0) startup.note(`The bundle as built holds ${wide} character(s) above U+00FF (in comments): V8 then keeps the whole source as a two-byte string, for as long as the process runs.`);
+    const packages = await bundleComposition();
+    const total = packages.reduce((sum, [, bytes]) => sum + bytes, 0);
+    top = packages.slice(0, 8).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB (${((100 * bytes) / total).toFixed(0)}%)`);
   } catch (error) {
-    startup.note(`Build experiments unavailable: ${error.message}`);
+    top = [`unknown (${error.message})`];
   }
+  startup.note(`Size: ${breakglassd.bundle.replace(`${process.cwd()}/`, '')} ${kib(breakglassd.bundle)} KiB. Largest parts of the minified bundle (esbuild metafile): ${top.join(', ')}.`);
+  const wide = [...readFileSync(breakglassd.bundle, 'utf8')].filter((ch) => ch.charCodeAt(0) > 0xff).length;
+  if (wide > 0) startup.note(`The bundle as built holds ${wide} character(s) above U+00FF: V8 then keeps the whole source as a two-byte string, for as long as the process runs.`);
   const expWs = { dir: join(ctx.ws.dir, 'bundle-runs'), shm: join(ctx.ws.shm, 'bundle-runs') };
   const preload = join(import.meta.dirname, '..', 'lib', 'report-hwm.cjs');
   for (let rep = -1; rep < reps; rep++) {
     ctx.checkTime();
-    for (const { column, path } of [...variants, { column: 'node' }]) {
+    for (const { column, path, env } of [...variants, { column: 'node' }]) {
       if (rep >= 0) {
         const args = ['--require', preload, ...(path ? [...breakglassd.nodeArgs, path, '--help'] : ['-e', '0'])];
-        const result = await run(process.execPath, args, { timeoutMs: 10_000 });
+        const result = await run(process.execPath, args, { timeoutMs: 10_000, env: { ...process.env, ...env } });
         const hwm = result.stderr.match(/^bench-hwm (\d+)$/m);
         const cpu = result.stderr.match(/^bench-cpu (\d+)$/m);
         if (result.code !== 0 || (path && result.stdout.length === 0) || !hwm || !cpu) {
@@ -131,7 +122,7 @@ async function measureBundle(ctx, reps) {
       // The untimed first round makes each build's host key.
       const t0 = process.hrtime.bigint();
       try {
-        const server = await startBreakglassd(expWs, ctx.key, { bundle: path });
+        const server = await startBreakglassd(expWs, ctx.key, { bundle: path, env });
         if (rep >= 0) {
           ready.add(column, Number(process.hrtime.bigint() - t0) / 1e6);
           readyCpu.add(column, cpuMs(server.pid));
@@ -144,5 +135,5 @@ async function measureBundle(ctx, reps) {
       }
     }
   }
-  startup.note(`${reps} interleaved runs per build. "alone" is dist/breakglassd.js copied to a directory with no package.json, as on the device; the experimental builds are dist/breakglassd.js passed through esbuild's transform with \`minifyWhitespace\` or \`minify\`, beside a package.json with \`"type": "commonjs"\` like dist/.`);
+  startup.note(`${reps} interleaved runs per variant after one untimed round (which writes each file's code cache and host key).`);
 }

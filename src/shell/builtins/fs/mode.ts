@@ -1,6 +1,7 @@
 // File modes: `ls -l` strings (`drwxr-sr-t`) and chmod(1) mode parsing — octal, or
 // symbolic clauses `[ugoa]*[-+=][rwxXstugo]*` joined by commas — as pure functions.
 import { constants } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 const TYPE_CHARS: Array<[number, string]> = [
   [constants.S_IFDIR, 'd'],
@@ -90,7 +91,6 @@ export function parseMode(text: string, umask: number): ModeChange | undefined {
 
 /** The process umask, read from /proc (process.umask() without an argument is deprecated). */
 export async function currentUmask(procRoot = '/proc'): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
   const status = await readFile(`${procRoot}/self/status`, 'utf8').catch(() => '');
   const m = /^Umask:\s*([0-7]+)/m.exec(status);
   return m ? Number.parseInt(m[1]!, 8) : 0o022;

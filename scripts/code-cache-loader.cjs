@@ -1,0 +1,107 @@
+// The head of every dist/<name>.js (scripts/build.mjs puts it there): runs the program's
+// bundle, which follows in the same file as line comments, through a V8 code cache.
+// Compiling the 1.7 MB bundle was the largest part of breakglassd's cold start
+// (BENCHMARKS.md "Cold start"); with the cache V8 deserializes the bytecode instead.
+//
+// The cache is a file in the first trusted place that works: beside the bundle (a
+// writable dist/), $XDG_CACHE_HOME/breakglass (~/.cache), or /perm/.cache/breakglass
+// (the appliance, whose root is read-only). BREAKGLASS_CODE_CACHE=off disables it, =DIR
+// names the directory. V8 checks a cache only against the source's length, so a cache is
+// taken only from a file and directory owned by us and writable by nobody else, and its
+// header must name this very bundle (SHA-256 fixed at build time), its path (V8 keeps the
+// file name a cache was made for in its stack traces), node version and
+// architecture. A missing or unusable cache costs nothing but the normal compile; a new
+// one is written a few seconds after start, once the start-up code has been compiled, or
+// at exit if the program ends sooner (a one-shot command like `breakglass --version`).
+// Sloppy mode on purpose, for one line: `arguments.callee` is the CommonJS wrapper that
+// node compiled from this file, and its text is this file, already read by node.
+// eslint-disable-next-line strict
+const fileText = arguments.callee.toString();
+(function runBundle(text) {
+  'use strict';
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const vm = require('node:vm');
+  const Module = require('node:module');
+  const BUNDLE_SHA256 = '@@BUNDLE_SHA256@@';
+  const BUNDLE_MARK = '\n//@@BUNDLE@@\n';
+  const WRITE_AFTER_MS = 3000;
+  const file = __filename;
+  const HEADER = Buffer.from(`breakglass-v8-cache 1 ${BUNDLE_SHA256} ${process.version} ${process.arch} ${file}\n`);
+  const at = text.indexOf(BUNDLE_MARK);
+  const start = at + BUNDLE_MARK.length + 2;
+  // The wrapper's text ends with the closing brace node added after the last line.
+  const source = text.slice(start, text.lastIndexOf('}')).replaceAll('\n//', '\n');
+  // Less one: the wrapper's text has a first line, 'function (exports, ...) {', the file has not.
+  const lineOffset = text.slice(0, start).split('\n').length - 2;
+
+  function cacheDirs() {
+    const chosen = process.env.BREAKGLASS_CODE_CACHE;
+    if (chosen === 'off') return [];
+    if (chosen) return [chosen];
+    const home = process.env.XDG_CACHE_HOME || (process.env.HOME ? path.join(process.env.HOME, '.cache') : '');
+    const perm = fs.existsSync('/perm') ? '/perm/.cache/breakglass' : ''; // never create /perm itself
+    return [path.dirname(file), home && path.join(home, 'breakglass'), perm].filter(Boolean);
+  }
+  // Named for the program's path too: installs in two places share ~/.cache without
+  // overwriting each other's cache on every start.
+  const cacheName = `.${path.basename(file)}-${fnv1a(file)}.v8cache`;
+
+  function fnv1a(text) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    return (hash >>> 0).toString(16).padStart(8, '0');
+  }
+
+  /** Ours and writable by nobody else (a planted cache would run as its bytecode). */
+  function trusted(stat) {
+    const uid = typeof process.geteuid === 'function' ? process.geteuid() : stat.uid;
+    return stat.uid === uid && (stat.mode & 0o022) === 0;
+  }
+
+  function readCache() {
+    for (const dir of cacheDirs()) {
+      try {
+        if (!trusted(fs.statSync(dir))) continue;
+        const cachePath = path.join(dir, cacheName);
+        const stat = fs.lstatSync(cachePath);
+        if (!stat.isFile() || !trusted(stat)) continue;
+        const data = fs.readFileSync(cachePath);
+        if (data.subarray(0, HEADER.length).equals(HEADER)) return data.subarray(HEADER.length);
+      } catch {
+        // missing or unreadable: try the next place
+      }
+    }
+    return undefined;
+  }
+
+  function writeCache(script) {
+    const data = Buffer.concat([HEADER, script.createCachedData()]);
+    for (const dir of cacheDirs()) {
+      const tmp = path.join(dir, `${cacheName}.${process.pid}.tmp`);
+      try {
+        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        if (!trusted(fs.statSync(dir))) continue;
+        fs.writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });
+        fs.renameSync(tmp, path.join(dir, cacheName));
+        return;
+      } catch {
+        try { fs.unlinkSync(tmp); } catch { /* never created */ }
+      }
+    }
+  }
+
+  const cachedData = readCache();
+  const script = new vm.Script(Module.wrap(source), { filename: file, lineOffset, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    let written = false;
+    const writeOnce = () => {
+      if (written) return;
+      written = true;
+      writeCache(script);
+    };
+    setTimeout(writeOnce, WRITE_AFTER_MS).unref();
+    process.once('exit', writeOnce);
+  }
+  script.runInThisContext().call(module.exports, module.exports, require, module, file, path.dirname(file));
+})(fileText);
