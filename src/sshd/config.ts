@@ -50,6 +50,18 @@ export const FLAG_SPECS: FlagSpec[] = [
     name: 'no-banner', kind: 'boolean', invertedAliases: ['-enable_banner'],
     help: 'do not print the banner (hostname, model, kernel, uptime, toolbox) before an interactive shell; gokrazy spells it -enable_banner=false (default: banner on)',
   },
+  {
+    name: 'detach-timeout', kind: 'string', valueName: 'DUR', default: '15m',
+    help: 'when the connection of an interactive (pty) shell drops, the shell and its jobs keep running and wait this long for its key to reattach (ssh -t HOST attach [ID]); 0 ends them at once, as without detaching',
+  },
+  {
+    name: 'max-detached', kind: 'string', valueName: 'N', default: '8',
+    help: 'detached sessions kept at once; one more detaching ends the one that has waited longest',
+  },
+  {
+    name: 'scrollback', kind: 'string', valueName: 'LINES', default: '200',
+    help: 'lines of history above the screen each interactive session keeps for reattaching (about 12 bytes per column per line: 200 lines at 80 columns is ~200K)',
+  },
   { name: 'log-format', kind: 'string', valueName: 'text|json', default: 'text', help: 'audit log format on stderr' },
   {
     name: 'start-on-boot', kind: 'boolean',
@@ -83,6 +95,10 @@ export interface DaemonConfig {
   /** 0: never. */
   idleExitMs: number;
   banner: boolean;
+  /** 0: detaching off. */
+  detachTimeoutMs: number;
+  maxDetached: number;
+  scrollbackLines: number;
   logFormat: 'text' | 'json';
   startOnBoot: boolean;
 }
@@ -129,6 +145,9 @@ function flagsSchema(values: FlagValues): z.ZodType<DaemonConfig, FlagValues> {
       'max-startups': intIn('max-startups', 1, 10_000),
       'idle-exit': via((text) => parseDuration(text, '--idle-exit')),
       'no-banner': z.boolean(),
+      'detach-timeout': via((text) => parseDuration(text, '--detach-timeout')),
+      'max-detached': intIn('max-detached', 0, 1000),
+      scrollback: intIn('scrollback', 0, 100_000),
       'log-format': z.enum(['text', 'json'], { message: '--log-format: expected text or json' }),
       'start-on-boot': z.boolean(),
     })
@@ -145,6 +164,9 @@ function flagsSchema(values: FlagValues): z.ZodType<DaemonConfig, FlagValues> {
       maxStartups: v['max-startups'],
       idleExitMs: v['idle-exit'],
       banner: !v['no-banner'],
+      detachTimeoutMs: v['detach-timeout'],
+      maxDetached: v['max-detached'],
+      scrollbackLines: v.scrollback,
       logFormat: v['log-format'],
       startOnBoot: v['start-on-boot'],
     })) as unknown as z.ZodType<DaemonConfig, FlagValues>;
