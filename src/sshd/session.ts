@@ -335,6 +335,9 @@ export class SessionRunner implements SessionEvents {
       this.audit('error', { message: `cannot start the shell: ${err instanceof Error ? err.message : String(err)}` });
       return this.refuse(channel, 1, `breakglassd: cannot start the shell: ${err instanceof Error ? err.message : String(err)}`);
     }
+    this.attachment = attachment;
+    // The connection went while the shell was being built.
+    if (this.isClosed) attachment.lost('connection lost');
     await this.serveAttachment(channel, attachment);
   }
 
