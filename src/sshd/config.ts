@@ -62,6 +62,13 @@ export const FLAG_SPECS: FlagSpec[] = [
     name: 'scrollback', kind: 'string', valueName: 'LINES', default: '200',
     help: 'lines of history above the screen each interactive session keeps for reattaching (about 12 bytes per column per line: 200 lines at 80 columns is ~200K)',
   },
+  {
+    name: 'record', kind: 'string', valueName: 'DIR',
+    help: 'record every interactive (pty) session as an asciicast v2 file in DIR (mode 0600; play with asciinema play FILE); off by default',
+  },
+  { name: 'record-input', kind: 'boolean', help: 'with --record, also record what the user types (passwords typed at a prompt end up in the file)' },
+  { name: 'record-max-size', kind: 'string', valueName: 'SIZE', default: '16M', help: 'with --record, one recording stops (with a marker) at this size' },
+  { name: 'record-max-total', kind: 'string', valueName: 'SIZE', default: '256M', help: 'with --record, the oldest recordings in DIR are deleted to keep its .cast files under this total' },
   { name: 'log-format', kind: 'string', valueName: 'text|json', default: 'text', help: 'audit log format on stderr' },
   {
     name: 'start-on-boot', kind: 'boolean',
@@ -99,6 +106,8 @@ export interface DaemonConfig {
   detachTimeoutMs: number;
   maxDetached: number;
   scrollbackLines: number;
+  /** --record: undefined when recording is off. */
+  record: { dir: string; input: boolean; maxFileBytes: number; maxTotalBytes: number } | undefined;
   logFormat: 'text' | 'json';
   startOnBoot: boolean;
 }
@@ -148,6 +157,10 @@ function flagsSchema(values: FlagValues): z.ZodType<DaemonConfig, FlagValues> {
       'detach-timeout': via((text) => parseDuration(text, '--detach-timeout')),
       'max-detached': intIn('max-detached', 0, 1000),
       scrollback: intIn('scrollback', 0, 100_000),
+      record: z.string().min(1, '--record must not be empty').optional(),
+      'record-input': z.boolean(),
+      'record-max-size': via((text) => parseSize(text, '--record-max-size')),
+      'record-max-total': via((text) => parseSize(text, '--record-max-total')),
       'log-format': z.enum(['text', 'json'], { message: '--log-format: expected text or json' }),
       'start-on-boot': z.boolean(),
     })
@@ -167,6 +180,7 @@ function flagsSchema(values: FlagValues): z.ZodType<DaemonConfig, FlagValues> {
       detachTimeoutMs: v['detach-timeout'],
       maxDetached: v['max-detached'],
       scrollbackLines: v.scrollback,
+      record: v.record === undefined ? undefined : { dir: v.record, input: v['record-input'], maxFileBytes: v['record-max-size'], maxTotalBytes: v['record-max-total'] },
       logFormat: v['log-format'],
       startOnBoot: v['start-on-boot'],
     })) as unknown as z.ZodType<DaemonConfig, FlagValues>;

@@ -22,6 +22,8 @@ import { KeyStore, resolveAuthorizedKeysPath } from './key-store.js';
 import { SshServer } from './ssh2-adapter.js';
 import { StartupLimiter } from './startup-limiter.js';
 import { SessionRegistry } from './detach/index.js';
+import { createRecordDir } from './record/index.js';
+import type { RecorderFactory } from './record/index.js';
 
 export const DEFAULT_INIT_SOCKET = '/run/gokrazy-http.sock';
 const SERVER_IDENT = 'breakglassd';
@@ -98,6 +100,16 @@ export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<R
   if (hostKey.permissionWarning) audit.warn(hostKey.permissionWarning);
 
   const prepared = await prepareDirs(config, audit, dirs);
+  let recorder: RecorderFactory | undefined;
+  if (config.record) {
+    const record = config.record;
+    try {
+      recorder = await createRecordDir({ dir: record.dir, maxFileBytes: record.maxFileBytes, maxTotalBytes: record.maxTotalBytes, recordInput: record.input, audit: audit.event });
+    } catch (err) {
+      if (dirs.ownsToolboxDir) await rm(dirs.toolboxDir, { recursive: true, force: true });
+      throw new UsageError(`--record ${record.dir}: ${messageOf(err)}; give a writable directory (it is created with mode 0700)`);
+    }
+  }
   const onTmpfs = prepared.toolbox ? await prepared.toolbox.isTmpfs().catch(() => undefined) : undefined;
   if (onTmpfs === false) audit.warn(`toolbox dir ${prepared.toolboxDir} is not on tmpfs: uploads persist on disk`);
   const procRoot = '/proc';
@@ -152,6 +164,7 @@ export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<R
     banner: config.banner ? () => bannerNow(facts) : undefined,
     path: io.env.PATH,
     terminals,
+    ...(recorder ? { recorder } : {}),
     connections: {
       authenticated: () => {
         authenticatedCount++;

@@ -3,14 +3,17 @@
 // screen back with the job still running; another authorized key is refused; a short
 // --detach-timeout ends the jobs and leaves no process behind.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { makeKey, startServer } from '../helpers/server.js';
 import type { KeyPair, TestServer } from '../helpers/server.js';
-import { eventually, sshArgs, sshWithIdentity } from './helpers.js';
+import { parseCast, parseResize } from '../../src/sshd/record/index.js';
+import { XTerm } from '../shell/pty.js';
+import { eventually, runDaemon, sshArgs, sshWithIdentity } from './helpers.js';
 
 const execFileAsync = promisify(execFile);
 const TMUX_SOCKET = `bg-detach-${process.pid}`;
@@ -165,8 +168,11 @@ describe('detach and reattach', () => {
     process.kill(sshPid(shell), 'SIGKILL');
     await eventually(() => /expire id=1 reason="nobody attached within 1000 ms"/.test(server.log()), 10_000);
     expect(server.log()).toMatch(/expire id=1 reason="nobody attached within 1000 ms"/);
-    expect(await eventually(() => descendants(server.process.pid!).length === 0, 10_000)).toBe(true);
+    // Every job seen earlier is dead (not just gone from below breakglassd: reparented
+    // processes would still count), and nothing new is left below the daemon.
+    await eventually(() => jobs.every(([pid]) => !alive(pid)) && descendants(server.process.pid!).length === 0, 10_000);
     expect(jobs.filter(([pid]) => alive(pid))).toEqual([]);
+    expect(descendants(server.process.pid!)).toEqual([]);
     expect(server.log()).toMatch(/session-end conn=\d+ session=0 id=1 type=shell/);
     const after = await server.ssh('attach', { extraArgs: ['-tt'] });
     expect(after.code).toBe(1);
@@ -178,5 +184,69 @@ describe('detach and reattach', () => {
     const r = await server.ssh('attach', { extraArgs: ['-tt'] });
     expect(r.code).toBe(2);
     expect(r.stderr + r.stdout.toString()).toContain('attach: detached sessions are off on this server (breakglassd --detach-timeout 0)');
+  });
+
+  it('--record writes an asciicast v2 file that replays to the screen the user saw', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bg-test-'));
+    const recDir = join(dir, 'rec');
+    const server = await startServer({ dir, args: ['--no-banner', '--record', recDir, '--record-input'] });
+    servers.push(server);
+    try {
+      await sshInTmux('rec', server);
+      await waitPane('rec', /# ?$/m);
+      await tmux('send-keys', '-t', 'rec', "printf '\\033[1mbold-marker\\033[0m caf\\303\\251\\n'", 'Enter');
+      await waitPane('rec', /^bold-marker café$/m);
+      await tmux('resize-window', '-t', 'rec', '-x', '90', '-y', '20');
+      await tmux('send-keys', '-t', 'rec', 'echo after-resize-marker', 'Enter');
+      await waitPane('rec', /^after-resize-marker$/m);
+      await tmux('send-keys', '-t', 'rec', 'exit', 'Enter');
+      const seen = await waitPane('rec', /SSH-EXIT=0/);
+      await eventually(() => /record-end /.test(server.log()));
+      const files = readdirSync(recDir);
+      expect(files).toEqual([expect.stringMatching(/^\d{8}-\d{6}-s1\.cast$/)]);
+      const file = join(recDir, files[0]!);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(server.log()).toContain(`record-start id=1 file=${file} input=true`);
+      expect(server.log()).toMatch(new RegExp(`record-end id=1 file=${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} bytes=\\d+`));
+
+      const cast = parseCast(readFileSync(file, 'utf8'));
+      expect(cast.header).toMatchObject({ version: 2, width: 100, height: 30, env: { TERM: 'tmux-256color' } });
+      expect(cast.events.filter((e) => e[1] === 'r').map((e) => e[2])).toContain('90x20');
+      expect(cast.events.filter((e) => e[1] === 'i').map((e) => e[2]).join('')).toContain('echo after-resize-marker\r');
+      // Replay the output and resizes into a fresh terminal: the user's last screen.
+      const term = new XTerm({ cols: cast.header.width, rows: cast.header.height, allowProposedApi: true });
+      for (const [, code, data] of cast.events) {
+        if (code === 'o') await new Promise<void>((resolve) => term.write(data, resolve));
+        const size = code === 'r' ? parseResize(data) : undefined;
+        if (size) term.resize(size.cols, size.rows);
+      }
+      const buffer = term.buffer.active;
+      const replayed: string[] = [];
+      for (let y = 0; y < term.rows; y++) replayed.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+      term.dispose();
+      const lines = seen.split('\n').slice(0, 20);
+      const shellPart = lines.slice(0, lines.findIndex((l) => l.startsWith('SSH-EXIT=')));
+      expect(shellPart.join('\n')).toContain('bold-marker café');
+      expect(replayed.slice(0, shellPart.length)).toEqual(shellPart);
+    } finally {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a --record path that is not a directory stops the daemon with exit 2 and says what to do', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bg-test-'));
+    try {
+      const notDir = join(dir, 'file');
+      await appendFile(notDir, '');
+      const r = await runDaemon(['--port', '0', '--listen', '127.0.0.1', '--authorized-keys', notDir, '--host-key', join(dir, 'hk'), '--toolbox-dir', join(dir, 'tb'), '--record', notDir]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`breakglassd: --record ${notDir}: ${notDir} exists and is not a directory; give a writable directory (it is created with mode 0700)`);
+      const bad = await runDaemon(['--record-max-size', '1Q']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--record-max-size: "1Q" is not a size (use e.g. 500M, 1G, 64K)');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
