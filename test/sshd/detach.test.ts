@@ -173,6 +173,7 @@ describe('detach and reattach', () => {
     await eventually(() => jobs.every(([pid]) => !alive(pid)) && descendants(server.process.pid!).length === 0, 10_000);
     expect(jobs.filter(([pid]) => alive(pid))).toEqual([]);
     expect(descendants(server.process.pid!)).toEqual([]);
+    await eventually(() => /session-end conn=\d+ session=0 id=1 type=shell/.test(server.log()));
     expect(server.log()).toMatch(/session-end conn=\d+ session=0 id=1 type=shell/);
     const after = await server.ssh('attach', { extraArgs: ['-tt'] });
     expect(after.code).toBe(1);
