@@ -1,5 +1,5 @@
 // Public surface of the shell (see types.ts for the seam).
-export type { ExitResult, ShellSession, ShellSessionOptions, SessionServices, TerminalSize, ToolboxHandle } from './types.js';
+export type { ExitResult, SessionListing, ShellSession, ShellSessionOptions, SessionServices, TerminalSize, ToolboxHandle } from './types.js';
 import { Session } from './session.js';
 import type { ShellSession, ShellSessionOptions } from './types.js';
 

@@ -54,12 +54,14 @@ export class Session implements ShellSession {
   private leftover = { lines: '', partial: '' };
   private readonly out: Writable;
   private readonly err: Writable;
+  /** The last resize of the screen model (a snapshot waits for it). */
+  private resizing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ShellSessionOptions) {
     this.size = options.pty ? { cols: options.pty.cols, rows: options.pty.rows } : { cols: 80, rows: 24 };
     this.history = History.inHome(options.home);
     if (options.pty) {
-      this.screen = new TerminalScreen(options.stdout, this.size);
+      this.screen = new TerminalScreen(options.stdout, this.size, options.scrollback);
       this.screen.beforeOutput = () => this.hideLine();
       this.screen.afterOutput = () => this.scheduleShowLine();
       this.out = this.screen.out;
@@ -105,6 +107,11 @@ export class Session implements ShellSession {
     this.interactive = true;
     this.interp.interactive = true;
     await this.history.load();
+    const greeting = this.options.greeting;
+    if (greeting) {
+      if (this.screen) this.screen.write(greeting.replace(/\n/g, '\r\n'));
+      else this.out.write(greeting);
+    }
     if (!this.screen) return this.runWithoutPty();
     this.attachTerminalInput();
     for (;;) {
@@ -484,7 +491,7 @@ export class Session implements ShellSession {
     const screen = this.screen;
     if (!screen) return;
     this.foregroundJob?.terminal?.resize(size.cols, size.rows);
-    screen.resize(this.size).then(
+    this.resizing = screen.resize(this.size).then(
       () => {
         const r = this.reading;
         if (!r) return;
@@ -493,6 +500,16 @@ export class Session implements ShellSession {
       },
       (err: unknown) => this.internalError(err),
     );
+  }
+
+  async snapshotScreen(): Promise<string> {
+    if (!this.screen) return '';
+    await this.resizing;
+    return this.screen.snapshot();
+  }
+
+  foregroundCommand(): string | undefined {
+    return this.foregroundJob?.text;
   }
 
   signal(name: string): void {

@@ -4,6 +4,8 @@
 // (for PROMPT_SP and for redrawing the line after a resize reflowed it).
 import * as headless from '@xterm/headless';
 import type { IMarker, Terminal as XTerminal } from '@xterm/headless';
+import * as serialize from '@xterm/addon-serialize';
+import type { SerializeAddon as XSerializeAddon } from '@xterm/addon-serialize';
 import { Writable } from 'node:stream';
 import type { TerminalSize } from './types.js';
 
@@ -15,6 +17,12 @@ const MODEL_HIGH_WATER = 1 << 20;
 const XTerm: typeof XTerminal =
   (headless as unknown as { Terminal?: typeof XTerminal }).Terminal ??
   (headless as unknown as { default: { Terminal: typeof XTerminal } }).default.Terminal;
+const SerializeAddon: typeof XSerializeAddon =
+  (serialize as unknown as { SerializeAddon?: typeof XSerializeAddon }).SerializeAddon ??
+  (serialize as unknown as { default: { SerializeAddon: typeof XSerializeAddon } }).default.SerializeAddon;
+
+/** Lines of history the model keeps above the screen (restored on reattach). */
+export const DEFAULT_SCROLLBACK = 200;
 
 export function onlcr(chunk: Buffer): Buffer {
   let count = 0;
@@ -40,12 +48,16 @@ export class TerminalScreen {
   beforeOutput: (() => void) | undefined;
   afterOutput: (() => void) | undefined;
 
+  private readonly serializer = new SerializeAddon();
+
   constructor(
     private readonly channel: Writable,
     size: TerminalSize,
+    scrollback = DEFAULT_SCROLLBACK,
   ) {
     this.size = { ...size };
-    this.model = new XTerm({ cols: size.cols, rows: size.rows, allowProposedApi: true, scrollback: 200, reflowCursorLine: true });
+    this.model = new XTerm({ cols: size.cols, rows: size.rows, allowProposedApi: true, scrollback, reflowCursorLine: true });
+    this.model.loadAddon(this.serializer as unknown as Parameters<XTerminal['loadAddon']>[0]);
     this.out = new Writable({
       write: (chunk: Buffer, _enc, callback): void => {
         this.beforeOutput?.();
@@ -96,6 +108,16 @@ export class TerminalScreen {
   settled(): Promise<void> {
     if (this.disposed) return Promise.resolve();
     return new Promise((resolve) => this.model.write('', () => resolve()));
+  }
+
+  /**
+   * The screen (scrollback, modes, alternate buffer, cursor) as bytes that redraw it on
+   * a fresh terminal. Serialized inside the model's callback, so it is exactly the state
+   * after everything written before the call and nothing written after it.
+   */
+  snapshot(): Promise<string> {
+    if (this.disposed) return Promise.resolve('');
+    return new Promise((resolve) => this.model.write('', () => resolve(this.serializer.serialize())));
   }
 
   async cursorColumn(): Promise<number> {

@@ -33,12 +33,30 @@ export interface SessionServices {
   toolbox?: ToolboxHandle;
   /** breakglass-init's Unix socket, for `svc` and `logs` (absent when unknown). */
   initSocket?: string;
+  /** The server's interactive sessions, for `sessions` (absent: none are kept). */
+  sessions?: () => SessionListing[];
   /** Audit logger: one event per call (e.g. `exec`, `upload`). */
   audit?: (event: string, fields: Record<string, unknown>) => void;
   /** Roots of the pseudo file systems, injectable for tests. */
   procRoot: string;
   sysRoot: string;
   devRoot: string;
+}
+
+/** One interactive session as `sessions` lists it. */
+export interface SessionListing {
+  id: string;
+  /** Fingerprint and comment of the key that opened it. */
+  key: string;
+  comment: string;
+  /** ms since the epoch. */
+  started: number;
+  state: 'attached' | 'detached';
+  /** ms since the last input or output. */
+  idleMs: number;
+  command: string;
+  /** The session this listing is shown in. */
+  current: boolean;
 }
 
 /** What breakglassd passes when it starts a shell for one SSH session channel. */
@@ -54,6 +72,10 @@ export interface ShellSessionOptions {
   home: string;
   /** Present when the client asked for a pty (`pty-req`). */
   pty?: TerminalSize & { term: string };
+  /** Lines of history the screen model keeps (with a pty); default 200. */
+  scrollback?: number;
+  /** Printed before the first prompt of an interactive shell (the banner). */
+  greeting?: string;
   services: SessionServices;
 }
 
@@ -67,6 +89,13 @@ export interface ShellSession {
   resize(size: TerminalSize): void;
   /** `signal` request: delivered to the foreground job's process group. */
   signal(name: string): void;
+  /**
+   * With a pty: the screen as bytes that redraw it on a fresh terminal, once every
+   * earlier resize is done (reattaching a detached session); '' without a pty.
+   */
+  snapshotScreen(): Promise<string>;
+  /** The foreground job's command line, or undefined at the prompt. */
+  foregroundCommand(): string | undefined;
   /** Connection gone: SIGHUP every job's process group, SIGKILL after `graceMs`. */
   close(graceMs?: number): Promise<void>;
 }

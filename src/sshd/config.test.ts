@@ -23,6 +23,10 @@ describe('parseCommandLine', () => {
       maxStartups: 10,
       idleExitMs: 0,
       banner: true,
+      detachTimeoutMs: 15 * 60_000,
+      maxDetached: 8,
+      scrollbackLines: 200,
+      record: undefined,
       logFormat: 'text',
       startOnBoot: false,
     });
@@ -51,6 +55,19 @@ describe('parseCommandLine', () => {
       logFormat: 'json',
       startOnBoot: true,
     });
+  });
+
+  it('reads the detach and recording flags', () => {
+    expect(
+      config(['--detach-timeout', '30s', '--max-detached', '2', '--scrollback', '1000', '--record', '/rec', '--record-input', '--record-max-size', '1M', '--record-max-total', '10M']),
+    ).toMatchObject({
+      detachTimeoutMs: 30_000,
+      maxDetached: 2,
+      scrollbackLines: 1000,
+      record: { dir: '/rec', input: true, maxFileBytes: 1024 ** 2, maxTotalBytes: 10 * 1024 ** 2 },
+    });
+    expect(() => config(['--max-detached', 'many'])).toThrow('--max-detached: "many" is not a number from 0 to 1000');
+    expect(() => config(['--record', ''])).toThrow('--record must not be empty');
   });
 
   it('accepts gokrazy breakglass spellings', () => {

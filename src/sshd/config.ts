@@ -50,6 +50,25 @@ export const FLAG_SPECS: FlagSpec[] = [
     name: 'no-banner', kind: 'boolean', invertedAliases: ['-enable_banner'],
     help: 'do not print the banner (hostname, model, kernel, uptime, toolbox) before an interactive shell; gokrazy spells it -enable_banner=false (default: banner on)',
   },
+  {
+    name: 'detach-timeout', kind: 'string', valueName: 'DUR', default: '15m',
+    help: 'when the connection of an interactive (pty) shell drops, the shell and its jobs keep running and wait this long for its key to reattach (ssh -t HOST attach [ID]); 0 ends them at once, as without detaching',
+  },
+  {
+    name: 'max-detached', kind: 'string', valueName: 'N', default: '8',
+    help: 'detached sessions kept at once; one more detaching ends the one that has waited longest',
+  },
+  {
+    name: 'scrollback', kind: 'string', valueName: 'LINES', default: '200',
+    help: 'lines of history above the screen each interactive session keeps for reattaching (about 12 bytes per column per line: 200 lines at 80 columns is ~200K)',
+  },
+  {
+    name: 'record', kind: 'string', valueName: 'DIR',
+    help: 'record every interactive (pty) session as an asciicast v2 file in DIR (mode 0600; play with asciinema play FILE); off by default',
+  },
+  { name: 'record-input', kind: 'boolean', help: 'with --record, also record what the user types (passwords typed at a prompt end up in the file)' },
+  { name: 'record-max-size', kind: 'string', valueName: 'SIZE', default: '16M', help: 'with --record, one recording stops (with a marker) at this size' },
+  { name: 'record-max-total', kind: 'string', valueName: 'SIZE', default: '256M', help: 'with --record, the oldest recordings in DIR are deleted to keep its .cast files under this total' },
   { name: 'log-format', kind: 'string', valueName: 'text|json', default: 'text', help: 'audit log format on stderr' },
   {
     name: 'start-on-boot', kind: 'boolean',
@@ -83,6 +102,12 @@ export interface DaemonConfig {
   /** 0: never. */
   idleExitMs: number;
   banner: boolean;
+  /** 0: detaching off. */
+  detachTimeoutMs: number;
+  maxDetached: number;
+  scrollbackLines: number;
+  /** --record: undefined when recording is off. */
+  record: { dir: string; input: boolean; maxFileBytes: number; maxTotalBytes: number } | undefined;
   logFormat: 'text' | 'json';
   startOnBoot: boolean;
 }
@@ -129,6 +154,13 @@ function flagsSchema(values: FlagValues): z.ZodType<DaemonConfig, FlagValues> {
       'max-startups': intIn('max-startups', 1, 10_000),
       'idle-exit': via((text) => parseDuration(text, '--idle-exit')),
       'no-banner': z.boolean(),
+      'detach-timeout': via((text) => parseDuration(text, '--detach-timeout')),
+      'max-detached': intIn('max-detached', 0, 1000),
+      scrollback: intIn('scrollback', 0, 100_000),
+      record: z.string().min(1, '--record must not be empty').optional(),
+      'record-input': z.boolean(),
+      'record-max-size': via((text) => parseSize(text, '--record-max-size')),
+      'record-max-total': via((text) => parseSize(text, '--record-max-total')),
       'log-format': z.enum(['text', 'json'], { message: '--log-format: expected text or json' }),
       'start-on-boot': z.boolean(),
     })
@@ -145,6 +177,10 @@ function flagsSchema(values: FlagValues): z.ZodType<DaemonConfig, FlagValues> {
       maxStartups: v['max-startups'],
       idleExitMs: v['idle-exit'],
       banner: !v['no-banner'],
+      detachTimeoutMs: v['detach-timeout'],
+      maxDetached: v['max-detached'],
+      scrollbackLines: v.scrollback,
+      record: v.record === undefined ? undefined : { dir: v.record, input: v['record-input'], maxFileBytes: v['record-max-size'], maxTotalBytes: v['record-max-total'] },
       logFormat: v['log-format'],
       startOnBoot: v['start-on-boot'],
     })) as unknown as z.ZodType<DaemonConfig, FlagValues>;

@@ -15,6 +15,8 @@ import type { KeyStore } from './key-store.js';
 import { SessionRunner } from './session.js';
 import type { AuthAttempt, AuthVerdict, DirectTcpipRequest, SessionEvents, SessionOpen, SshServer, TcpipReply } from './ssh2-adapter.js';
 import type { StartupLimiter } from './startup-limiter.js';
+import type { SessionRecorder, SessionRegistry } from './detach/index.js';
+import type { TerminalSize } from '../shell/types.js';
 import { fingerprintOf } from './wire.js';
 
 /** sshd's MaxAuthTries default. */
@@ -34,6 +36,10 @@ export interface ServerState {
   path: string | undefined;
   /** Told when a connection authenticates and when it is gone (idle-exit, shutdown). */
   connections: ConnectionTracker;
+  /** Interactive pty sessions, attached or detached. */
+  terminals: SessionRegistry;
+  /** --record: a recorder per interactive session. */
+  recorder?: (info: { id: string; size: TerminalSize; term: string; owner: string }) => Promise<SessionRecorder | undefined>;
 }
 
 export interface ConnectionTracker {
@@ -193,10 +199,14 @@ export class LiveConnection {
       banner: state.banner,
       audit: (event, fields) => state.audit.event(event, fields),
       closeGraceMs: SESSION_CLOSE_GRACE_MS,
+      terminals: state.terminals,
+      scrollback: state.config.scrollbackLines,
+      ...(state.recorder ? { recorder: state.recorder } : {}),
     });
     this.sessions.add(runner);
     return {
       request: (request, reply) => runner.request(request, reply),
+      eof: () => runner.eof(),
       closed: () => {
         runner.closed();
         this.sessions.delete(runner);
@@ -217,7 +227,7 @@ export class LiveConnection {
     this.closedAlready = true;
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.releaseStartup();
-    for (const session of this.sessions) session.closed();
+    for (const session of this.sessions) session.closed('connection lost');
     this.sessions.clear();
     this.audit('disconnect', { from: this.peer, duration_ms: Date.now() - this.openedAt });
     this.state.connections.gone(this, this.authenticated);

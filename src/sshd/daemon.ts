@@ -21,6 +21,9 @@ import { loadOrCreateHostKey } from './host-key.js';
 import { KeyStore, resolveAuthorizedKeysPath } from './key-store.js';
 import { SshServer } from './ssh2-adapter.js';
 import { StartupLimiter } from './startup-limiter.js';
+import { SessionRegistry } from './detach/index.js';
+import { createRecordDir } from './record/index.js';
+import type { RecorderFactory } from './record/index.js';
 
 export const DEFAULT_INIT_SOCKET = '/run/gokrazy-http.sock';
 const SERVER_IDENT = 'breakglassd';
@@ -97,6 +100,16 @@ export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<R
   if (hostKey.permissionWarning) audit.warn(hostKey.permissionWarning);
 
   const prepared = await prepareDirs(config, audit, dirs);
+  let recorder: RecorderFactory | undefined;
+  if (config.record) {
+    const record = config.record;
+    try {
+      recorder = await createRecordDir({ dir: record.dir, maxFileBytes: record.maxFileBytes, maxTotalBytes: record.maxTotalBytes, recordInput: record.input, audit: audit.event });
+    } catch (err) {
+      if (dirs.ownsToolboxDir) await rm(dirs.toolboxDir, { recursive: true, force: true });
+      throw new UsageError(`--record ${record.dir}: ${messageOf(err)}; give a writable directory (it is created with mode 0700)`);
+    }
+  }
   const onTmpfs = prepared.toolbox ? await prepared.toolbox.isTmpfs().catch(() => undefined) : undefined;
   if (onTmpfs === false) audit.warn(`toolbox dir ${prepared.toolboxDir} is not on tmpfs: uploads persist on disk`);
   const procRoot = '/proc';
@@ -110,8 +123,22 @@ export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<R
   let resolveFinished!: (code: number) => void;
   const finished = new Promise<number>((resolve) => (resolveFinished = resolve));
 
+  // A detached session counts as open: its jobs wait for their owner.
+  const terminals = new SessionRegistry({
+    detachTimeoutMs: config.detachTimeoutMs,
+    maxDetached: config.maxDetached,
+    audit: audit.event,
+    onCountChange: (count) => {
+      if (count === 0) armIdle();
+      else if (idleTimer) {
+        clearTimeout(idleTimer);
+        idleTimer = undefined;
+      }
+    },
+  });
+
   const armIdle = (): void => {
-    if (config.idleExitMs <= 0 || authenticatedCount > 0) return;
+    if (config.idleExitMs <= 0 || authenticatedCount > 0 || terminals.count > 0) return;
     if (idleTimer) clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
       audit.event('idle-exit', { after_ms: config.idleExitMs });
@@ -136,6 +163,8 @@ export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<R
     toolbox: prepared.toolbox,
     banner: config.banner ? () => bannerNow(facts) : undefined,
     path: io.env.PATH,
+    terminals,
+    ...(recorder ? { recorder } : {}),
     connections: {
       authenticated: () => {
         authenticatedCount++;
@@ -173,7 +202,7 @@ export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<R
     stopping ??= (async () => {
       if (idleTimer) clearTimeout(idleTimer);
       const closing = listeners.close();
-      const ending = Promise.all([...live].map((c) => c.shutdown()));
+      const ending = Promise.all([...live].map((c) => c.shutdown()).concat(terminals.shutdown()));
       const bound = new Promise((resolve) => setTimeout(resolve, SESSION_CLOSE_GRACE_MS + 1500).unref());
       await Promise.race([Promise.all([closing, ending]), bound]);
       await prepared.toolbox?.close().catch(() => undefined);

@@ -4,6 +4,7 @@
 // exit-signal), then EOF and close — with or without a pty — so `ssh host 'exit 3'`
 // exits 3. A closed channel or connection closes the shell, which ends every process
 // it started (SIGHUP, then SIGKILL after the grace period).
+import { formatHostPort } from '../common/addresses.js';
 import type { ExitResult, SessionServices, ShellSession, TerminalSize } from '../shell/types.js';
 import type { Toolbox } from '../transfer/index.js';
 import type { AuditFields, AuditFn } from './audit.js';
@@ -11,6 +12,8 @@ import type { AuthorizedKey } from './authorized-keys.js';
 import { ChannelWriter, drained } from './channel-writer.js';
 import type { PtyRequest, Reply, ReplyFor, RequestOf, SessionChannel, SessionEvents, SessionRequestType, StartReply } from './ssh2-adapter.js';
 import { MAX_CLIENT_ENV, buildSessionEnv, clientEnvAllowed } from './session-env.js';
+import { parseAttachCommand } from './detach/index.js';
+import type { Attachment, SessionRecorder, SessionRegistry } from './detach/index.js';
 
 /** What a session needs from its connection and the server. */
 export interface SessionContext {
@@ -32,6 +35,12 @@ export interface SessionContext {
   audit: AuditFn;
   /** How long jobs get between SIGHUP and SIGKILL when the session goes away. */
   closeGraceMs: number;
+  /** Interactive pty sessions (detach, attach, `sessions`). */
+  terminals: SessionRegistry;
+  /** Lines of history each session's screen model keeps. */
+  scrollback: number;
+  /** A recorder for a new interactive session (--record), or undefined. */
+  recorder?: (info: { id: string; size: TerminalSize; term: string; owner: string }) => Promise<SessionRecorder | undefined>;
 }
 
 type Handler<T extends SessionRequestType> = (session: SessionRunner, request: RequestOf<T>, reply: ReplyFor<T>) => void;
@@ -58,6 +67,8 @@ export class SessionRunner implements SessionEvents {
   private isClosed = false;
   private shell: ShellSession | undefined;
   private writers: ChannelWriter[] = [];
+  /** An interactive pty session bound to this channel. */
+  private attachment: Attachment | undefined;
   private readonly startedAt = Date.now();
   /** Resolves when the session's work has finished. */
   done: Promise<void> = Promise.resolve();
@@ -88,6 +99,7 @@ export class SessionRunner implements SessionEvents {
   onWindowChange(size: TerminalSize, reply: Reply): void {
     if (!this.pty) return reply.reject();
     this.pty = { ...this.pty, cols: size.cols || this.pty.cols, rows: size.rows || this.pty.rows };
+    this.attachment?.resize({ cols: this.pty.cols, rows: this.pty.rows });
     this.shell?.resize({ cols: this.pty.cols, rows: this.pty.rows });
     reply.accept();
   }
@@ -100,10 +112,16 @@ export class SessionRunner implements SessionEvents {
   }
 
   onSignal(name: string, reply: Reply): void {
-    if (!this.shell) return reply.reject();
+    if (!this.shell && !this.attachment) return reply.reject();
     this.audit('signal', { name });
-    this.shell.signal(name.replace(/^SIG/, ''));
+    this.shell?.signal(name.replace(/^SIG/, ''));
+    this.attachment?.signal(name.replace(/^SIG/, ''));
     reply.accept();
+  }
+
+  /** The client sent EOF: a terminal session's input ends (and its close no longer detaches). */
+  eof(): void {
+    this.attachment?.eof();
   }
 
   onShell(reply: StartReply): void {
@@ -127,12 +145,16 @@ export class SessionRunner implements SessionEvents {
     this.start(reply, { kind: 'sftp' });
   }
 
-  /** Channel or connection closed: stop writing, end the shell and its processes. */
-  closed(): void {
+  /**
+   * Channel or connection closed: stop writing, end the shell and its processes — or,
+   * for an interactive pty session, detach it (the registry decides how long it waits).
+   */
+  closed(reason = 'channel closed'): void {
     if (this.isClosed) return;
     this.isClosed = true;
     for (const writer of this.writers) writer.markGone();
     if (this.shell) this.closing = this.closeShell(this.shell);
+    this.attachment?.lost(reason);
   }
 
   /** closed(), then wait until every process the session started is gone. */
@@ -169,6 +191,9 @@ export class SessionRunner implements SessionEvents {
   }
 
   private async run(channel: SessionChannel, work: Exclude<Work, { kind: 'sftp' }>): Promise<void> {
+    if (work.kind === 'shell' && this.pty) return this.runTerminal(channel, this.pty);
+    const attach = work.kind === 'exec' && work.originalCommand === undefined ? parseAttachCommand(work.line) : undefined;
+    if (attach) return this.runAttach(channel, attach.id);
     const stdout = new ChannelWriter(channel);
     const stderr = this.pty ? stdout : new ChannelWriter(channel.stderr);
     this.writers = stdout === stderr ? [stdout] : [stdout, stderr];
@@ -231,22 +256,12 @@ export class SessionRunner implements SessionEvents {
         stdin: channel,
         stdout,
         stderr,
-        env: buildSessionEnv({
-          user: 'root',
-          home: this.ctx.home,
-          path: this.ctx.path,
-          remoteAddress: this.ctx.remoteAddress,
-          remotePort: this.ctx.remotePort,
-          localAddress: this.ctx.localAddress,
-          localPort: this.ctx.localPort,
-          term: this.pty?.term,
-          clientEnv: this.clientEnv,
-          originalCommand: work.kind === 'exec' ? work.originalCommand : undefined,
-        }),
+        env: this.env(work.kind === 'exec' ? work.originalCommand : undefined),
+        ...(work.kind === 'shell' && this.ctx.banner ? { greeting: this.ctx.banner() } : {}),
         cwd: this.ctx.home,
         home: this.ctx.home,
         ...(this.pty ? { pty: this.pty } : {}),
-        services: { ...this.ctx.services, audit: (e, f) => this.audit(e, f) },
+        services: { ...this.ctx.services, audit: (e, f) => this.audit(e, f), sessions: () => this.ctx.terminals.list() },
       });
     } catch (err) {
       stderr.write(`breakglassd: cannot start the shell: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -254,13 +269,122 @@ export class SessionRunner implements SessionEvents {
     }
     this.shell = shell;
     if (this.isClosed) this.closing = this.closeShell(shell);
-    if (work.kind === 'shell') {
-      if (this.ctx.banner) {
-        const text = this.ctx.banner();
-        stdout.write(this.pty ? text.replace(/\n/g, '\r\n') : text);
-      }
-      return shell.runInteractive();
-    }
+    if (work.kind === 'shell') return shell.runInteractive();
     return shell.runCommand(work.line);
+  }
+
+  private env(originalCommand: string | undefined): Record<string, string> {
+    return buildSessionEnv({
+      user: 'root',
+      home: this.ctx.home,
+      path: this.ctx.path,
+      remoteAddress: this.ctx.remoteAddress,
+      remotePort: this.ctx.remotePort,
+      localAddress: this.ctx.localAddress,
+      localPort: this.ctx.localPort,
+      term: this.pty?.term,
+      clientEnv: this.clientEnv,
+      originalCommand,
+    });
+  }
+
+  private get peer(): string {
+    return formatHostPort(this.ctx.remoteAddress, this.ctx.remotePort);
+  }
+
+  /** `shell` with a pty: a session that outlives this channel (src/sshd/detach). */
+  private async runTerminal(channel: SessionChannel, pty: PtyRequest): Promise<void> {
+    const registry = this.ctx.terminals;
+    const id = registry.allocateId();
+    this.audit('session-start', { type: 'shell', pty: `${pty.term} ${pty.cols}x${pty.rows}`, id });
+    const size = { cols: pty.cols, rows: pty.rows };
+    const { key } = this.ctx;
+    let recorder: SessionRecorder | undefined;
+    try {
+      recorder = await this.ctx.recorder?.({ id, size, term: pty.term, owner: key.comment || key.fingerprint });
+    } catch (err) {
+      this.audit('warning', { message: `recording session ${id}: ${err instanceof Error ? err.message : String(err)}; the session is not recorded` });
+    }
+    let attachment: Attachment;
+    try {
+      const { createShellSession } = await import('../shell/index.js');
+      const session = registry.create({
+        id,
+        owner: { fingerprint: key.fingerprint, comment: key.comment },
+        size,
+        closeGraceMs: this.ctx.closeGraceMs,
+        origin: { conn: this.ctx.connId, session: this.ctx.sessionId },
+        ...(recorder ? { recorder } : {}),
+        createShell: (io) =>
+          createShellSession({
+            stdin: io.stdin,
+            stdout: io.stdout,
+            stderr: io.stdout,
+            env: { ...this.env(undefined), BREAKGLASS_SESSION: id },
+            cwd: this.ctx.home,
+            home: this.ctx.home,
+            pty,
+            scrollback: this.ctx.scrollback,
+            ...(this.ctx.banner ? { greeting: this.ctx.banner() } : {}),
+            services: { ...this.ctx.services, audit: (e, f) => this.ctx.audit(e, { id, ...f }), sessions: () => registry.list(id) },
+          }),
+      });
+      attachment = session.start(channel, this.peer);
+    } catch (err) {
+      await recorder?.close().catch(() => undefined);
+      this.audit('error', { message: `cannot start the shell: ${err instanceof Error ? err.message : String(err)}` });
+      return this.refuse(channel, 1, `breakglassd: cannot start the shell: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.attachment = attachment;
+    // The connection went while the shell was being built.
+    if (this.isClosed) attachment.lost('connection lost');
+    await this.serveAttachment(channel, attachment);
+  }
+
+  /** `ssh -t HOST attach [ID]`: bind this channel to a session the same key opened. */
+  private async runAttach(channel: SessionChannel, requested: string | undefined): Promise<void> {
+    const registry = this.ctx.terminals;
+    const { key } = this.ctx;
+    const refused = (reason: string, code: number, message: string): Promise<void> => {
+      this.audit('attach-refused', { id: requested, key: key.fingerprint, comment: key.comment || undefined, reason });
+      return this.refuse(channel, code, message);
+    };
+    if (!registry.detachEnabled) return refused('detaching is off', 2, 'attach: detached sessions are off on this server (breakglassd --detach-timeout 0)');
+    if (!this.pty) return refused('no pty', 2, 'attach: needs a terminal; run ssh -t HOST attach [ID]');
+    const choice = registry.choose(key.fingerprint, requested);
+    if (!choice.ok) return refused(choice.reason, choice.code, choice.message);
+    const session = registry.get(choice.id)!;
+    this.audit('attach', { id: session.id, key: key.fingerprint, comment: key.comment || undefined, from: this.peer, took_over: choice.takeOver || undefined });
+    const attachment = await session.attach(channel, { cols: this.pty.cols, rows: this.pty.rows }, this.peer);
+    this.attachment = attachment;
+    // A window-change that came while the screen was restored.
+    attachment.resize({ cols: this.pty.cols, rows: this.pty.rows });
+    if (this.isClosed) attachment.lost('connection lost');
+    await this.serveAttachment(channel, attachment);
+  }
+
+  /** Waits for the attachment to end; an exit or a take-over is reported on the channel. */
+  private async serveAttachment(channel: SessionChannel, attachment: Attachment): Promise<void> {
+    channel.once('close', () => this.closed());
+    const end = await attachment.ended;
+    if (end.kind === 'detached') return;
+    const gone = (): boolean => this.isClosed;
+    if (end.kind === 'taken') channel.write(`\r\n[breakglass: session ${attachment.session.id} was attached from ${end.by}]\r\n`);
+    await drained(channel, gone);
+    if (gone()) return;
+    const result = end.kind === 'exit' ? end.result : { code: 0 };
+    if (result.signal) channel.exit(result.signal, false, '');
+    else channel.exit(result.code & 0xff);
+    channel.end();
+  }
+
+  /** One line on stderr, exit status, close. */
+  private async refuse(channel: SessionChannel, code: number, message: string): Promise<void> {
+    channel.stderr.write(`${message}\n`);
+    const gone = (): boolean => this.isClosed;
+    await drained(channel.stderr, gone);
+    if (gone()) return;
+    channel.exit(code);
+    channel.end();
   }
 }

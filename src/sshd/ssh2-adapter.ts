@@ -49,6 +49,8 @@ export interface SessionEvents {
   request<T extends SessionRequestType>(request: RequestOf<T>, reply: ReplyFor<T>): void;
   /** The client closed the session channel (or the connection went away). */
   closed(): void;
+  /** The client sent EOF on the channel (RFC 4254 §5.3) — not sent when the connection drops. */
+  eof?(): void;
 }
 
 export type AuthAttempt =
@@ -141,6 +143,9 @@ function wireSession(session: Session, events: SessionEvents): void {
   session.on('subsystem', (accept: () => unknown, reject: (() => void) | undefined, info: { name: string }) =>
     start({ type: 'subsystem', name: String(info.name) })(accept, reject),
   );
+  // ssh2 ends the channel's readable side both on EOF and when the connection dies;
+  // only the session's own 'eof' tells the client's EOF apart.
+  session.once('eof', () => events.eof?.());
   session.once('close', () => events.closed());
 }
 

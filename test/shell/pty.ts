@@ -8,7 +8,7 @@ import { Client } from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import type { TestServer } from '../helpers/server.js';
 
-const XTerm: typeof Terminal =
+export const XTerm: typeof Terminal =
   (headless as unknown as { Terminal?: typeof Terminal }).Terminal ??
   (headless as unknown as { default: { Terminal: typeof Terminal } }).default.Terminal;
 

@@ -15,6 +15,7 @@ import { jobs } from './jobs.js';
 import { kill } from './kill.js';
 import { printf } from './printf.js';
 import { pwd } from './pwd.js';
+import { sessions } from './sessions.js';
 import { sleep } from './sleep.js';
 import { time } from './time.js';
 import { trueBuiltin } from './true.js';
@@ -25,5 +26,5 @@ import { which } from './which.js';
 
 export const CORE_BUILTINS: readonly Builtin[] = [
   echo, printf, trueBuiltin, falseBuiltin, exit, cd, pwd, exportBuiltin, unset, env, which, type,
-  sleep, time, help, history, clear, jobs, fg, bg, wait, kill,
+  sleep, time, help, history, clear, jobs, fg, bg, wait, kill, sessions,
 ];
