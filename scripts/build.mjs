@@ -14,7 +14,7 @@
 // line comments (scripts/code-cache-file.mjs): the loader runs the bundle through a V8
 // code cache (cold start), and the program is still one self-contained file.
 import { build } from 'esbuild';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { withCodeCacheLoader } from './code-cache-file.mjs';
 import { ssh2PatchesPlugin } from './ssh2-patches.mjs';
@@ -71,6 +71,7 @@ const result = await build({
   plugins: [withoutPoly1305, zodEnglishOnly, ssh2PatchesPlugin],
   write: false,
 });
+await mkdir('dist', { recursive: true }); // write:false leaves creating it to us
 for (const output of result.outputFiles) {
   await writeFile(output.path, withCodeCacheLoader(basename(output.path), output.text), { mode: 0o755 });
   await chmod(output.path, 0o755);
