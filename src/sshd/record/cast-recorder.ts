@@ -33,12 +33,18 @@ export class CastRecorder implements SessionRecorder {
   private stopped = false;
   private truncated = false;
   private closing: Promise<void> | undefined;
+  private readonly markerText: string;
+  /** The marker line's length with the widest time stamp: below it, no exact check is needed. */
+  private readonly markerMaxBytes: number;
 
   constructor(private readonly options: CastRecorderOptions) {
     this.now = options.now ?? Date.now;
     this.started = this.now();
     const { cols, rows } = options.size;
-    this.put(castHeaderLine({ version: 2, width: cols, height: rows, timestamp: Math.floor(this.started / 1000), title: options.title, env: { TERM: options.term, SHELL: '/bin/sh' } }));
+    this.put(castHeaderLine({ version: 2, width: cols, height: rows, timestamp: Math.floor(this.started / 1000), title: options.title, env: { TERM: options.term } }));
+    this.markerText = `recording stopped: ${options.maxBytes} bytes reached (breakglassd --record-max-size)`;
+    // 0 prints as one character; a time stamp takes at most 24 (seconds and 6 decimals).
+    this.markerMaxBytes = Buffer.byteLength(castEventLine(0, 'm', this.markerText)) + 23;
   }
 
   get size(): number {
@@ -76,18 +82,22 @@ export class CastRecorder implements SessionRecorder {
     if (this.stopped || data === '') return;
     const seconds = (this.now() - this.started) / 1000;
     const line = castEventLine(seconds, code, data);
-    const marker = castEventLine(seconds, 'm', `recording stopped: ${this.options.maxBytes} bytes reached (breakglassd --record-max-size)`);
-    if (this.bytes + Buffer.byteLength(line) + Buffer.byteLength(marker) > this.options.maxBytes) {
-      this.put(marker);
-      this.truncated = true;
-      this.stopped = true;
-      return;
+    const lineBytes = Buffer.byteLength(line);
+    // Every pty chunk passes here: build the marker only when the cap is near.
+    if (this.bytes + lineBytes + this.markerMaxBytes > this.options.maxBytes) {
+      const marker = castEventLine(seconds, 'm', this.markerText);
+      if (this.bytes + lineBytes + Buffer.byteLength(marker) > this.options.maxBytes) {
+        this.put(marker);
+        this.truncated = true;
+        this.stopped = true;
+        return;
+      }
     }
-    this.put(line);
+    this.put(line, lineBytes);
   }
 
-  private put(text: string): void {
-    this.bytes += Buffer.byteLength(text);
+  private put(text: string, bytes = Buffer.byteLength(text)): void {
+    this.bytes += bytes;
     this.options.sink.write(text);
   }
 }
