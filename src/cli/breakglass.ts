@@ -20,12 +20,17 @@ const FLAGS: FlagSpec[] = [
   { name: 'password-file', kind: 'string', valueName: 'FILE', help: 'file holding the web UI password (default: gokrazy\'s config.json / http-password.txt lookup)' },
   { name: 'service', kind: 'string', valueName: 'PATH', default: '/user/breakglass', help: 'path of the SSH server service in the device config' },
   { name: 'timeout', kind: 'string', valueName: 'DURATION', default: '10s', help: 'how long to wait for the web UI and for the SSH server to come up' },
+  { name: 'new', kind: 'boolean', help: 'open a fresh shell even when one of your sessions waits detached on the device (by default it is reattached)' },
+  { name: 'reconnect-timeout', kind: 'string', valueName: 'DURATION', default: '15m',
+    help: 'when the connection of the interactive session drops, keep reconnecting and reattach it for this long (breakglassd keeps it --detach-timeout, default 15m); 0 never reconnects' },
 ];
 
 const DESCRIPTION = [
   'Starts the SSH server of a breakglass-init or gokrazy device through its web UI, pins its',
   'host key to the one it logged, optionally uploads a debug tarball into its toolbox, and runs',
   'ssh (your ssh config, agent and keys apply). Exits with the remote command\'s status.',
+  'Without COMMAND, on a terminal: reattaches your detached session if one waits (--new: a',
+  'fresh shell), and reconnects by itself when the network drops, like mosh.',
   'HOST is a gokrazy instance name (~/gokrazy/HOST/config.json) or a host name or address.',
 ].join('\n');
 
@@ -49,8 +54,11 @@ function parseClientArgs(argv: string[]): ClientOptions | 'help' {
   if (!host) throw new UsageError('missing HOST (usage: breakglass [options] HOST [COMMAND…])');
   const timeoutMs = parseDuration(String(values.timeout), '--timeout');
   if (timeoutMs <= 0) throw new UsageError('--timeout: must be more than 0');
+  const reconnectTimeoutMs = parseDuration(String(values['reconnect-timeout']), '--reconnect-timeout');
   const options: ClientOptions = {
     host,
+    newSession: values.new === true,
+    reconnectTimeoutMs,
     command,
     service: String(values.service),
     forceRestart: values['force-restart'] === true,

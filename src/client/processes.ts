@@ -22,6 +22,9 @@ export interface RunOptions {
   onStdout?: (chunk: Buffer) => void;
   /** Signals passed on to the child while it runs (and not acted on by us). */
   forwardSignals?: NodeJS.Signals[];
+  /** Called with each stderr chunk when stderr is piped (instead of collecting it). */
+  onStderr?: (chunk: Buffer) => void;
+  env?: NodeJS.ProcessEnv;
 }
 
 export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
@@ -32,14 +35,17 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
 
 export function runProgram(file: string, args: string[], options: RunOptions = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       if (options.onStdout) options.onStdout(chunk);
       else stdout += chunk.toString();
     });
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (options.onStderr) options.onStderr(chunk);
+      else stderr += chunk.toString();
+    });
     child.once('error', (err) => {
       const hint = errnoCode(err) === 'ENOENT' ? ` (is OpenSSH's ${file} installed and on PATH?)` : '';
       reject(new BreakglassError(`cannot run ${file}: ${err.message}${hint}`, { file }, { cause: err }));

@@ -3,7 +3,8 @@
 //  2. POST /restart with the XSRF cookie unless it runs (or --force-restart)
 //  3. wait for the SSH banner; read the host key the service logged (pinning)
 //  4. upload --debug-tarball-pattern (toolbox add, or scp for gokrazy's Go server)
-//  5. run ssh with inherited stdio over the same connection; exit with its status
+//  5. run ssh with inherited stdio over the same connection; exit with its status. An
+//     interactive session reattaches a detached one and survives drops (interactive.ts)
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { discoverDevice } from './gokrazy-config.js';
 import type { DeviceAccess, DiscoveryEnv } from './gokrazy-config.js';
 import { fingerprintOf, knownHostsLine, pickScannedKey, scanLogLine, verifiedHostKey } from './host-key.js';
 import type { LoggedHostKey } from './host-key.js';
+import { runInteractive } from './interactive.js';
 import { runProgram } from './processes.js';
 import { proxyStdio } from './proxy.js';
 import { controlExitArgs, parseSshG, sshArgs } from './ssh-args.js';
@@ -36,6 +38,10 @@ export interface ClientOptions {
   prepareOnly: boolean;
   proxy: boolean;
   timeoutMs: number;
+  /** --new: a fresh shell even when one of ours is detached. */
+  newSession: boolean;
+  /** --reconnect-timeout; 0: never reconnect. */
+  reconnectTimeoutMs: number;
 }
 
 export function realDiscoveryEnv(env: NodeJS.ProcessEnv = process.env): DiscoveryEnv {
@@ -184,17 +190,20 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
   if (options.proxy && !options.debugTarballPattern) return proxyStdio(target.hostname, target.port);
 
   const tmp = await mkdtemp(join(tmpdir().length > 60 ? '/tmp' : tmpdir(), 'breakglass-'));
+  // A shell on our terminal against breakglassd: it can be detached, offered and resumed.
+  const resumable = options.command.length === 0 && !options.prepareOnly && !options.proxy && process.stdin.isTTY === true && !isGoServer(banner);
   let sharing = false;
   let proxyAfterUpload = false;
   try {
     const pin = await pinHostKey(start, target, banner, options.service, tmp, say);
     if (pin) settings.pin = pin;
+    const useScp = isGoServer(banner);
+    if (resumable || (options.debugTarballPattern && !options.prepareOnly && !options.proxy && !useScp)) {
+      settings.controlPath = join(tmp, 'cm'); // the directory is ours alone: one master
+      sharing = true;
+    }
+    if (resumable) settings.resumable = true;
     if (options.debugTarballPattern) {
-      const useScp = isGoServer(banner);
-      if (!options.prepareOnly && !options.proxy && !useScp) {
-        settings.controlPath = join(tmp, 'cm'); // the directory is ours alone: one master
-        sharing = true;
-      }
       await uploadTarball({
         file: tarballPath(options.debugTarballPattern, start.status.goarch),
         settings,
@@ -210,7 +219,11 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
     else {
       // `breakglass HOST -- CMD`: the `--` only ends our flags.
       const command = options.command[0] === '--' ? options.command.slice(1) : options.command;
-      return await runSession(settings, destination, command);
+      return await withTerminalSignalsIgnored(() =>
+        resumable
+          ? runInteractive({ settings, destination, host: options.host, newSession: options.newSession, reconnectTimeoutMs: options.reconnectTimeoutMs, tmp, say })
+          : runSession(settings, destination, command),
+      );
     }
   } finally {
     if (sharing) await runProgram('ssh', controlExitArgs(settings, destination)).catch(() => undefined);
@@ -220,19 +233,24 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
 }
 
 /**
- * The session with our stdio. ^C and ^\ reach ssh from the terminal themselves (same
- * process group), so we only must not die of them; SIGTERM and SIGHUP sent to us are
- * passed on, so the cleanup (ssh -O exit, temporary files) still runs.
+ * ^C and ^\ reach ssh from the terminal themselves (same process group), so we only must
+ * not die of them; SIGTERM and SIGHUP sent to us are passed on to ssh, so the cleanup
+ * (ssh -O exit, temporary files) still runs.
  */
-async function runSession(settings: SshSettings, destination: string, command: string[]): Promise<number> {
+async function withTerminalSignalsIgnored<T>(run: () => Promise<T>): Promise<T> {
   const ignore = (): void => undefined;
   process.on('SIGINT', ignore);
   process.on('SIGQUIT', ignore);
   try {
-    const result = await runProgram('ssh', sshArgs(settings, destination, command), { stdio: 'inherit', forwardSignals: ['SIGTERM', 'SIGHUP'] });
-    return result.code;
+    return await run();
   } finally {
     process.off('SIGINT', ignore);
     process.off('SIGQUIT', ignore);
   }
+}
+
+/** A command (or a shell without a terminal): ssh with our stdio, its status is ours. */
+async function runSession(settings: SshSettings, destination: string, command: string[]): Promise<number> {
+  const result = await runProgram('ssh', sshArgs(settings, destination, command), { stdio: 'inherit', forwardSignals: ['SIGTERM', 'SIGHUP'] });
+  return result.code;
 }

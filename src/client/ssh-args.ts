@@ -1,5 +1,7 @@
 // Arguments for the system OpenSSH client (ssh_config(5) option names). Pure: the
 // caller decides which parts apply (pinning, connection sharing).
+import { RESUME_ENV } from '../common/resume-token.js';
+
 export interface SshSettings {
   /** -F FILE (also `none`). */
   configFile?: string;
@@ -11,6 +13,11 @@ export interface SshSettings {
   pin?: { knownHostsFile: string; alias: string };
   /** Connection sharing (ControlMaster): one authentication for upload and session. */
   controlPath?: string;
+  /**
+   * Notice a dead link within ~15 s (ServerAliveInterval 5, CountMax 3) so a session that
+   * can be reattached is, and send BREAKGLASS_RESUME (the client's claim on it).
+   */
+  resumable?: boolean;
 }
 
 /** Options shared by ssh and scp (everything but the port flag). */
@@ -32,12 +39,16 @@ export function commonOptions(s: SshSettings): string[] {
   if (s.controlPath) {
     args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${s.controlPath}`, '-o', 'ControlPersist=15');
   }
+  if (s.resumable) args.push('-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=3', '-o', `SendEnv=${RESUME_ENV}`);
   return args;
 }
 
-/** `ssh OPTIONS -- DESTINATION [COMMAND…]`; `--` keeps a command like `-x` from being read as an option. */
-export function sshArgs(s: SshSettings, destination: string, command: string[] = []): string[] {
-  return [...commonOptions(s), ...(s.port ? ['-p', String(s.port)] : []), '--', destination, ...command];
+/**
+ * `ssh OPTIONS [EXTRA…] -- DESTINATION [COMMAND…]`; `--` keeps a command like `-x` from
+ * being read as an option. EXTRA: per-call options such as `-t`.
+ */
+export function sshArgs(s: SshSettings, destination: string, command: string[] = [], extra: string[] = []): string[] {
+  return [...commonOptions(s), ...(s.port ? ['-p', String(s.port)] : []), ...extra, '--', destination, ...command];
 }
 
 /** Legacy-protocol scp (`-O`) as gokrazy's client does against its Go server: `scp FILE HOST:`. */

@@ -15,7 +15,7 @@ export { loadConfig, parseConfig } from './config.js';
 export type { InitConfig, ServiceConfig } from './config.js';
 export { goarchOf } from './goarch.js';
 export { LineRing } from './ring-buffer.js';
-export { restartDelayMs, nextFailureCount } from './backoff.js';
+export { restartDelayMs, nextFailureCount } from '../common/backoff.js';
 
 /** The environment variable that tells services (breakglassd → `svc`, `logs`) where the API socket is. */
 export const INIT_SOCKET_ENV = 'BREAKGLASS_INIT_SOCKET';

@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { errnoCode, messageOf } from '../common/errors.js';
-import { DEFAULT_BACKOFF, nextFailureCount, restartDelayMs } from './backoff.js';
-import type { BackoffPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, nextFailureCount, restartDelayMs } from '../common/backoff.js';
+import type { BackoffPolicy } from '../common/backoff.js';
 import type { ServiceConfig } from './config.js';
 import { LineCounter, LineRing } from './ring-buffer.js';
 

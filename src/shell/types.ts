@@ -57,6 +57,8 @@ export interface SessionListing {
   command: string;
   /** The session this listing is shown in. */
   current: boolean;
+  /** Opened with the viewer's key: the viewer may attach to it. */
+  yours: boolean;
 }
 
 /** What breakglassd passes when it starts a shell for one SSH session channel. */

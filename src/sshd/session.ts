@@ -5,6 +5,7 @@
 // exits 3. A closed channel or connection closes the shell, which ends every process
 // it started (SIGHUP, then SIGKILL after the grace period).
 import { formatHostPort } from '../common/addresses.js';
+import { RESUME_ENV, isResumeToken } from '../common/resume-token.js';
 import type { ExitResult, SessionServices, ShellSession, TerminalSize } from '../shell/types.js';
 import type { Toolbox } from '../transfer/index.js';
 import type { AuditFields, AuditFn } from './audit.js';
@@ -63,6 +64,8 @@ type Work =
 export class SessionRunner implements SessionEvents {
   private pty: PtyRequest | undefined;
   private readonly clientEnv: Record<string, string> = {};
+  /** BREAKGLASS_RESUME from the client (common/resume-token.ts), kept out of clientEnv. */
+  private resumeToken: string | undefined;
   private started = false;
   private isClosed = false;
   private shell: ShellSession | undefined;
@@ -106,6 +109,11 @@ export class SessionRunner implements SessionEvents {
 
   onEnv(name: string, value: string, reply: Reply): void {
     if (this.started || Object.keys(this.clientEnv).length >= MAX_CLIENT_ENV) return reply.reject();
+    if (name === RESUME_ENV) {
+      if (!isResumeToken(value)) return reply.reject();
+      this.resumeToken = value;
+      return reply.accept();
+    }
     if (!clientEnvAllowed(name, value, this.ctx.key.options.restricted)) return reply.reject();
     this.clientEnv[name] = value;
     reply.accept();
@@ -261,7 +269,7 @@ export class SessionRunner implements SessionEvents {
         cwd: this.ctx.home,
         home: this.ctx.home,
         ...(this.pty ? { pty: this.pty } : {}),
-        services: { ...this.ctx.services, audit: (e, f) => this.audit(e, f), sessions: () => this.ctx.terminals.list() },
+        services: { ...this.ctx.services, audit: (e, f) => this.audit(e, f), sessions: () => this.ctx.terminals.list(this.ctx.key.fingerprint) },
       });
     } catch (err) {
       stderr.write(`breakglassd: cannot start the shell: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -315,6 +323,7 @@ export class SessionRunner implements SessionEvents {
         closeGraceMs: this.ctx.closeGraceMs,
         origin: { conn: this.ctx.connId, session: this.ctx.sessionId },
         ...(recorder ? { recorder } : {}),
+        ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
         createShell: (io) =>
           createShellSession({
             stdin: io.stdin,
@@ -326,7 +335,7 @@ export class SessionRunner implements SessionEvents {
             pty,
             scrollback: this.ctx.scrollback,
             ...(this.ctx.banner ? { greeting: this.ctx.banner() } : {}),
-            services: { ...this.ctx.services, audit: (e, f) => this.ctx.audit(e, { id, ...f }), sessions: () => registry.list(id) },
+            services: { ...this.ctx.services, audit: (e, f) => this.ctx.audit(e, { id, ...f }), sessions: () => registry.list(key.fingerprint, id) },
           }),
       });
       attachment = session.start(channel, this.peer);
@@ -351,11 +360,11 @@ export class SessionRunner implements SessionEvents {
     };
     if (!registry.detachEnabled) return refused('detaching is off', 2, 'attach: detached sessions are off on this server (breakglassd --detach-timeout 0)');
     if (!this.pty) return refused('no pty', 2, 'attach: needs a terminal; run ssh -t HOST attach [ID]');
-    const choice = registry.choose(key.fingerprint, requested);
+    const choice = registry.choose(key.fingerprint, requested, this.resumeToken);
     if (!choice.ok) return refused(choice.reason, choice.code, choice.message);
     const session = registry.get(choice.id)!;
-    this.audit('attach', { id: session.id, key: key.fingerprint, comment: key.comment || undefined, from: this.peer, took_over: choice.takeOver || undefined });
-    const attachment = await session.attach(channel, { cols: this.pty.cols, rows: this.pty.rows }, this.peer);
+    this.audit('attach', { id: session.id, key: key.fingerprint, comment: key.comment || undefined, from: this.peer, took_over: choice.takeOver || undefined, resumed: this.resumeToken ? true : undefined });
+    const attachment = await session.attach(channel, { cols: this.pty.cols, rows: this.pty.rows }, this.peer, this.resumeToken);
     this.attachment = attachment;
     // A window-change that came while the screen was restored.
     attachment.resize({ cols: this.pty.cols, rows: this.pty.rows });

@@ -18,8 +18,8 @@ describe('formatSessions', () => {
     const started = new Date(2026, 11, 6, 9, 5, 7).getTime();
     const lines = formatSessions(
       [
-        { id: '1', key: 'SHA256:abc', comment: 'alice@laptop', started, state: 'detached', idleMs: 125_000, command: 'tail -f /var/log/app', current: false },
-        { id: '12', key: 'SHA256:xyz', comment: '', started, state: 'attached', idleMs: 0, command: 'sh', current: true },
+        { id: '1', key: 'SHA256:abc', comment: 'alice@laptop', started, state: 'detached', idleMs: 125_000, command: 'tail -f /var/log/app', current: false, yours: true },
+        { id: '12', key: 'SHA256:xyz', comment: '', started, state: 'attached', idleMs: 0, command: 'sh', current: true, yours: false },
       ],
       now,
     );

@@ -13,7 +13,7 @@ dropped) keeps running and waits for the key that opened it: ssh -t HOST attach 
   STATE    attached or detached
   IDLE     time since the last input or output
   COMMAND  the foreground job, or sh at the prompt
-      --json   [{"id", "key", "comment", "started", "state", "idle_seconds", "command", "current"}]
+      --json   [{"id", "key", "comment", "started", "state", "idle_seconds", "command", "current", "yours"}]
 `;
 
 const two = (n: number): string => String(n).padStart(2, '0');
@@ -59,6 +59,7 @@ async function runSessions(args: string[], ctx: BuiltinContext): Promise<number>
       idle_seconds: Math.floor(s.idleMs / 1000),
       command: s.command,
       current: s.current,
+      yours: s.yours,
     }));
     await write(ctx.stdout, `${JSON.stringify(json)}\n`);
     return 0;

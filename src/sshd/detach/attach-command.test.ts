@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isResumeToken, newResumeToken } from '../../common/resume-token.js';
 import { chooseSession, parseAttachCommand } from './attach-command.js';
 import type { AttachCandidate } from './attach-command.js';
 
@@ -17,12 +18,27 @@ describe('parseAttachCommand', () => {
   });
 });
 
+const TOKEN_2 = 'two-two-two-two-two-two-two';
+const TOKEN_3 = 'three-three-three-three-three';
+const TOKEN_4 = 'four-four-four-four-four-four';
+
+describe('isResumeToken', () => {
+  it('takes base64url of 16 or more bytes and nothing else', () => {
+    expect(isResumeToken(newResumeToken())).toBe(true);
+    expect(newResumeToken()).not.toBe(newResumeToken());
+    expect(isResumeToken(TOKEN_2)).toBe(true);
+    expect(isResumeToken('short')).toBe(false);
+    expect(isResumeToken('has space has space has space')).toBe(false);
+    expect(isResumeToken('x'.repeat(129))).toBe(false);
+  });
+});
+
 describe('chooseSession', () => {
   const list: AttachCandidate[] = [
-    { id: '1', fingerprint: 'A', state: 'detached', detachedAt: 100 },
-    { id: '2', fingerprint: 'A', state: 'detached', detachedAt: 300 },
-    { id: '3', fingerprint: 'A', state: 'attached', detachedAt: undefined },
-    { id: '4', fingerprint: 'B', state: 'detached', detachedAt: 400 },
+    { id: '1', fingerprint: 'A', state: 'detached', detachedAt: 100, resumeToken: undefined },
+    { id: '2', fingerprint: 'A', state: 'detached', detachedAt: 300, resumeToken: TOKEN_2 },
+    { id: '3', fingerprint: 'A', state: 'attached', detachedAt: undefined, resumeToken: TOKEN_3 },
+    { id: '4', fingerprint: 'B', state: 'detached', detachedAt: 400, resumeToken: TOKEN_4 },
   ];
 
   it('without an ID picks the key’s most recently detached session', () => {
@@ -48,7 +64,23 @@ describe('chooseSession', () => {
   });
 
   it('says when the key’s only sessions are still attached', () => {
-    const r = chooseSession([{ id: '7', fingerprint: 'A', state: 'attached', detachedAt: undefined }], 'A', undefined);
+    const r = chooseSession([{ id: '7', fingerprint: 'A', state: 'attached', detachedAt: undefined, resumeToken: undefined }], 'A', undefined);
     expect(r.ok ? '' : r.message).toContain('attached elsewhere: 7');
+  });
+
+  it('with a resume token takes the session that client holds, attached or not', () => {
+    expect(chooseSession(list, 'A', undefined, TOKEN_3)).toEqual({ ok: true, id: '3', takeOver: true });
+    expect(chooseSession(list, 'A', undefined, TOKEN_2)).toEqual({ ok: true, id: '2', takeOver: false });
+  });
+
+  it('with a resume token never falls back to another session, nor to another key’s', () => {
+    const gone = chooseSession(list, 'A', undefined, 'unknown-unknown-unknown-token');
+    expect(gone).toMatchObject({ ok: false, code: 1, reason: 'nothing to resume' });
+    expect(gone.ok ? '' : gone.message).toContain('has ended, expired or was attached from elsewhere');
+    expect(chooseSession(list, 'A', undefined, TOKEN_4)).toMatchObject({ ok: false, reason: 'nothing to resume' });
+  });
+
+  it('an explicit ID wins over the token', () => {
+    expect(chooseSession(list, 'A', '1', TOKEN_3)).toEqual({ ok: true, id: '1', takeOver: false });
   });
 });

@@ -14,6 +14,8 @@ export interface AttachCandidate {
   state: 'attached' | 'detached';
   /** ms since the epoch; undefined while attached. */
   detachedAt: number | undefined;
+  /** The secret of the client that holds the session (src/common/resume-token.ts), if any. */
+  resumeToken: string | undefined;
 }
 
 export type AttachChoice =
@@ -23,11 +25,22 @@ export type AttachChoice =
 const LIST_HINT = 'run `ssh HOST sessions` to list them, or `ssh -t HOST` for a new shell';
 
 /**
+ * With a resume token (the breakglass client reconnecting after its link dropped): the
+ * session of this key that the same client holds, taken over if the server has not yet
+ * noticed the old connection die. Attaching from elsewhere replaces the token, so a
+ * client never takes a session back from the engineer who moved it.
  * With an ID: that session, if this key opened it (taking it over when it is still
  * attached elsewhere, e.g. to a connection that died without the server noticing).
  * Without: the most recently detached session of this key; never one that is attached.
  */
-export function chooseSession(candidates: readonly AttachCandidate[], fingerprint: string, requested: string | undefined): AttachChoice {
+export function chooseSession(candidates: readonly AttachCandidate[], fingerprint: string, requested: string | undefined, resumeToken?: string): AttachChoice {
+  if (requested === undefined && resumeToken !== undefined) {
+    const held = candidates.find((c) => c.fingerprint === fingerprint && c.resumeToken === resumeToken);
+    if (!held) {
+      return { ok: false, code: 1, reason: 'nothing to resume', message: 'attach: the session this client held has ended, expired or was attached from elsewhere' };
+    }
+    return { ok: true, id: held.id, takeOver: held.state === 'attached' };
+  }
   if (requested !== undefined) {
     const wanted = candidates.find((c) => c.id === requested);
     if (!wanted) return { ok: false, code: 1, reason: 'no such session', message: `attach: there is no session ${requested}; ${LIST_HINT}` };

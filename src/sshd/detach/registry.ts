@@ -58,14 +58,15 @@ export class SessionRegistry {
     return this.sessions.get(id);
   }
 
-  choose(fingerprint: string, requested: string | undefined): AttachChoice {
+  choose(fingerprint: string, requested: string | undefined, resumeToken?: string): AttachChoice {
     const candidates = [...this.sessions.values()]
       .filter((s) => !s.ended)
-      .map((s) => ({ id: s.id, fingerprint: s.owner.fingerprint, state: s.state, detachedAt: s.detachedAt }));
-    return chooseSession(candidates, fingerprint, requested);
+      .map((s) => ({ id: s.id, fingerprint: s.owner.fingerprint, state: s.state, detachedAt: s.detachedAt, resumeToken: s.resumeToken }));
+    return chooseSession(candidates, fingerprint, requested, resumeToken);
   }
 
-  list(currentId?: string): SessionListing[] {
+  /** Every live session; `yours` marks those the viewer's key opened (they may attach to them). */
+  list(viewerFingerprint: string, currentId?: string): SessionListing[] {
     return [...this.sessions.values()]
       .filter((s) => !s.ended)
       .map((s) => ({
@@ -77,6 +78,7 @@ export class SessionRegistry {
         idleMs: s.idleMs(),
         command: s.command(),
         current: s.id === currentId,
+        yours: s.owner.fingerprint === viewerFingerprint,
       }));
   }
 

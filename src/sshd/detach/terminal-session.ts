@@ -47,6 +47,8 @@ export interface TerminalSessionOptions {
   recorder?: SessionRecorder;
   /** Audit fields of the SSH session that opened it (conn, session). */
   origin?: Record<string, unknown>;
+  /** The opening client's BREAKGLASS_RESUME secret (see chooseSession). */
+  resumeToken?: string;
   now?: () => number;
 }
 
@@ -111,6 +113,8 @@ export class TerminalSession {
   private isEnded = false;
   /** When it was last detached (for "oldest detached goes first"). */
   detachedAt: number | undefined;
+  /** Held by the client attached last; replaced at every attach. */
+  resumeToken: string | undefined;
   private readonly now: () => number;
   /** Resolves with the shell's status once it has ended and the recording is closed. */
   finished: Promise<ExitResult> = Promise.resolve({ code: 0 });
@@ -121,6 +125,7 @@ export class TerminalSession {
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
     this.origin = options.origin ?? {};
+    this.resumeToken = options.resumeToken;
     this.lastActivity = this.startedAt;
     this.size = { ...options.size };
     const recorder = options.recorder;
@@ -180,8 +185,9 @@ export class TerminalSession {
    * Attaches another channel: the one attached now (if any) is told it was taken over,
    * the screen is resized to the new window, its snapshot drawn, and input rebound.
    */
-  async attach(channel: SessionChannel, size: TerminalSize, peer: string): Promise<Attachment> {
+  async attach(channel: SessionChannel, size: TerminalSize, peer: string, resumeToken: string | undefined): Promise<Attachment> {
     const attachment = new Attachment(this, channel, peer);
+    this.resumeToken = resumeToken;
     const previous = this.attachment;
     if (previous) {
       this.unbind(previous);

@@ -1,6 +1,6 @@
-// Restart delays of a crashing service: 1 s after the first failure, doubling up to a
-// cap, and back to 1 s once a run lasted long enough to count as stable. Pure, so the
-// policy is tested without processes or clocks.
+// Retry delays: a crashing service's restarts (init) and the client's reconnects. The
+// first delay after a failure, doubling up to a cap, and back to the first once a run
+// lasted long enough to count as stable. Pure: tested without processes or clocks.
 
 export interface BackoffPolicy {
   initialMs: number;

@@ -1,0 +1,145 @@
+// `breakglass HOST` on a real terminal (tmux) through a loopback relay the test cuts and
+// restores: the client says it lost the connection, reconnects by itself and the same
+// session (screen, running job) is there again; with the server unaware of the drop it
+// takes the session over; it gives up after --reconnect-timeout; a later `breakglass HOST`
+// reattaches the detached session, and --new opens a fresh one.
+import { execFile } from 'node:child_process';
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CuttableProxy } from '../helpers/cuttable-proxy.js';
+import { DIST } from '../helpers/server.js';
+import { eventually } from '../sshd/helpers.js';
+import { breakglassdService, startDevice } from './device.js';
+import type { Device } from './device.js';
+
+const execFileAsync = promisify(execFile);
+const TMUX_SOCKET = `bg-reconnect-${process.pid}`;
+const tmux = async (...args: string[]): Promise<string> => (await execFileAsync('tmux', ['-L', TMUX_SOCKET, ...args])).stdout;
+const pane = (name: string): Promise<string> => tmux('capture-pane', '-p', '-J', '-t', name);
+
+let device: Device;
+let proxy: CuttableProxy;
+
+beforeAll(async () => {
+  device = await startDevice(breakglassdService);
+  proxy = new CuttableProxy(device.sshPort);
+  await proxy.start();
+});
+afterEach(async () => {
+  await tmux('kill-server').catch(() => undefined);
+  if (proxy) {
+    await proxy.stop();
+    await proxy.restore();
+  }
+});
+afterAll(async () => {
+  await proxy?.stop();
+  await device?.stop();
+});
+
+const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+
+/** The client in a tmux window of its own, its SSH traffic through the relay. */
+async function clientInTmux(name: string, extra: string[] = []): Promise<void> {
+  const argv = [
+    process.execPath, join(DIST, 'breakglass.js'),
+    '--http-port', String(device.init.port), '--ssh-port', String(proxy.port), '--password-file', device.passwordFile,
+    '--identity', device.key.privatePath, '--ssh-config', device.sshConfig, ...extra, '127.0.0.1',
+  ];
+  await tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '30', `${argv.map(quote).join(' ')}; echo CLIENT-EXIT=$?; sleep 60`);
+}
+
+async function waitPane(name: string, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  let text = '';
+  const ok = await eventually(async () => pattern.test((text = await pane(name))), timeoutMs, 100);
+  if (!ok) throw new Error(`timed out waiting for ${pattern}; pane ${name}:\n${text}\ndevice log:\n${await deviceLog()}`);
+  return text;
+}
+
+/** breakglassd's audit log, from the web UI's ring. */
+async function deviceLog(): Promise<string> {
+  return (await device.init.http('GET', '/log?path=/user/breakglass&stream=stderr')).body;
+}
+
+async function type(name: string, line: string): Promise<void> {
+  await tmux('send-keys', '-t', name, '-l', line);
+  await tmux('send-keys', '-t', name, 'Enter');
+}
+
+describe('breakglass reconnects like mosh', () => {
+  it('reconnects through a cut and restored link; the session, its screen and its job go on', async () => {
+    const log = join(device.dir, 'reconnect-app.log');
+    await writeFile(log, 'before-cut-marker\n');
+    await clientInTmux('flaky');
+    await waitPane('flaky', /# ?$/m);
+    await type('flaky', 'echo id-is-$BREAKGLASS_SESSION; echo resume-env-[$BREAKGLASS_RESUME]');
+    const idLine = /^id-is-(\d+)$/m.exec(await waitPane('flaky', /^id-is-\d+$/m))!;
+    expect(await pane('flaky')).toMatch(/^resume-env-\[\]$/m); // the secret never reaches the shell
+    await type('flaky', `/usr/bin/tail -f ${log}`);
+    await waitPane('flaky', /^before-cut-marker$/m);
+
+    await proxy.cut({ serverNotices: true });
+    await waitPane('flaky', /connection lost, reconnecting…/);
+    await appendFile(log, 'while-cut-marker\n');
+    // A few refused attempts (the status line says why), then the link is back.
+    await waitPane('flaky', /Connection refused/)
+    await proxy.restore();
+    const back = await waitPane('flaky', /^while-cut-marker$/m, 20_000);
+    expect(back).toMatch(/^before-cut-marker$/m);
+    expect(back).not.toMatch(/reconnecting…/); // the restored screen replaced the status line
+    await appendFile(log, 'after-reconnect-marker\n');
+    await waitPane('flaky', /^after-reconnect-marker$/m);
+    await tmux('send-keys', '-t', 'flaky', 'C-c');
+    await type('flaky', 'echo still-$BREAKGLASS_SESSION');
+    await waitPane('flaky', new RegExp(`^still-${idLine[1]}$`, 'm'));
+    await type('flaky', 'exit 4');
+    await waitPane('flaky', /CLIENT-EXIT=4/);
+  });
+
+  it('takes the session over when the server has not noticed the old connection die', async () => {
+    await clientInTmux('silent');
+    await waitPane('silent', /# ?$/m);
+    await type('silent', 'echo silent-id-$BREAKGLASS_SESSION');
+    const id = /^silent-id-(\d+)$/m.exec(await waitPane('silent', /^silent-id-\d+$/m))![1];
+    await proxy.cut({ serverNotices: false });
+    await waitPane('silent', /connection lost, reconnecting…/);
+    await proxy.restore();
+    await waitPane('silent', /^silent-id-\d+$/m, 20_000);
+    await type('silent', 'echo taken-$BREAKGLASS_SESSION');
+    await waitPane('silent', new RegExp(`^taken-${id}$`, 'm'));
+    expect(await deviceLog()).toMatch(new RegExp(`attach conn=\\d+ session=\\d+ id=${id} key=SHA256:\\S+ .*took_over=true resumed=true`));
+    await type('silent', 'exit');
+    await waitPane('silent', /CLIENT-EXIT=0/);
+  });
+
+  it('gives up after --reconnect-timeout; the next breakglass HOST reattaches, --new opens a fresh shell', async () => {
+    await clientInTmux('giveup', ['--reconnect-timeout', '2s']);
+    await waitPane('giveup', /# ?$/m);
+    await type('giveup', 'echo kept-id-$BREAKGLASS_SESSION');
+    const id = /^kept-id-(\d+)$/m.exec(await waitPane('giveup', /^kept-id-\d+$/m))![1];
+    await proxy.cut({ serverNotices: true });
+    const gaveUp = await waitPane('giveup', /CLIENT-EXIT=255/, 20_000);
+    expect(gaveUp).toContain('gave up reconnecting after 2s (--reconnect-timeout)');
+    expect(gaveUp).toContain('breakglass 127.0.0.1 reattaches it');
+    await proxy.restore();
+
+    await clientInTmux('again');
+    const offered = await waitPane('again', /^kept-id-\d+$/m);
+    expect(offered).not.toContain('gave up'); // a new terminal: only the restored screen
+    expect(await deviceLog()).toMatch(new RegExp(`attach conn=\\d+ session=\\d+ id=${id} key=SHA256:\\S+ `));
+    await type('again', 'echo again-$BREAKGLASS_SESSION');
+    await waitPane('again', new RegExp(`^again-${id}$`, 'm'));
+    // The same session is attached here now: --new leaves it alone.
+    await clientInTmux('fresh', ['--new']);
+    await waitPane('fresh', /# ?$/m);
+    await type('fresh', 'echo fresh-$BREAKGLASS_SESSION');
+    const fresh = /^fresh-(\d+)$/m.exec(await waitPane('fresh', /^fresh-\d+$/m))![1];
+    expect(fresh).not.toBe(id);
+    for (const name of ['again', 'fresh']) {
+      await type(name, 'exit');
+      await waitPane(name, /CLIENT-EXIT=0/);
+    }
+  });
+});
