@@ -19,6 +19,9 @@ import type { SessionRecorder, SessionRegistry } from './detach/index.js';
 import type { TerminalSize } from '../shell/types.js';
 import { fingerprintOf } from './wire.js';
 
+/** Socket errors that only mean the peer or the path to it went away. */
+const PEER_GONE = new Set(['EPIPE', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /** sshd's MaxAuthTries default. */
 export const MAX_AUTH_TRIES = 6;
 export const SESSION_CLOSE_GRACE_MS = 2000;
@@ -53,6 +56,8 @@ export class LiveConnection {
   readonly id = nextConnId++;
   private authenticated = false;
   private failures = 0;
+  /** Set when the socket failed because the peer went away (PEER_GONE). */
+  private peerGone: string | undefined;
   private key: AuthorizedKey | undefined;
   private user = '';
   private readonly sessions = new Set<SessionRunner>();
@@ -111,7 +116,7 @@ export class LiveConnection {
         ready: () => this.onReady(),
         session: (open) => this.openSession(open),
         directTcpip: (request, reply) => this.directTcpip(request, reply),
-        error: (err) => this.audit('error', { message: err.message }),
+        error: (err) => this.onError(err),
       });
     });
   }
@@ -222,6 +227,13 @@ export class LiveConnection {
     });
   }
 
+  /** A peer that vanished (a reset, a write into a closed socket) is a disconnect reason, not a server error. */
+  private onError(err: Error): void {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code && PEER_GONE.has(code)) this.peerGone = code;
+    else this.audit('error', { message: err.message });
+  }
+
   private onClose(): void {
     if (this.closedAlready) return;
     this.closedAlready = true;
@@ -229,7 +241,7 @@ export class LiveConnection {
     this.releaseStartup();
     for (const session of this.sessions) session.closed('connection lost');
     this.sessions.clear();
-    this.audit('disconnect', { from: this.peer, duration_ms: Date.now() - this.openedAt });
+    this.audit('disconnect', { from: this.peer, duration_ms: Date.now() - this.openedAt, reason: this.peerGone });
     this.state.connections.gone(this, this.authenticated);
   }
 

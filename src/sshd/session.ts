@@ -127,8 +127,14 @@ export class SessionRunner implements SessionEvents {
     reply.accept();
   }
 
-  /** The client sent EOF: a terminal session's input ends (and its close no longer detaches). */
+  /**
+   * The client sent EOF: a terminal session's input ends (and its close no longer detaches).
+   * Not from the breakglass client (it sent a resume token): its input is a terminal, so
+   * EOF only means the terminal went away (a closed window; its ssh ControlMaster reading
+   * a hung-up tty), and the close that follows detaches, as a dropped link does.
+   */
   eof(): void {
+    if (this.resumeToken) return;
     this.attachment?.eof();
   }
 

@@ -1,10 +1,11 @@
 // `breakglass HOST` on a real terminal (tmux) through a loopback relay the test cuts and
 // restores: the client says it lost the connection, reconnects by itself and the same
-// session (screen, running job) is there again; with the server unaware of the drop it
-// takes the session over; it gives up after --reconnect-timeout; a later `breakglass HOST`
+// session (screen, running job) is there again; a link that dies silently is noticed by
+// ssh's keepalives and the session, still attached on the server, is taken over; it gives up after --reconnect-timeout; a later `breakglass HOST`
 // reattaches the detached session, and --new opens a fresh one.
 import { execFile } from 'node:child_process';
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +49,17 @@ async function clientInTmux(name: string, extra: string[] = []): Promise<void> {
     '--http-port', String(device.init.port), '--ssh-port', String(proxy.port), '--password-file', device.passwordFile,
     '--identity', device.key.privatePath, '--ssh-config', device.sshConfig, ...extra, '127.0.0.1',
   ];
-  await tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '30', `${argv.map(quote).join(' ')}; echo CLIENT-EXIT=$?; sleep 60`);
+  const script = `${argv.map(quote).join(' ')}; echo CLIENT-EXIT=$?; sleep 60`;
+  // The previous test's tmux server may still be on its way out ("server exited unexpectedly").
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '30', script);
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
 }
 
 async function waitPane(name: string, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
@@ -80,7 +91,7 @@ describe('breakglass reconnects like mosh', () => {
     await type('flaky', `/usr/bin/tail -f ${log}`);
     await waitPane('flaky', /^before-cut-marker$/m);
 
-    await proxy.cut({ serverNotices: true });
+    proxy.cut('close');
     await waitPane('flaky', /connection lost, reconnecting…/);
     await appendFile(log, 'while-cut-marker\n');
     // A few refused attempts (the status line says why), then the link is back.
@@ -98,13 +109,14 @@ describe('breakglass reconnects like mosh', () => {
     await waitPane('flaky', /CLIENT-EXIT=4/);
   });
 
-  it('takes the session over when the server has not noticed the old connection die', async () => {
+  it('notices a link that silently died (ServerAlive) and takes over the session the server still holds', async () => {
     await clientInTmux('silent');
     await waitPane('silent', /# ?$/m);
     await type('silent', 'echo silent-id-$BREAKGLASS_SESSION');
     const id = /^silent-id-(\d+)$/m.exec(await waitPane('silent', /^silent-id-\d+$/m))![1];
-    await proxy.cut({ serverNotices: false });
-    await waitPane('silent', /connection lost, reconnecting…/);
+    proxy.cut('silent');
+    // ServerAliveInterval 5 x CountMax 3: about 15 s.
+    await waitPane('silent', /connection lost, reconnecting…/, 30_000);
     await proxy.restore();
     await waitPane('silent', /^silent-id-\d+$/m, 20_000);
     await type('silent', 'echo taken-$BREAKGLASS_SESSION');
@@ -112,14 +124,14 @@ describe('breakglass reconnects like mosh', () => {
     expect(await deviceLog()).toMatch(new RegExp(`attach conn=\\d+ session=\\d+ id=${id} key=SHA256:\\S+ .*took_over=true resumed=true`));
     await type('silent', 'exit');
     await waitPane('silent', /CLIENT-EXIT=0/);
-  });
+  }, 60_000);
 
   it('gives up after --reconnect-timeout; the next breakglass HOST reattaches, --new opens a fresh shell', async () => {
     await clientInTmux('giveup', ['--reconnect-timeout', '2s']);
     await waitPane('giveup', /# ?$/m);
     await type('giveup', 'echo kept-id-$BREAKGLASS_SESSION');
     const id = /^kept-id-(\d+)$/m.exec(await waitPane('giveup', /^kept-id-\d+$/m))![1];
-    await proxy.cut({ serverNotices: true });
+    proxy.cut('close');
     const gaveUp = await waitPane('giveup', /CLIENT-EXIT=255/, 20_000);
     expect(gaveUp).toContain('gave up reconnecting after 2s (--reconnect-timeout)');
     expect(gaveUp).toContain('breakglass 127.0.0.1 reattaches it');
@@ -141,5 +153,21 @@ describe('breakglass reconnects like mosh', () => {
       await type(name, 'exit');
       await waitPane(name, /CLIENT-EXIT=0/);
     }
+  });
+
+  it('a closed terminal (SIGHUP) ends the client without reconnecting, cleans up, and leaves the session detached', async () => {
+    const before = new Set(await readdir(tmpdir()));
+    await clientInTmux('closing');
+    await waitPane('closing', /# ?$/m);
+    await type('closing', 'echo closing-id-$BREAKGLASS_SESSION');
+    const id = /^closing-id-(\d+)$/m.exec(await waitPane('closing', /^closing-id-\d+$/m))![1];
+    const ours = (await readdir(tmpdir())).filter((name) => name.startsWith('breakglass-') && !before.has(name));
+    expect(ours).toHaveLength(1); // the client's private directory (known_hosts, control socket)
+    const connections = proxy.connections;
+    await tmux('kill-session', '-t', 'closing');
+    expect(await eventually(async () => !(await readdir(tmpdir())).includes(ours[0]!), 10_000)).toBe(true);
+    // Its ssh ControlMaster closes the channel (after an EOF the server ignores from this client).
+    expect(await eventually(async () => new RegExp(`detach id=${id} reason="(channel closed|connection lost)"`).test(await deviceLog()), 10_000)).toBe(true);
+    expect(proxy.connections).toBe(connections); // no reconnect attempt
   });
 });

@@ -1,15 +1,15 @@
 // A loopback TCP relay a test can cut and restore: the network between laptop and device
 // dropping. `cut` closes the listener (new connections are refused, as to a host that is
-// gone) and ends the client side of every relayed connection; the server side is closed
-// too, or, with `serverNotices: false`, left open and silent, as when a Wi-Fi link dies and
-// the server does not notice for a while.
+// gone) and then either closes both sides of every relayed connection (`close`: both ends
+// notice at once) or stops relaying while keeping both sockets open (`silent`: a Wi-Fi
+// link that just dies; only keepalives notice).
 import { createServer, connect } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 
 export class CuttableProxy {
   private server: Server | undefined;
   private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
-  /** Server sides left dangling by a silent cut; closed by `stop`. */
+  /** Sockets left open by a silent cut; closed by `stop`. */
   private readonly dangling = new Set<Socket>();
   port = 0;
   connections = 0;
@@ -40,10 +40,10 @@ export class CuttableProxy {
     this.server = server;
   }
 
-  async cut(options: { serverNotices: boolean }): Promise<void> {
-    const server = this.server;
+  cut(mode: 'close' | 'silent'): void {
+    // Stops listening at once; its callback would wait for the connections a silent cut keeps.
+    this.server?.close();
     this.server = undefined;
-    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     for (const pair of [...this.pairs]) {
       this.pairs.delete(pair);
       pair.upstream.unpipe(pair.client);
@@ -53,14 +53,14 @@ export class CuttableProxy {
         socket.removeAllListeners('error');
         socket.on('error', () => undefined);
       }
-      pair.client.destroy();
-      if (options.serverNotices) pair.upstream.destroy();
-      else {
-        pair.upstream.pause();
-        this.dangling.add(pair.upstream);
+      for (const socket of [pair.client, pair.upstream]) {
+        if (mode === 'close') socket.destroy();
+        else {
+          socket.pause();
+          this.dangling.add(socket);
+        }
       }
     }
-    await closed;
   }
 
   /** Listens again on the same port. */
@@ -69,7 +69,7 @@ export class CuttableProxy {
   }
 
   async stop(): Promise<void> {
-    await this.cut({ serverNotices: true });
+    this.cut('close');
     for (const socket of this.dangling) socket.destroy();
     this.dangling.clear();
   }
