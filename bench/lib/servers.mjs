@@ -246,9 +246,9 @@ export function breakglassdArgs(ws, key, port = 0, bundle = breakglassd.bundle) 
 
 export const READY = /breakglassd: listening on 127\.0\.0\.1:(\d+) \(host key (SHA256:[A-Za-z0-9+/]+)\)/;
 
-export async function startBreakglassd(ws, key, { nodeArgs = [], bundle, env } = {}) {
+export async function startBreakglassd(ws, key, { nodeArgs = [], bundle, env, args: extra = [] } = {}) {
   const { args } = breakglassdArgs(ws, key, 0, bundle);
-  const child = spawnGroup(process.execPath, [...breakglassd.nodeArgs, ...nodeArgs, ...args], {
+  const child = spawnGroup(process.execPath, [...breakglassd.nodeArgs, ...nodeArgs, ...args, ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...env },
   });

@@ -8,6 +8,7 @@ import { STARTERS, DEST, LABELS } from '../lib/servers.mjs';
 import { spawnGroup, stopChild, sleep } from '../lib/proc.mjs';
 import { treeMemory, countNamed } from '../lib/procfs.mjs';
 import { randomFile } from '../lib/files.mjs';
+import { measureDetached } from './detached.mjs';
 
 const MiB = 2 ** 20;
 
@@ -121,5 +122,7 @@ export async function measureMemory(ctx) {
     }
   }
   rmSync(work, { recursive: true, force: true });
+  ctx.checkTime();
+  await measureDetached(ctx, section, ctx.quick ? 4 : 40);
   section.note('One fresh instance per server. "Main process" is the listening process (sshd\'s master, Dropbear\'s listener, breakglassd\'s node process); OpenSSH and Dropbear fork per connection, so the whole tree (every descendant, summed VmRSS, shared pages counted in each process) is the fair figure for sessions and transfers.');
 }
