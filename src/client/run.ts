@@ -36,6 +36,17 @@ export interface ClientOptions {
   prepareOnly: boolean;
   proxy: boolean;
   timeoutMs: number;
+  /** Called once the service runs; the web UI client stays usable (--stop-after). */
+  onStarted?: (web: WebUiClient) => void;
+  /** Fleet (src/client/fleet.ts): the command runs with captured output, not on our terminal. */
+  capture?: CapturedRun;
+}
+
+export interface CapturedRun {
+  /** Runs `ssh ARGS` (BatchMode: nobody answers prompts) and returns its exit status. */
+  runSsh(args: string[]): Promise<number>;
+  /** The upload's output (toolbox add's manifest, ssh's and scp's messages). */
+  uploadOutput(chunk: Buffer): void;
 }
 
 export function realDiscoveryEnv(env: NodeJS.ProcessEnv = process.env): DiscoveryEnv {
@@ -171,11 +182,13 @@ async function pinHostKey(
 export async function runClient(options: ClientOptions, log: (line: string) => void): Promise<number> {
   const say = options.proxy ? () => undefined : log;
   const start = await ensureStarted(options, say);
+  options.onStarted?.(start.web);
   const destination = start.access.hostname;
   const settings: SshSettings = {
     ...(options.sshConfig ? { configFile: options.sshConfig } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.sshPort ? { port: options.sshPort } : {}),
+    ...(options.capture ? { batchMode: true } : {}),
   };
   const target = await effectiveTarget(settings, destination);
   const banner = await waitForSshBanner(target.hostname, target.port, options.timeoutMs);
@@ -200,7 +213,8 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
         settings,
         destination,
         useScp,
-        ...(process.stderr.isTTY ? { draw: (text: string) => process.stderr.write(text) } : {}),
+        ...(process.stderr.isTTY && !options.capture ? { draw: (text: string) => process.stderr.write(text) } : {}),
+        ...(options.capture ? { output: options.capture.uploadOutput } : {}),
         log: say,
       });
     }
@@ -210,6 +224,7 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
     else {
       // `breakglass HOST -- CMD`: the `--` only ends our flags.
       const command = options.command[0] === '--' ? options.command.slice(1) : options.command;
+      if (options.capture) return await options.capture.runSsh(sshArgs(settings, destination, command));
       return await runSession(settings, destination, command);
     }
   } finally {

@@ -11,6 +11,8 @@ export interface SshSettings {
   pin?: { knownHostsFile: string; alias: string };
   /** Connection sharing (ControlMaster): one authentication for upload and session. */
   controlPath?: string;
+  /** No prompts (fleet: many ssh at once, nobody to answer them); keys come from the agent or files. */
+  batchMode?: boolean;
 }
 
 /** Options shared by ssh and scp (everything but the port flag). */
@@ -29,6 +31,7 @@ export function commonOptions(s: SshSettings): string[] {
       '-o', 'UpdateHostKeys=no',
     );
   }
+  if (s.batchMode) args.push('-o', 'BatchMode=yes');
   if (s.controlPath) {
     args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${s.controlPath}`, '-o', 'ControlPersist=15');
   }
