@@ -21,7 +21,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'service', kind: 'string', valueName: 'PATH', default: '/user/breakglass', help: 'path of the SSH server service in the device config' },
   { name: 'timeout', kind: 'string', valueName: 'DURATION', default: '10s', help: 'how long to wait for the web UI and for the SSH server to come up (for each host on its own)' },
   { name: 'stop-after', kind: 'boolean', help: 'stop the SSH server through the web UI when done (close the glass)' },
-  { name: 'hosts', kind: 'string', valueName: 'FILE', help: 'run COMMAND on every host in FILE (- reads stdin); a line is HOST [--name LABEL] [--http-port PORT] [--ssh-port PORT] [--password-file FILE] [--service PATH] [--identity FILE], # starts a comment, relative files are relative to FILE' },
+  { name: 'hosts', kind: 'string', valueName: 'FILE', help: 'run COMMAND on every host in FILE (- reads stdin); a line is HOST [--name LABEL] [--http-port PORT] [--ssh-port PORT] [--password-file FILE] [--service PATH] [--identity FILE], # starts a comment, relative files are relative to FILE\'s directory' },
   { name: 'parallel', kind: 'string', valueName: 'N', help: 'several hosts: how many at a time (default: 8)' },
   { name: 'command-timeout', kind: 'string', valueName: 'DURATION', help: 'several hosts: end the command on a host after this long (default: no limit)' },
   { name: 'json', kind: 'boolean', help: 'several hosts: print one JSON object per host (host, status, exitCode, stdout, stderr, durationMs, error)' },
@@ -38,7 +38,9 @@ const DESCRIPTION = [
   'runs COMMAND on each (at most --parallel at a time, ssh in batch mode: use your agent). Output',
   'lines are prefixed "HOST: " (or --json, or --out DIR); a summary goes to stderr. Exits 0 only',
   'when every host succeeded. On the command line a HOST is a name only; per-host ports and',
-  'password files go in the hosts file (or in gokrazy\'s ~/gokrazy/HOST/config.json).',
+  'password files go in the hosts file (or in gokrazy\'s ~/gokrazy/HOST/config.json), not in a',
+  'HOST:PORT form (which port? and IPv6 has colons). One HOST keeps its forms; for one host a',
+  'COMMAND that contains -- goes after a first --: breakglass pi -- ls -- -la.',
 ].join('\n');
 
 const USAGE = 'breakglass [options] HOST [COMMAND…] | HOST HOST… -- COMMAND | --hosts FILE COMMAND';

@@ -1,13 +1,13 @@
 // Fleet mode end to end: three breakglass-init devices with breakglassd on loopback, one
 // command on all of them. A hosts-file line gives each its own ports, password file and
 // key (they all live at 127.0.0.1); gokrazy instance names work as HOSTs too.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST, REPO, run } from '../helpers/server.js';
+import { DIST, REPO, run, waitFor } from '../helpers/server.js';
 import type { RunResult } from '../helpers/server.js';
 import { breakglassdService, freePort, startDevice } from './device.js';
 import type { Device } from './device.js';
@@ -30,8 +30,8 @@ async function hostsFile(name: string, lines: string[]): Promise<string> {
 }
 
 /** node dist/breakglass.js with the tests' non-interactive ssh_config (its keys come from the hosts file). */
-function breakglass(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
-  return run(process.execPath, [join(DIST, 'breakglass.js'), '--ssh-config', a.sshConfig, ...args], { timeoutMs: 60_000, env });
+function breakglass(args: string[], env: NodeJS.ProcessEnv = process.env, input = ''): Promise<RunResult> {
+  return run(process.execPath, [join(DIST, 'breakglass.js'), '--ssh-config', a.sshConfig, ...args], { timeoutMs: 60_000, env, input });
 }
 
 const state = async (d: Device): Promise<unknown> => (await d.init.statusJson('/user/breakglass')).State;
@@ -91,9 +91,16 @@ describe('breakglass on several hosts', () => {
     expect(result.code).toBe(1);
   });
 
-  it('exits 0 only when every host succeeded', async () => {
-    const file = await hostsFile('ab.txt', [line('a', a), line('b', b)]);
-    const result = await breakglass(['--hosts', file, '--json', 'true']);
+  it('names ssh\'s own complaint when it fails (exit 255), e.g. a key the device does not know', async () => {
+    const file = await hostsFile('wrong-key.txt', [line('a', a, ['--identity', b.key.privatePath]), line('b', b)]);
+    const result = await breakglass(['--hosts', file, 'echo', 'in']);
+    expect(result.stdout.toString()).toBe('b: in\n');
+    expect(result.stderr).toMatch(/^breakglass: {3}a failed: exit status 255: .*Permission denied/m);
+    expect(result.code).toBe(1);
+  });
+
+  it('exits 0 only when every host succeeded (hosts read from stdin)', async () => {
+    const result = await breakglass(['--hosts', '-', '--json', 'true'], process.env, `${line('a', a)}\n${line('b', b)}\n`);
     expect(result.stdout.toString().trimEnd().split('\n').map((text) => (JSON.parse(text) as { status: string }).status)).toEqual(['ok', 'ok']);
     expect(result.stderr).toContain('breakglass: 2 hosts: 2 ok, 0 failed, 0 unreachable\n');
     expect(result.code).toBe(0);
@@ -144,6 +151,27 @@ describe('breakglass on several hosts', () => {
     expect(result.code).toBe(1);
   });
 
+  it('on SIGTERM ends the running commands, starts no further host, sums up and cleans up', async () => {
+    const tmp = join(scratch, 'client-tmp');
+    await mkdir(tmp, { recursive: true });
+    const file = await hostsFile('abc.txt', [line('a', a), line('b', b), line('c', c)]);
+    const child = spawn(process.execPath, [join(DIST, 'breakglass.js'), '--ssh-config', a.sshConfig, '--hosts', file, '--parallel', '2', 'echo started; sleep 30'],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    await waitFor(() => out, /^a: started$/m);
+    await waitFor(() => out, /^b: started$/m);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(err).toContain('breakglass: 3 hosts: 0 ok, 2 failed, 0 unreachable, 1 not run\n');
+    expect(err).toMatch(/^breakglass: {3}a failed: interrupted \(exit status \d+\)$/m);
+    expect(err).toContain('breakglass:   c not run: interrupted before it started\n');
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
   it('takes HOSTs on the command line, gokrazy instance names included', async () => {
     const parent = join(scratch, 'gokrazy');
     const instance = async (name: string, password: string): Promise<void> => {
@@ -165,6 +193,13 @@ describe('breakglass on several hosts', () => {
     expect(result.stderr).toContain('breakglass: stopped /user/breakglass\n');
     expect(result.code).toBe(0);
     expect(await state(c)).not.toBe('running');
+  });
+
+  it('documents the fleet flags and the hosts-file line in --help', async () => {
+    const help = (await run(process.execPath, [join(DIST, 'breakglass.js'), '--help'])).stdout.toString();
+    for (const text of ['HOST HOST… -- COMMAND', '--hosts FILE', '--parallel N', '--command-timeout', '--json', '--out DIR', '--stop-after', '--name LABEL']) {
+      expect(help).toContain(text);
+    }
   });
 
   it.each([
