@@ -44,6 +44,11 @@ function tryOnce(host: string, port: number, timeoutMs: number): Promise<SshBann
   });
 }
 
+/** Nothing answered as an SSH server in time: the device (or its port) is unreachable. */
+export class SshWaitTimeout extends BreakglassError {
+  override name = 'SshWaitTimeout';
+}
+
 export async function waitForSshBanner(host: string, port: number, timeoutMs: number): Promise<SshBanner> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -51,7 +56,7 @@ export async function waitForSshBanner(host: string, port: number, timeoutMs: nu
     const banner = await tryOnce(host, port, Math.max(100, Math.min(2000, left)));
     if (banner) return banner;
     if (Date.now() >= deadline) {
-      throw new BreakglassError(`timed out after ${timeoutMs} ms waiting for SSH on ${host}:${port} (see the service's log in the web UI; --timeout raises the limit)`, { host, port });
+      throw new SshWaitTimeout(`timed out after ${timeoutMs} ms waiting for SSH on ${host}:${port} (see the service's log in the web UI; --timeout raises the limit)`, { host, port });
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

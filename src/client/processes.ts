@@ -20,12 +20,16 @@ export interface RunOptions {
   input?: Readable;
   /** Called with each stdout chunk when stdout is piped. */
   onStdout?: (chunk: Buffer) => void;
-  /** Signals passed on to the child while it runs (and not acted on by us). */
-  forwardSignals?: NodeJS.Signals[];
   /** Called with each stderr chunk when stderr is piped (instead of collecting it). */
   onStderr?: (chunk: Buffer) => void;
+  /** Aborting sends SIGTERM, then SIGKILL after KILL_DELAY_MS if the child is still there. */
+  signal?: AbortSignal;
+  /** Signals passed on to the child while it runs (and not acted on by us). */
+  forwardSignals?: NodeJS.Signals[];
   env?: NodeJS.ProcessEnv;
 }
+
+const KILL_DELAY_MS = 2000;
 
 export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;
@@ -59,8 +63,17 @@ export function runProgram(file: string, args: string[], options: RunOptions = {
       child.kill(signal);
     };
     for (const signal of options.forwardSignals ?? []) process.on(signal, forward);
+    let killTimer: NodeJS.Timeout | undefined;
+    const abort = (): void => {
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_DELAY_MS);
+    };
+    if (options.signal?.aborted) abort();
+    else options.signal?.addEventListener('abort', abort, { once: true });
     child.once('close', (code, signal) => {
       for (const s of options.forwardSignals ?? []) process.off(s, forward);
+      options.signal?.removeEventListener('abort', abort);
+      clearTimeout(killTimer);
       resolve({ code: exitCodeOf(code, signal), stdout, stderr });
     });
   });

@@ -42,6 +42,17 @@ export interface ClientOptions {
   newSession: boolean;
   /** --reconnect-timeout; 0: never reconnect. */
   reconnectTimeoutMs: number;
+  /** Called once the service runs; the web UI client stays usable (--stop-after). */
+  onStarted?: (web: WebUiClient) => void;
+  /** Fleet (src/client/fleet.ts): the command runs with captured output, not on our terminal. */
+  capture?: CapturedRun;
+}
+
+export interface CapturedRun {
+  /** Runs `ssh ARGS` (BatchMode: nobody answers prompts) and returns its exit status. */
+  runSsh(args: string[]): Promise<number>;
+  /** The upload's output (toolbox add's manifest, ssh's and scp's messages). */
+  uploadOutput(chunk: Buffer): void;
 }
 
 export function realDiscoveryEnv(env: NodeJS.ProcessEnv = process.env): DiscoveryEnv {
@@ -177,11 +188,13 @@ async function pinHostKey(
 export async function runClient(options: ClientOptions, log: (line: string) => void): Promise<number> {
   const say = options.proxy ? () => undefined : log;
   const start = await ensureStarted(options, say);
+  options.onStarted?.(start.web);
   const destination = start.access.hostname;
   const settings: SshSettings = {
     ...(options.sshConfig ? { configFile: options.sshConfig } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.sshPort ? { port: options.sshPort } : {}),
+    ...(options.capture ? { batchMode: true } : {}),
   };
   const target = await effectiveTarget(settings, destination);
   const banner = await waitForSshBanner(target.hostname, target.port, options.timeoutMs);
@@ -191,7 +204,7 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
 
   const tmp = await mkdtemp(join(tmpdir().length > 60 ? '/tmp' : tmpdir(), 'breakglass-'));
   // A shell on our terminal against breakglassd: it can be detached, offered and resumed.
-  const resumable = options.command.length === 0 && !options.prepareOnly && !options.proxy && process.stdin.isTTY === true && !isGoServer(banner);
+  const resumable = options.command.length === 0 && !options.prepareOnly && !options.proxy && !options.capture && process.stdin.isTTY === true && !isGoServer(banner);
   let sharing = false;
   let proxyAfterUpload = false;
   try {
@@ -209,7 +222,8 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
         settings,
         destination,
         useScp,
-        ...(process.stderr.isTTY ? { draw: (text: string) => process.stderr.write(text) } : {}),
+        ...(process.stderr.isTTY && !options.capture ? { draw: (text: string) => process.stderr.write(text) } : {}),
+        ...(options.capture ? { output: options.capture.uploadOutput } : {}),
         log: say,
       });
     }
@@ -219,6 +233,7 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
     else {
       // `breakglass HOST -- CMD`: the `--` only ends our flags.
       const command = options.command[0] === '--' ? options.command.slice(1) : options.command;
+      if (options.capture) return await options.capture.runSsh(sshArgs(settings, destination, command));
       return await withTerminalSignalsIgnored(() =>
         resumable
           ? runInteractive({ settings, destination, host: options.host, newSession: options.newSession, reconnectTimeoutMs: options.reconnectTimeoutMs, tmp, say })

@@ -17,6 +17,12 @@ describe('ssh arguments', () => {
     expect(args.slice(-6)).toEqual(['-p', '2222', '--', 'pi', '-x', 'ls']);
   });
 
+  it('asks for no passwords or passphrases in batch mode (fleet), for upload and command alike', () => {
+    expect(sshArgs({ batchMode: true }, 'pi', ['df'])).toEqual(['-o', 'BatchMode=yes', '--', 'pi', 'df']);
+    expect(scpArgs({ batchMode: true }, 'f.tar', 'pi')).toEqual(['-O', '-q', '-o', 'BatchMode=yes', '--', 'f.tar', 'pi:']);
+    expect(sshArgs({}, 'pi')).not.toContain('BatchMode=yes');
+  });
+
   it('uses scp -P and the legacy protocol for gokrazy\'s Go server', () => {
     const args = scpArgs({ port: 2222 }, '/tmp/debug.tar', 'fe80::1');
     expect(args).toEqual(['-O', '-q', '-P', '2222', '--', '/tmp/debug.tar', '[fe80::1]:']);

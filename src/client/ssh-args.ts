@@ -18,6 +18,8 @@ export interface SshSettings {
    * can be reattached is, and send BREAKGLASS_RESUME (the client's claim on it).
    */
   resumable?: boolean;
+  /** No prompts (fleet: many ssh at once, nobody to answer them); keys come from the agent or files. */
+  batchMode?: boolean;
 }
 
 /** Options shared by ssh and scp (everything but the port flag). */
@@ -36,6 +38,7 @@ export function commonOptions(s: SshSettings): string[] {
       '-o', 'UpdateHostKeys=no',
     );
   }
+  if (s.batchMode) args.push('-o', 'BatchMode=yes');
   if (s.controlPath) {
     args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${s.controlPath}`, '-o', 'ControlPersist=15');
   }

@@ -25,6 +25,8 @@ export interface UploadOptions {
   /** Progress output (stderr when it is a terminal), or undefined for none. */
   draw?: (text: string) => void;
   log: (line: string) => void;
+  /** Where toolbox add's manifest and ssh's/scp's messages go; default our stderr (fleet: the host's log). */
+  output?: (chunk: Buffer) => void;
 }
 
 export async function uploadTarball(options: UploadOptions): Promise<void> {
@@ -42,17 +44,22 @@ export async function uploadTarball(options: UploadOptions): Promise<void> {
   }
   if (options.useScp) {
     options.log(`uploading ${file} with scp (the server is gokrazy's Go breakglass)`);
-    const result = await runProgram('scp', scpArgs(options.settings, file, options.destination), { stdio: ['ignore', 'inherit', 'pipe'] });
+    const result = await runProgram('scp', scpArgs(options.settings, file, options.destination), {
+      stdio: ['ignore', options.output ? 'pipe' : 'inherit', 'pipe'],
+      ...(options.output ? { onStdout: options.output } : {}),
+    });
     if (result.code !== 0) throw new BreakglassError(`scp ${file} failed (exit ${result.code}): ${result.stderr.trim()}`, { file });
     return;
   }
   const meter = new ProgressMeter(`uploading ${basename(file)}`, size, options.draw);
   const input = createReadStream(file).pipe(meter);
   // toolbox add prints its manifest on stdout: show it on stderr so stdout stays the command's.
+  const output = options.output ?? ((chunk: Buffer): void => void process.stderr.write(chunk));
   const result = await runProgram('ssh', sshArgs(options.settings, options.destination, ['toolbox', 'add']), {
-    stdio: ['pipe', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', options.output ? 'pipe' : 'inherit'],
     input,
-    onStdout: (chunk) => process.stderr.write(chunk),
+    onStdout: output,
+    ...(options.output ? { onStderr: options.output } : {}),
   });
   if (result.code !== 0) throw new BreakglassError(`uploading ${file} with "toolbox add" failed (ssh exit ${result.code})`, { file });
 }

@@ -76,7 +76,7 @@ export class WebUiClient {
         if (streaming) req.setTimeout(0);
         resolve(res);
       });
-      req.setTimeout(this.timeoutMs, () => req.destroy(new WebUiError(`no answer from ${describeTarget(target)} within ${this.timeoutMs} ms`, undefined)));
+      req.setTimeout(this.timeoutMs, () => req.destroy(new WebUiError(`no answer from ${describeTarget(target)} within ${this.timeoutMs} ms`, undefined, { code: 'ETIMEDOUT' })));
       req.once('error', (err) => reject(this.connectError(err)));
       req.end();
     });
