@@ -79,6 +79,38 @@ export async function startDaemon(work, args = [], { name = 'daemon' } = {}) {
   };
 }
 
+/** The daemon's audit events so far (started with --log-format json): parsed lines. */
+export function auditEvents(daemon) {
+  const out = [];
+  for (const line of daemon.log().split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      // a line cut by the log tail
+    }
+  }
+  return out;
+}
+
+/** Samples the daemon's RSS every `everyMs`; `stop()` returns the peak in KiB. */
+export function rssSampler(daemon, everyMs = 100) {
+  let peak = 0;
+  const take = () => {
+    const v = daemon.rssKiB();
+    if (v > peak) peak = v;
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return peak;
+    },
+  };
+}
+
 /** Polls `cond` every `stepMs` until it holds (true) or `ms` have passed (false). */
 export async function waitUntil(cond, ms, stepMs = 20) {
   const deadline = Date.now() + ms;
