@@ -64,12 +64,20 @@ async function concurrentSftp(daemon, work, out, count, bytes) {
   mkdirSync(dir);
   const payloads = Array.from({ length: count }, () => randomBytes(bytes));
   payloads.forEach((p, i) => writeFileSync(join(dir, `src-${i}`), p));
-  const started = Date.now();
   const errors = [];
+  // Logins in waves below --max-startups (past it a newcomer evicts the oldest pending
+  // handshake); then every transfer runs at once.
+  const clients = [];
+  for (let i = 0; i < count; i += 8) {
+    const wave = await Promise.all(Array.from({ length: Math.min(8, count - i) }, (_, j) =>
+      connect(daemon, work, { timeoutMs: 20_000, localAddress: sourceAddress(i + j) }).catch((err) => err)));
+    clients.push(...wave);
+  }
+  const started = Date.now();
   await Promise.all(payloads.map(async (payload, i) => {
-    let client;
+    const client = clients[i] instanceof Error ? undefined : clients[i];
     try {
-      client = await connect(daemon, work, { timeoutMs: 20_000, localAddress: sourceAddress(i) });
+      if (!client) throw clients[i];
       const sftp = await new Promise((res, rej) => client.sftp((err, s) => (err ? rej(err) : res(s))));
       const put = (a, b) => new Promise((res, rej) => sftp.fastPut(a, b, (err) => (err ? rej(err) : res())));
       const get = (a, b) => new Promise((res, rej) => sftp.fastGet(a, b, (err) => (err ? rej(err) : res())));
