@@ -64,12 +64,20 @@ async function concurrentSftp(daemon, work, out, count, bytes) {
   mkdirSync(dir);
   const payloads = Array.from({ length: count }, () => randomBytes(bytes));
   payloads.forEach((p, i) => writeFileSync(join(dir, `src-${i}`), p));
-  const started = Date.now();
   const errors = [];
+  // Logins in waves below --max-startups (past it a newcomer evicts the oldest pending
+  // handshake); then every transfer runs at once.
+  const clients = [];
+  for (let i = 0; i < count; i += 8) {
+    const wave = await Promise.all(Array.from({ length: Math.min(8, count - i) }, (_, j) =>
+      connect(daemon, work, { timeoutMs: 20_000, localAddress: sourceAddress(i + j) }).catch((err) => err)));
+    clients.push(...wave);
+  }
+  const started = Date.now();
   await Promise.all(payloads.map(async (payload, i) => {
-    let client;
+    const client = clients[i] instanceof Error ? undefined : clients[i];
     try {
-      client = await connect(daemon, work, { timeoutMs: 20_000, localAddress: sourceAddress(i) });
+      if (!client) throw clients[i];
       const sftp = await new Promise((res, rej) => client.sftp((err, s) => (err ? rej(err) : res(s))));
       const put = (a, b) => new Promise((res, rej) => sftp.fastPut(a, b, (err) => (err ? rej(err) : res())));
       const get = (a, b) => new Promise((res, rej) => sftp.fastGet(a, b, (err) => (err ? rej(err) : res())));
@@ -83,7 +91,7 @@ async function concurrentSftp(daemon, work, out, count, bytes) {
     }
   }));
   const seconds = (Date.now() - started) / 1000;
-  out.figure(`${count} concurrent SFTP up+down of ${bytes >= 1048576 ? `${bytes / 1048576} MiB` : `${bytes / 1024} KiB`} each`, `${seconds.toFixed(1)} s, ${((2 * count * bytes) / 1048576 / seconds).toFixed(0)} MiB/s in total`);
+  out.figure(`${count} concurrent SFTP up+down of ${bytes >= 1048576 ? `${bytes / 1048576} MiB` : `${bytes / 1024} KiB`} each`, `${seconds.toFixed(1)} s, ${((2 * count * bytes) / 1048576 / seconds).toFixed(1)} MiB/s in total`);
   out.check(`${count} concurrent SFTP transfers complete with identical bytes`, errors.length === 0, errors.slice(0, 3).join('; '));
 }
 
@@ -117,15 +125,22 @@ async function sequentialLogins(daemon, work, out, count) {
   out.check('RSS stays flat across sequential logins (< 16 MiB growth after warm-up)', end.rss - start.rss < 16 * 1024, `${mib(start.rss)} → ${mib(end.rss)} MiB`);
 }
 
-export async function runLoad({ quick }) {
+export const LOAD_SIZES = {
+  quick: { shells: 10, transfers: 4, transferBytes: 256 * 1024, logins: 25 },
+  full: { shells: 100, transfers: 20, transferBytes: 8 * 1048576, logins: 1000 },
+};
+
+/** `sizes` overrides the counts of the mode (LOAD_SIZES) one by one. */
+export async function runLoad({ quick, sizes = {} }) {
+  const n = { ...(quick ? LOAD_SIZES.quick : LOAD_SIZES.full), ...sizes };
   const out = result('load', 'Load');
   const work = makeWorkdir();
   const daemon = await startDaemon(work);
   try {
     await sleep(300);
-    await concurrentShells(daemon, work, out, quick ? 10 : 100);
-    await concurrentSftp(daemon, work, out, quick ? 4 : 20, quick ? 256 * 1024 : 8 * 1048576);
-    await sequentialLogins(daemon, work, out, quick ? 25 : 1000);
+    await concurrentShells(daemon, work, out, n.shells);
+    await concurrentSftp(daemon, work, out, n.transfers, n.transferBytes);
+    await sequentialLogins(daemon, work, out, n.logins);
     out.check('daemon alive after the load', daemon.alive());
   } finally {
     await daemon.stop();

@@ -21,6 +21,12 @@ export function makeWorkdir(prefix = 'bg-stress-') {
   return { dir, key, privateKey: readFileSync(key), authorizedKeys: join(dir, 'authorized_keys'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+// A run cut short (a category over its time limit, an exception) leaves no daemon behind.
+const running = new Set();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /**
  * Spawns one of our programs (dist/NAME.js) with its stderr kept (a bounded tail) and
  * waits until `ready(log)` returns a value; an early exit or the time limit kills it
@@ -28,6 +34,8 @@ export function makeWorkdir(prefix = 'bg-stress-') {
  */
 export async function spawnWatched(program, args, { ready, timeoutMs = 15_000, stopGraceMs = 5000 }) {
   const child = spawn(process.execPath, [join(DIST, `${program}.js`), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let log = '';
   child.stderr.on('data', (c) => {
     log += c.toString();
@@ -76,6 +84,38 @@ export async function startDaemon(work, args = [], { name = 'daemon' } = {}) {
     toolboxDir,
     rssKiB: () => procStatus(child.pid).VmRSS ?? NaN,
     fds: () => { try { return readdirSync(`/proc/${child.pid}/fd`).length; } catch { return NaN; } },
+  };
+}
+
+/** The daemon's audit events so far (started with --log-format json): parsed lines. */
+export function auditEvents(daemon) {
+  const out = [];
+  for (const line of daemon.log().split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      // a line cut by the log tail
+    }
+  }
+  return out;
+}
+
+/** Samples the daemon's RSS every `everyMs`; `stop()` returns the peak in KiB. */
+export function rssSampler(daemon, everyMs = 100) {
+  let peak = 0;
+  const take = () => {
+    const v = daemon.rssKiB();
+    if (v > peak) peak = v;
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return peak;
+    },
   };
 }
 

@@ -17,6 +17,10 @@ describe('printf', () => {
     ['no args\\x41\\101\\0102\\c ignored', [], 'no argsAAB'],
     ['%*d|%-*d|', ['4', '7', '3', '1'], '   7|1  |'],
     ['%s', [], ''],
+    // Found by the shell fuzz target (stress/fuzz/shell.mjs): these threw a TypeError / RangeError.
+    ['ends in a backslash\\', [], 'ends in a backslash\\'],
+    ['%.*f|%.*e', ['-3', '1.5', '-1', '2'], '1.500000|2.000000e+00'],
+    ['%.150f', ['1'], `1.${'0'.repeat(100)}`],
   ])('%j %j', (format, args, expected) => {
     expect(formatAll(format, args).text).toBe(expected);
   });

@@ -41,7 +41,8 @@ export function formatOnce(format: string, args: readonly string[]): Formatted {
   for (let i = 0; i < format.length; i++) {
     const c = format[i]!;
     if (c === '\\') {
-      const end = /^\\(0[0-7]{0,3}|x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/s.exec(format.slice(i))![0];
+      // A backslash that ends the format prints as itself.
+      const end = /^\\(0[0-7]{0,3}|x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/s.exec(format.slice(i))?.[0] ?? '\\';
       const seq = /^\\[1-7]/.test(end) ? `\\0${end.slice(1)}` : end;
       const r = echoEscapes(seq);
       if (r.stop) return { text: out, stop: true, consumed: k, errors };
@@ -109,7 +110,8 @@ export function formatOnce(format: string, args: readonly string[]): Formatted {
       }
       default: {
         const n = toNumber(arg, errors);
-        const p = precision ?? 6;
+        // A negative precision (from `*`) counts as none; JS formats at most 100 digits.
+        const p = Math.min(precision === undefined || precision < 0 ? 6 : precision, 100);
         if (conv === 'f' || conv === 'F') text = n.toFixed(p);
         else if (conv === 'e' || conv === 'E') text = n.toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
         else text = String(Number(n.toPrecision(p || 1)));
