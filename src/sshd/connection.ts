@@ -248,6 +248,8 @@ export class LiveConnection {
   /** Shutdown: end the sessions (waiting for their processes), then the connection. */
   async shutdown(): Promise<void> {
     await Promise.all([...this.sessions].map((s) => s.shutdown()));
-    this.socket.destroy();
+    // end(), not destroy(): the sessions' last words (exit-status) must still get out.
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 500).unref();
   }
 }

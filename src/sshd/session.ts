@@ -68,6 +68,8 @@ export class SessionRunner implements SessionEvents {
   private resumeToken: string | undefined;
   private started = false;
   private isClosed = false;
+  /** The session channel once shell or exec started (not for SFTP). */
+  private channel: SessionChannel | undefined;
   private shell: ShellSession | undefined;
   private writers: ChannelWriter[] = [];
   /** An interactive pty session bound to this channel. */
@@ -171,8 +173,20 @@ export class SessionRunner implements SessionEvents {
     this.attachment?.lost(reason);
   }
 
-  /** closed(), then wait until every process the session started is gone. */
+  /**
+   * The daemon is stopping (SIGTERM, the web UI's stop): say so on the channel and end it
+   * with status 143 (128 + SIGTERM, as a shell reports a job killed by it) instead of
+   * letting the client find a dead connection; then closed(), and wait until every
+   * process the session started is gone.
+   */
   async shutdown(): Promise<void> {
+    const channel = this.channel;
+    if (channel && !this.isClosed) {
+      const newline = this.pty ? '\r\n' : '\n';
+      (this.pty ? channel : channel.stderr).write(`${newline}breakglassd: the server is stopping; this session ends${newline}`);
+      channel.exit(128 + 15);
+      channel.end();
+    }
     this.closed();
     await this.closing;
   }
@@ -191,6 +205,7 @@ export class SessionRunner implements SessionEvents {
       return;
     }
     const channel = reply.accept();
+    this.channel = channel;
     this.done = this.run(channel, work).catch((err: unknown) => this.audit('error', { message: String(err) }));
   }
 

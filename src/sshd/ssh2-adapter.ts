@@ -2,6 +2,7 @@
 // behind a small typed adapter). Everything else sees typed requests with a reply
 // object whose accept/reject are always safe to call (ssh2 passes `undefined` when the
 // client did not ask for a reply, RFC 4254 §5.4 want-reply=false).
+import { batchWrites } from './write-batching.js';
 import type { Socket } from 'node:net';
 import type { Duplex, Writable } from 'node:stream';
 import Ssh2Server from 'ssh2/lib/server.js';
@@ -241,6 +242,7 @@ export class SshServer {
 
   /** Runs the SSH protocol on an accepted socket; calls back when the client said hello. */
   accept(socket: Socket, onConnection: (conn: SshConnection) => void): void {
+    batchWrites(socket);
     this.pending.set(socket, onConnection);
     this.server.injectSocket(socket);
   }

@@ -72,17 +72,21 @@ describe('lifetime', () => {
     expect(s.log()).toMatch(/idle-exit after_ms=1500/);
   });
 
-  it('SIGTERM closes listeners and sessions (and their processes) and exits 0', async () => {
+  it('SIGTERM closes listeners and sessions (and their processes), tells the clients, and exits 0', async () => {
     server = await startServer({ env: { ...process.env, PATH: '/bin:/usr/bin' } });
     const s = server;
     const argv = ['/bin/sleep', '1000.777'];
-    const client = spawn('ssh', [...s.sshOptions(), '-p', String(s.port), 'root@127.0.0.1', argv.join(' ')], { stdio: 'ignore' });
+    const client = spawn('ssh', [...s.sshOptions(), '-p', String(s.port), 'root@127.0.0.1', argv.join(' ')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let clientStderr = '';
+    client.stderr!.on('data', (c: Buffer) => (clientStderr += c.toString()));
     const clientExit = new Promise<number | null>((r) => client.once('exit', (code) => r(code)));
     expect(await eventually(async () => (await findProcesses(argv)).length === 1, 10_000)).toBe(true);
     s.process.kill('SIGTERM');
     expect(await exitOf(s)).toBe(0);
     expect(await findProcesses(argv)).toEqual([]);
-    expect(await clientExit).not.toBeNull();
+    // An exit status (128 + SIGTERM) and a reason, not a connection that just died (255).
+    expect(await clientExit).toBe(143);
+    expect(clientStderr).toContain('breakglassd: the server is stopping; this session ends');
     expect(s.log()).toMatch(/breakglassd: stopped/);
   });
 });

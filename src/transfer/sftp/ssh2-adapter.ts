@@ -46,7 +46,6 @@ interface Ssh2Sftp extends EventEmitter {
   attrs(reqid: number, attrs: SftpAttrs): void;
   end(): void;
   // ssh2 1.x private state, read or set here only:
-  _client?: { _sock?: { cork?: () => void; uncork?: () => void } };
   _version: number;
   _extensions: Record<string, string>;
   _buffer: Buffer[];
@@ -136,20 +135,9 @@ export class SftpWire {
     }
   }
 
-  /**
-   * DATA reply. ssh2 writes each SSH packet (≤ the client's max packet, 32 KiB for
-   * OpenSSH) to the socket separately; corking around the call makes a 255 KiB reply
-   * one writev instead of eight writes.
-   */
+  /** DATA reply (the socket batches the SSH packets it becomes: sshd/write-batching.ts). */
   data(reqid: number, data: Buffer): void {
-    const sock = this.raw._client?._sock;
-    const corkable = typeof sock?.cork === 'function' && typeof sock.uncork === 'function';
-    if (corkable) sock!.cork!();
-    try {
-      this.raw.data(reqid, data);
-    } finally {
-      if (corkable) sock!.uncork!();
-    }
+    this.raw.data(reqid, data);
   }
 
   /** Bytes of responses ssh2 holds because the client's window is full. */
