@@ -12,8 +12,10 @@ beforeAll(async () => {
   await writeFile(join(dir, 'empty'), '');
   await mkdir(join(dir, 'sub'));
   await symlink('file', join(dir, 'link'));
-  // atime after mtime: with relatime, reading them (readlink) then leaves atime alone.
-  for (const name of ['file', 'link', 'sub', 'empty']) await lutimes(join(dir, name), new Date(), new Date(Date.now() - 60_000));
+  // atime after mtime and after ctime (which lutimes itself sets to the moment of the call,
+  // in nanoseconds: an atime of "now" in milliseconds can fall just before it): with
+  // relatime, reading them (readlink) then leaves atime alone.
+  for (const name of ['file', 'link', 'sub', 'empty']) await lutimes(join(dir, name), new Date(Date.now() + 60_000), new Date(Date.now() - 60_000));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

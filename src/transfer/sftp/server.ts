@@ -18,7 +18,7 @@ import { longname } from './longname.js';
 import { SftpWire, isSsh2Sftp } from './ssh2-adapter.js';
 import type { NameOut, SftpAttrs } from './ssh2-adapter.js';
 import {
-  ExtReader, MAX_HANDLES, MAX_PACKET, MAX_READ, MAX_WRITE, OPEN, STATUS, encodeUint64Reply, openFlags, statVfsValues, statusForErrno,
+  DATA_HEADER, ExtReader, MAX_HANDLES, MAX_PACKET, MAX_READ, MAX_WRITE, OPEN, STATUS, encodeUint64Reply, finishDataPacket, openFlags, statVfsValues, statusForErrno,
 } from './wire.js';
 import type { StatusCode } from './wire.js';
 import { WriteQueue } from './write-queue.js';
@@ -250,10 +250,10 @@ class SftpServer {
     try {
       let reply: () => void;
       try {
-        const { buf, bytesRead } = await this.onHandle(h, () => this.readChunk(h, offset, length));
+        const { packet, bytesRead } = await this.onHandle(h, () => this.readChunk(h, offset, length));
         reply = (): void => {
           if (bytesRead === 0 && length > 0) this.wire.raw.status(reqid, STATUS.EOF);
-          else this.wire.data(reqid, bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+          else this.wire.dataPacket(finishDataPacket(packet, reqid, bytesRead));
         };
       } catch (err) {
         reply = (): void => this.replyError(reqid, err);
@@ -265,14 +265,16 @@ class SftpServer {
     }
   }
 
-  private async readChunk(h: OpenFile, offset: number, length: number): Promise<{ buf: Buffer; bytesRead: number }> {
+  /** Reads into the reply packet itself, after room for its header (finishDataPacket). */
+  private async readChunk(h: OpenFile, offset: number, length: number): Promise<{ packet: Buffer; bytesRead: number }> {
     if (h.writes.queuedBytes > 0) await h.writes.idle();
     await this.readSlot();
     try {
       await this.outboundRoom();
-      const buf = Buffer.allocUnsafe(Math.min(length, MAX_READ));
-      const { bytesRead } = await h.fh.read(buf, 0, buf.length, offset);
-      return { buf, bytesRead };
+      const wanted = Math.min(length, MAX_READ);
+      const packet = Buffer.allocUnsafe(DATA_HEADER + wanted);
+      const { bytesRead } = await h.fh.read(packet, DATA_HEADER, wanted, offset);
+      return { packet, bytesRead };
     } finally {
       this.releaseRead();
     }

@@ -14,7 +14,7 @@
 //      _waitChanDrain); resumeInput() grants it again once queued writes drained.
 import { EventEmitter } from 'node:events';
 import sftpModule from 'ssh2/lib/protocol/SFTP.js';
-import { EXTENSIONS, encodeVersion, parseInit } from './wire.js';
+import { DATA_HEADER, EXTENSIONS, encodeVersion, parseInit } from './wire.js';
 
 /** ssh2's MAX_WINDOW (lib/Channel.js): the window it keeps topping up to. */
 const SSH2_MAX_WINDOW = 2 * 1024 * 1024;
@@ -42,6 +42,8 @@ interface Ssh2Sftp extends EventEmitter {
   status(reqid: number, code: number, message?: string): void;
   handle(reqid: number, handle: Buffer): void;
   data(reqid: number, data: Buffer): void;
+  /** Added by scripts/ssh2-patches.mjs: queues a complete SFTP packet in order. */
+  sendPreformatted?(packet: Buffer): void;
   name(reqid: number, names: NameOut[]): void;
   attrs(reqid: number, attrs: SftpAttrs): void;
   end(): void;
@@ -135,9 +137,14 @@ export class SftpWire {
     }
   }
 
-  /** DATA reply (the socket batches the SSH packets it becomes: sshd/write-batching.ts). */
-  data(reqid: number, data: Buffer): void {
-    this.raw.data(reqid, data);
+  /**
+   * DATA reply: a complete DATA packet (wire.ts finishDataPacket) into ssh2's ordered
+   * output queue. The bundled ssh2 has sendPreformatted (scripts/ssh2-patches.mjs);
+   * unbundled, the packet's data goes through data(), which copies it.
+   */
+  dataPacket(packet: Buffer): void {
+    if (this.raw.sendPreformatted) this.raw.sendPreformatted(packet);
+    else this.raw.data(packet.readUInt32BE(5), packet.subarray(DATA_HEADER));
   }
 
   /** Bytes of responses ssh2 holds because the client's window is full. */

@@ -1,8 +1,17 @@
 import { constants } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXTENSIONS, ExtReader, OPEN, STATUS, encodeUint64Reply, encodeVersion, openFlags, parseInit, statusForErrno } from './wire.js';
+import { DATA_HEADER, EXTENSIONS, ExtReader, OPEN, STATUS, encodeUint64Reply, encodeVersion, finishDataPacket, openFlags, parseInit, statusForErrno } from './wire.js';
 
 describe('SFTP wire helpers', () => {
+  it('finishes a DATA packet around bytes read into it, cut to what was read', () => {
+    const packet = Buffer.alloc(DATA_HEADER + 8, 0xee);
+    packet.write('abc', DATA_HEADER);
+    const out = finishDataPacket(packet, 0x01020304, 3);
+    // uint32 length (type + id + string), byte SSH_FXP_DATA (103), uint32 id, string data
+    expect(out.toString('hex')).toBe(['0000000c', '67', '01020304', '00000003', '616263'].join(''));
+    expect(out.buffer).toBe(packet.buffer); // no copy
+  });
+
   it('encodes VERSION 3 with extension pairs (filexfer-02 §4, PROTOCOL §4)', () => {
     const pkt = encodeVersion(3, [['posix-rename@openssh.com', '1']]);
     expect(pkt.readUInt32BE(0)).toBe(pkt.length - 4);

@@ -6,6 +6,22 @@
 /** §3 packet types we build ourselves. */
 export const FXP_VERSION = 2;
 export const FXP_EXTENDED_REPLY = 201;
+const FXP_DATA = 103;
+
+/** SSH_FXP_DATA's header: uint32 length, byte type, uint32 id, uint32 data length. */
+export const DATA_HEADER = 13;
+
+/**
+ * Completes a DATA reply whose file bytes were read straight into `packet` at
+ * DATA_HEADER (no copy of them); returns the packet, cut to `length` bytes of data.
+ */
+export function finishDataPacket(packet: Buffer, reqid: number, length: number): Buffer {
+  packet.writeUInt32BE(DATA_HEADER - 4 + length, 0);
+  packet[4] = FXP_DATA;
+  packet.writeUInt32BE(reqid, 5);
+  packet.writeUInt32BE(length, 9);
+  return packet.subarray(0, DATA_HEADER + length);
+}
 
 /** §7 status codes. */
 export const STATUS = {
