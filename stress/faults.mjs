@@ -1,11 +1,15 @@
 // Faults: real OpenSSH clients killed (SIGKILL of the whole process group, so the TCP
 // connection just drops) in the middle of an SFTP upload into the toolbox, a download
 // and a pty program; breakglassd sent SIGTERM with sessions open; authorized_keys
-// deleted and corrupted under running sessions. Each fault is one pass/fail check.
+// deleted and corrupted under running sessions; the toolbox quota exceeded and its tmpfs
+// full (faults-space.mjs); a web UI restart storm (faults-webui.mjs). Each fault is one
+// pass/fail check.
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { spaceFaults } from './faults-space.mjs';
+import { restartStorm } from './faults-webui.mjs';
 import { auditEvents, connect, exec, makeWorkdir, result, sleep, startDaemon, waitUntil } from './lib/daemon.mjs';
 
 const sha = (buf) => createHash('sha256').update(buf).digest('hex');
@@ -319,7 +323,16 @@ export async function runFaults({ smoke = false } = {}) {
     out.check('daemon alive and answering after the client faults', daemon.alive() && alive === true, alive === true ? 'fresh login + echo ok' : alive);
     const internal = auditEvents(daemon).filter((e) => /uncaught|unhandled|internal/i.test(`${e.event} ${e.message ?? ''}`));
     out.check('no internal error in the audit log', internal.length === 0, internal.slice(0, 2).map((e) => JSON.stringify(e)).join(' '));
-    if (!smoke) await sigtermMidSession(work, out, bytes);
+    if (!smoke) {
+      await sigtermMidSession(work, out, bytes);
+      for (const step of [() => spaceFaults(work, out), () => restartStorm(work, out)]) {
+        try {
+          await step();
+        } catch (err) {
+          out.check('fault step ran to completion', false, err.stack?.slice(0, 400) ?? err.message);
+        }
+      }
+    }
   } finally {
     await daemon?.stop();
     work.remove();

@@ -32,7 +32,7 @@ const CATEGORIES = {
     limitS: { full: 120, smoke: 40 },
     full: () => runFaults(),
     smoke: () => runFaults({ smoke: true }),
-    describe: { full: 'clients killed mid upload, download, pty program and interactive shell; authorized_keys deleted and corrupted; SIGTERM mid-session', smoke: 'one client killed mid SFTP upload into the toolbox' },
+    describe: { full: 'clients killed mid upload, download, pty program and interactive shell; authorized_keys deleted and corrupted; SIGTERM mid-session; toolbox quota exceeded and its tmpfs full; a web UI restart storm', smoke: 'one client killed mid SFTP upload into the toolbox' },
   },
   fuzz: {
     limitS: { full: 220, smoke: 40 },
