@@ -36,7 +36,8 @@ function cell(row, column, footnotes) {
   if (row.failed(column)) {
     const reason = row.errors[column].replace(/\|/g, '\\|').replace(/\n/g, ' ');
     footnotes.push(`${label(column)}, “${row.label.replace(/\|/g, '\\|')}”: ${reason}`);
-    const what = column === 'breakglassd' ? 'not available yet' : 'failed';
+    // "n/a: why": the measure does not apply to this server (not a failure).
+    const what = reason.startsWith('n/a:') ? 'n/a' : column === 'breakglassd' ? 'not available yet' : 'failed';
     return `${what} [${footnotes.length}]`;
   }
   const s = row.summary(column);

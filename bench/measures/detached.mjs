@@ -34,7 +34,7 @@ export async function measureDetached(ctx, section, count) {
   const half = Math.ceil(count / 2);
   const row = section.row(`per detached interactive session (${count} pty shells with a screenful each, clients SIGKILLed), tree delta / ${count}`, 'MiB', 'lower', { target: { column: 'breakglassd', maxValue: 1 } });
   const second = section.row(`the same, sessions ${half + 1}–${count} only (the first ones also pay for heap the daemon grows once)`, 'MiB', 'lower');
-  for (const name of ctx.names) if (name !== 'breakglassd') for (const r of [row, second]) r.fail(name, 'has no detached sessions');
+  for (const name of ctx.names) if (name !== 'breakglassd') for (const r of [row, second]) r.fail(name, 'n/a: it has no detached sessions');
   if (!ctx.names.includes('breakglassd') || ctx.unavailable.has('breakglassd')) return;
   const server = await startBreakglassd({ dir: `${ctx.ws.dir}/detached`, shm: `${ctx.ws.shm}/detached` }, ctx.key, { args: ['--max-detached', String(count + 1)] });
   try {
