@@ -64,6 +64,8 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGHUP', 'SIGTERM'] as const;
+/** How long a lost ssh waits before the first attempt, for a SIGHUP still on its way. */
+const SIGNAL_GRACE_MS = 150;
 
 /** One outage: attempts with backoff until one connects, the user gives up, or time is up. */
 class Reconnector {
@@ -77,10 +79,14 @@ class Reconnector {
   ) {
     this.status = new StatusLine(o.say);
     for (const signal of STOP_SIGNALS) process.on(signal, this.stop);
+    // A closed terminal: writing to it fails (EIO). Nobody is left to reconnect for, and
+    // an unhandled stream error would end us before the cleanup (ssh -O exit, temp files).
+    process.stderr.on('error', this.terminalClosed);
   }
 
   dispose(): void {
     for (const signal of STOP_SIGNALS) process.off(signal, this.stop);
+    process.stderr.off('error', this.terminalClosed);
   }
 
   /**
@@ -92,6 +98,13 @@ class Reconnector {
     this.wake?.();
   };
 
+  private readonly terminalClosed = (): void => {
+    this.quiet = true;
+    this.stop();
+  };
+
+  /** The terminal is gone: say nothing more. */
+  private quiet = false;
   private wake: (() => void) | undefined;
 
   /** The exit status of the ssh that got through, or undefined when we gave up. */
@@ -99,6 +112,8 @@ class Reconnector {
     const started = Date.now();
     let failures = 0;
     let reason = '';
+    // A closed terminal ends ssh too, and its exit may reach us before our own SIGHUP.
+    await this.sleep(SIGNAL_GRACE_MS);
     while (!this.stopped) {
       const elapsed = Date.now() - started;
       if (elapsed >= this.o.reconnectTimeoutMs) break;
@@ -112,7 +127,7 @@ class Reconnector {
       failures += 1;
       await this.sleep(Math.min(restartDelayMs(failures, RECONNECT_BACKOFF), Math.max(0, started + this.o.reconnectTimeoutMs - Date.now())));
     }
-    this.status.done(
+    if (!this.quiet) this.status.done(
       this.stopped
         ? `stopped reconnecting; the session waits on ${this.o.host} for its detach timeout: breakglass ${this.o.host} reattaches it`
         : `gave up reconnecting after ${formatSeconds(this.o.reconnectTimeoutMs / 1000)} (--reconnect-timeout)${reason ? `: ${reason}` : ''}; the session may still wait on ${this.o.host}: breakglass ${this.o.host} reattaches it`,
