@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import * as headless from '@xterm/headless';
 import type { Terminal } from '@xterm/headless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOnBusyboxPty } from './busybox-pty.js';
+import { spawn } from 'node:child_process';
+import { symlink } from 'node:fs/promises';
+import { launchScript, startOnBusyboxPty } from './busybox-pty.js';
+import { TelnetDecoder, encodeWindowSize } from './telnet.js';
 import type { PtyProgram } from './busybox-pty.js';
 
 const BUSYBOX = '/bin/busybox';
@@ -82,6 +85,35 @@ describe.skipIf(!usableBusybox())('a program on a busybox pty (needs a static /b
     run.program.resize(120, 40);
     await run.waitFor(/^40 120$/m);
     expect((await run.program.exit).code).toBe(0);
+  });
+
+  it('the launch script starts the program only once the window size is set (no 0x0 window under load)', async () => {
+    // Stand in for a loaded machine: the size arrives 300 ms after telnetd has started the
+    // script. Without the script's wait, `stty size` runs at once on a 0x0 pty and fails.
+    const scratch = await mkdtemp(join(dir, 'late-size-'));
+    const script = join(scratch, 'run');
+    await writeFile(script, launchScript([BUSYBOX, 'stty', 'size'], 'feedc0de', BUSYBOX));
+    await symlink(BUSYBOX, join(scratch, 'sh'));
+    const telnetd = spawn(BUSYBOX, ['telnetd', '-i', '-f', '/dev/null', '-l', join(scratch, 'sh')], {
+      env: { PATH: '/bin:/usr/bin', ENV: script, PS1: '' },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    const decoder = new TelnetDecoder();
+    let output = '';
+    telnetd.stdout.on('data', (chunk: Buffer) => (output += decoder.decode(chunk).toString()));
+    await new Promise((r) => setTimeout(r, 300));
+    telnetd.stdin.write(encodeWindowSize(90, 30));
+    telnetd.stdin.write('\n');
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (output.includes('\x1b]777;feedc0de;0\x07') || output.includes('stty:')) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 20);
+    });
+    telnetd.kill('SIGKILL');
+    expect(output.slice(output.indexOf('feedc0de;start'))).toMatch(/^feedc0de;start\x07\r?\n?30 90\r\n/);
   });
 
   it('^C ends busybox sleep with status 130', async () => {

@@ -73,6 +73,9 @@ export function launchScript(argv: string[], token: string, busybox: string): st
     // An interactive ash aborts its ENV script on ^C; with a trap it runs the trap
     // instead and goes on to report the status. Children get the default action back.
     'trap : INT QUIT',
+    // Wait for the relay's "size is set" line: telnetd applies the NAWS sent before it
+    // first, so the program never sees a 0x0 window (busybox `stty size` fails on one).
+    'read -r _',
     mark('start'),
     argv.map(shellQuote).join(' '),
     's=$?',
@@ -99,6 +102,9 @@ export function launchScript(argv: string[], token: string, busybox: string): st
 
 /** Ctrl-], telnet's own escape key: ends the type-ahead the script copies back. */
 const END_OF_TYPEAHEAD = 0x1d;
+
+/** The line the script waits for before it starts the program (see launchScript). */
+const SIZE_IS_SET = '\n';
 
 /** After the start mark, ash still forks and execs the program and hands it the pty. */
 const START_SETTLE_MS = 50;
@@ -141,6 +147,7 @@ function relay(child: ChildProcess, token: string, dir: string, options: PtyStar
   const stdin = child.stdin!;
   stdin.on('error', () => undefined); // telnetd gone: exit below says why
   stdin.write(encodeWindowSize(options.cols, options.rows));
+  stdin.write(SIZE_IS_SET);
   child.stdout!.on('data', (chunk: Buffer) => {
     const wasStarted = filter.started;
     const result = filter.push(decoder.decode(chunk));
