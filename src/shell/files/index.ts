@@ -1,0 +1,4 @@
+// Public surface of the shell's file-system seam (see file-system.ts).
+export { nodeFileSystem } from './node.js';
+export { openFileReadable, openFileWritable } from './streams.js';
+export type { FileSystem, OpenFile, OpenFlags, Time } from './file-system.js';
