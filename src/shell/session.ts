@@ -2,8 +2,7 @@
 // channel) and interactive mode (prompt, line editor, and the line discipline for the
 // foreground job when the client has a pty).
 import type { Readable, Writable } from 'node:stream';
-import { builtinTable } from './builtins/index.js';
-import { jobLine } from './builtins/jobs.js';
+import { builtinTable, jobLine } from './builtins/index.js';
 import { LineDiscipline } from './discipline.js';
 import { TerminalInput } from './terminal-input.js';
 import { ChannelInput } from './input.js';

@@ -1,7 +1,8 @@
 // cd [DIR]: without DIR to $HOME; `cd -` returns to $OLDPWD and prints it.
 import type { Builtin } from '../types.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
 
 export const cd: Builtin = {
   name: 'cd',

@@ -3,13 +3,11 @@
 import { chmod as chmodPath, lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
-import { currentUmask, modeString, parseMode } from './fs/mode.js';
-import type { ModeChange } from './fs/mode.js';
+import { BrokenPipe, write, errnoMessage, currentUmask, modeString, parseMode } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, Aborted, UsageProblem, throwIfAborted } from './fs/index.js';
+import type { ModeChange } from '../../os/index.js';
 
 interface Job {
   change: ModeChange;

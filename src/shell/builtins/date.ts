@@ -4,7 +4,8 @@
 import { stat } from 'node:fs/promises';
 import { DAY_NAMES, MONTH_NAMES } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 import { parseOrExit, usageError } from './system-util.js';
 
 const USAGE = `Usage: date [-u] [-d TIME | -r FILE] [-I[date|hours|minutes|seconds|ns] | -R | +FORMAT]

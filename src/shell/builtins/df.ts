@@ -3,12 +3,12 @@
 // zero blocks and duplicate mounts of one device unless -a is given.
 import { realpath, stat, statfs } from 'node:fs/promises';
 import type { StatsFs } from 'node:fs';
-import { errnoCode } from '../../common/errors.js';
-import { formatSize } from '../../common/units.js';
+import { errnoCode, write } from '../../os/index.js';
+import { formatSize } from '../../common/index.js';
 import { readMountinfo } from '../../proc/index.js';
 import type { MountEntry } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
 import { parseOrExit } from './system-util.js';
 
 const USAGE = `Usage: df [-a] [-h|-k] [-i] [-T] [-t TYPE] [-x TYPE] [--json] [FILE…]

@@ -4,13 +4,10 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
-import { humanSize } from './fs/format.js';
-import { statMany } from './fs/walk.js';
+import { BrokenPipe, write, errnoMessage } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, Aborted, UsageProblem, throwIfAborted, humanSize, statMany } from './fs/index.js';
 
 interface Settings {
   all: boolean;

@@ -3,14 +3,10 @@
 import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { Aborted } from './fs/guard.js';
-import { FindSyntaxError, parseFindExpression } from './fs/find-expr.js';
-import type { FindActions, FindEntry } from './fs/find-expr.js';
-import { loadIdNames } from './fs/names.js';
-import { walk } from './fs/walk.js';
+import { BrokenPipe, write, errnoMessage, loadIdNames } from '../../os/index.js';
+import { fail } from './io.js';
+import { fileBuiltin, Aborted, FindSyntaxError, parseFindExpression, walk } from './fs/index.js';
+import type { FindActions, FindEntry } from './fs/index.js';
 
 /** Leading operands up to the first token that starts an expression. */
 function splitPaths(args: string[]): { follow: 'none' | 'top' | 'all'; paths: string[]; expression: string[] } {

@@ -3,15 +3,10 @@
 // when none, 2 on error (GNU grep).
 import { readFile } from 'node:fs/promises';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoMessage } from './fs/errors.js';
-import { bareColour, fileBuiltin } from './fs/define.js';
-import { Aborted, UsageProblem } from './fs/guard.js';
-import { globToRegExp } from './fs/glob.js';
-import { isStdin, lineBatches, operandChunks } from './fs/input.js';
-import { RegexSyntaxError, compileMatcher } from './fs/regex.js';
-import { walk } from './fs/walk.js';
+import { BrokenPipe, write, errnoMessage } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { bareColour, fileBuiltin, Aborted, UsageProblem, globToRegExp, isStdin, lineBatches, operandChunks, RegexSyntaxError, compileMatcher, walk } from './fs/index.js';
 
 interface Settings {
   re: RegExp;

@@ -3,11 +3,10 @@
 import { link, lstat, stat, symlink, unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { UsageProblem } from './fs/guard.js';
+import { fail } from './io.js';
+import { write, errnoMessage } from '../../os/index.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, UsageProblem } from './fs/index.js';
 
 async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const opts = parseOptions(args, {

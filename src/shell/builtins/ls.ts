@@ -5,18 +5,13 @@ import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoMessage } from './fs/errors.js';
-import { bareColour, fileBuiltin } from './fs/define.js';
-import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
+import { BrokenPipe, write, errnoMessage, loadIdNames } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { bareColour, fileBuiltin, Aborted, UsageProblem, throwIfAborted, layoutColumns, humanSize, classifyMark, colourCode, longLine, printableName } from './fs/index.js';
 import { stringWidth } from '../lineedit/index.js';
-import { layoutColumns } from './fs/columns.js';
-import { humanSize } from './fs/format.js';
-import { classifyMark, colourCode, longLine, printableName } from './fs/ls-entry.js';
-import type { Entry } from './fs/ls-entry.js';
-import { loadIdNames } from './fs/names.js';
-import type { IdNames } from './fs/names.js';
+import type { Entry } from './fs/index.js';
+import type { IdNames } from '../../os/index.js';
 
 interface Settings {
   all: boolean;

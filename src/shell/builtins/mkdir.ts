@@ -2,12 +2,10 @@
 // (octal or symbolic, relative to a=rwx as coreutils does).
 import { chmod, mkdir as mkdirPath, stat } from 'node:fs/promises';
 import type { BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoCode, errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { UsageProblem } from './fs/guard.js';
-import { currentUmask, parseMode } from './fs/mode.js';
+import { fail } from './io.js';
+import { write, errnoCode, errnoMessage, currentUmask, parseMode } from '../../os/index.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, UsageProblem } from './fs/index.js';
 
 async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const opts = parseOptions(args, { flags: 'pv', values: 'm', long: { parents: false, verbose: false, mode: true } });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { formatMountLine, mergeMountOptions, readMountinfo } from '../../proc/index.js';
 import type { MountEntry } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 import { JsonArrayWriter, LineWriter, usageError } from './system-util.js';
 
 const USAGE = `Usage: mount [-l] [-t TYPE[,TYPE…]] [--json]

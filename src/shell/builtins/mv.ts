@@ -3,13 +3,10 @@
 import { rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoCode, errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { UsageProblem } from './fs/guard.js';
-import { copyPath, planTargets } from './fs/copy.js';
-import { currentUmask } from './fs/mode.js';
+import { fail } from './io.js';
+import { write, errnoCode, errnoMessage, currentUmask } from '../../os/index.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, UsageProblem, copyPath, planTargets } from './fs/index.js';
 
 async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const opts = parseOptions(args, { flags: 'fnv', long: { force: false, 'no-clobber': false, verbose: false } });

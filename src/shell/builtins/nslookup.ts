@@ -7,10 +7,10 @@ import { access } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { OptionError, parseOptions } from './options.js';
-import { fail, write } from './io.js';
-import { errnoCode } from '../../common/errors.js';
-import { ipv6Groups } from '../../common/addresses.js';
+import { OptionError, parseOptions } from '../options.js';
+import { fail } from './io.js';
+import { write, errnoCode } from '../../os/index.js';
+import { ipv6Groups } from '../../common/index.js';
 
 interface Answer {
   family: 4 | 6;

@@ -1,8 +1,8 @@
 // pwd: the shell's current directory (-P: with symlinks resolved).
 import { realpath } from 'node:fs/promises';
 import type { Builtin } from '../types.js';
-import { write } from './io.js';
-import { parseOptions } from './options.js';
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
 
 export const pwd: Builtin = {
   name: 'pwd',

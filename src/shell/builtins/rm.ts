@@ -3,11 +3,10 @@
 import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoCode, errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
+import { BrokenPipe, write, errnoCode, errnoMessage } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, Aborted, UsageProblem, throwIfAborted } from './fs/index.js';
 
 interface Settings {
   recursive: boolean;

@@ -3,16 +3,11 @@
 import { lstat, readlink, stat as statPath } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { Aborted, UsageProblem } from './fs/guard.js';
-import { statTime } from './fs/format.js';
-import { majorMinor } from './fs/ls-entry.js';
-import { modeString } from './fs/mode.js';
-import { loadIdNames } from './fs/names.js';
-import type { IdNames } from './fs/names.js';
+import { BrokenPipe, write, errnoMessage, modeString, loadIdNames } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, Aborted, UsageProblem, statTime, majorMinor } from './fs/index.js';
+import type { IdNames } from '../../os/index.js';
 
 export function fileType(s: BigIntStats): string {
   if (s.isFile()) return s.size === 0n ? 'regular empty file' : 'regular file';

@@ -4,11 +4,10 @@
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { fileBuiltin, parseCount, reportPath } from './fs/define.js';
-import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
-import { CHUNK_SIZE, LineTooLong, MAX_LINE, handleChunks, isStdin, streamChunks } from './fs/input.js';
+import { BrokenPipe, write } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, parseCount, reportPath, Aborted, UsageProblem, throwIfAborted, CHUNK_SIZE, LineTooLong, MAX_LINE, handleChunks, isStdin, streamChunks } from './fs/index.js';
 
 export interface TailSpec {
   count: number;

@@ -3,12 +3,11 @@
 // scp upload, and prints the manifest.
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { formatSize } from '../../common/units.js';
+import { formatSize } from '../../common/index.js';
 import type { BuiltinContext, ToolboxHandle } from '../types.js';
-import { fail, write } from './io.js';
-import { fileBuiltin } from './fs/define.js';
-import { modeString } from './fs/mode.js';
-import { UsageProblem } from './fs/guard.js';
+import { fail } from './io.js';
+import { write, modeString } from '../../os/index.js';
+import { fileBuiltin, UsageProblem } from './fs/index.js';
 
 const USAGE = `usage: toolbox add [FILE]   unpack a tar or tar.gz (default: stdin) into the toolbox
        toolbox list         list the toolbox's files with sizes

@@ -3,10 +3,9 @@
 import { open, stat, utimes } from 'node:fs/promises';
 import type { BuiltinContext } from '../types.js';
 import { fail } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoCode, errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { UsageProblem } from './fs/guard.js';
+import { parseOptions } from '../options.js';
+import { errnoCode, errnoMessage } from '../../os/index.js';
+import { fileBuiltin, UsageProblem } from './fs/index.js';
 
 /** `-d`: ISO-8601 and the forms Date.parse knows, or `@SECONDS`. Undefined when invalid. */
 export function parseTouchDate(text: string, now: Date = new Date()): Date | undefined {

@@ -1,7 +1,7 @@
 // type NAME...: sh's description of how a name would be run.
 import type { Builtin } from '../types.js';
-import { write } from './io.js';
-import { parseOptions } from './options.js';
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
 
 export const type: Builtin = {
   name: 'type',

@@ -2,11 +2,9 @@
 // the total size of regular files, at least 7 when any input is a pipe).
 import { stat } from 'node:fs/promises';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, write } from './io.js';
-import { parseOptions } from './options.js';
-import { fileBuiltin, reportPath } from './fs/define.js';
-import { Aborted } from './fs/guard.js';
-import { isStdin, operandChunks } from './fs/input.js';
+import { BrokenPipe, write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, reportPath, Aborted, isStdin, operandChunks } from './fs/index.js';
 
 export interface Counts {
   lines: number;

@@ -8,9 +8,9 @@ import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Writable } from 'node:stream';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { OptionError, parseOptions } from './options.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { errnoCode } from '../../common/errors.js';
+import { OptionError, parseOptions } from '../options.js';
+import { BrokenPipe, write, errnoCode } from '../../os/index.js';
+import { fail } from './io.js';
 
 const MAX_REDIRECTS = 10;
 

@@ -2,8 +2,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Builtin } from '../types.js';
-import { write } from './io.js';
-import { parseOptions } from './options.js';
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
 
 /** Every executable NAME on PATH, in PATH order. */
 export function allOnPath(name: string, path: string): string[] {

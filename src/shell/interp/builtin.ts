@@ -4,8 +4,8 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
-import { BrokenPipe } from '../builtins/io.js';
-import { OptionError } from '../builtins/options.js';
+import { BrokenPipe } from '../../os/index.js';
+import { OptionError } from '../options.js';
 import type { Builtin, BuiltinContext } from '../types.js';
 import type { Job } from './job.js';
 import { signalNumber } from './signals.js';

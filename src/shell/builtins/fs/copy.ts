@@ -6,8 +6,8 @@ import { chmod, chown, copyFile, lchown, lstat, lutimes, mkdir, open, readdir, r
 import type { Stats } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { BuiltinContext } from '../../types.js';
-import { BrokenPipe, fail, write } from '../io.js';
-import { errnoMessage } from './errors.js';
+import { BrokenPipe, write, errnoMessage } from '../../../os/index.js';
+import { fail } from '../io.js';
 import { Aborted, throwIfAborted } from './guard.js';
 import { fileChunks } from './input.js';
 
