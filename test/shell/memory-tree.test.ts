@@ -3,30 +3,37 @@
 // redirects and cd see that tree and nothing on the disk. A second part shows that a
 // stalled file system holds up only the interpreter using it.
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { builtinTable } from '../../src/shell/builtins/index.js';
+import { nodeFileSystem } from '../../src/shell/files/index.js';
 import type { FileSystem } from '../../src/shell/files/index.js';
 import { Interpreter } from '../../src/shell/interp/index.js';
 import { MemoryFileSystem, stallingFileSystem } from '../helpers/memory-fs.js';
+import type { TreeSpec } from '../helpers/memory-fs.js';
 
 // A root no test machine has, so a call that bypassed the handler would fail loudly.
 const ROOT = '/breakglass-memory-tree';
 
+const TREE = {
+  'a.txt': 'alpha\n',
+  'b.txt': 'beta\n',
+  'notes.md': '# notes\n',
+  '.hidden': 'secret\n',
+  link: { symlink: 'a.txt' },
+  'sub/c.txt': 'gamma\n',
+  'sub/deep/d.txt': 'delta\n',
+  'bin/tool': { data: '#!/bin/sh\n', mode: 0o755 },
+} satisfies TreeSpec;
+
 function tree(): MemoryFileSystem {
-  return new MemoryFileSystem({
-    [`${ROOT}/a.txt`]: 'alpha\n',
-    [`${ROOT}/b.txt`]: 'beta\n',
-    [`${ROOT}/notes.md`]: '# notes\n',
-    [`${ROOT}/.hidden`]: 'secret\n',
-    [`${ROOT}/link`]: { symlink: 'a.txt' },
-    [`${ROOT}/sub/c.txt`]: 'gamma\n',
-    [`${ROOT}/sub/deep/d.txt`]: 'delta\n',
-    [`${ROOT}/bin/tool`]: { data: '#!/bin/sh\n', mode: 0o755 },
-  });
+  return new MemoryFileSystem(Object.fromEntries(Object.entries(TREE).map(([path, spec]) => [`${ROOT}/${path}`, spec])));
 }
 
-function shell(fs: FileSystem): { interp: Interpreter; out: () => string; err: () => string } {
+function shell(fs: FileSystem, root = ROOT): { interp: Interpreter; out: () => string; err: () => string } {
   const collect = (): { stream: PassThrough; text: () => string } => {
     const stream = new PassThrough();
     const chunks: Buffer[] = [];
@@ -39,8 +46,8 @@ function shell(fs: FileSystem): { interp: Interpreter; out: () => string; err: (
     builtins: builtinTable(),
     services: { hostname: 'memhost', procRoot: '/proc', sysRoot: '/sys', devRoot: '/dev' },
     env: { LANG: 'C', TZ: 'UTC' },
-    cwd: ROOT,
-    home: `${ROOT}/sub`,
+    cwd: root,
+    home: `${root}/sub`,
     stdout: out.stream,
     stderr: err.stream,
     openInput: () => Readable.from([]),
@@ -50,31 +57,34 @@ function shell(fs: FileSystem): { interp: Interpreter; out: () => string; err: (
   return { interp, out: out.text, err: err.text };
 }
 
-async function run(fs: FileSystem, line: string): Promise<{ out: string; err: string; code: number }> {
-  const s = shell(fs);
+async function run(fs: FileSystem, line: string, root = ROOT): Promise<{ out: string; err: string; code: number }> {
+  const s = shell(fs, root);
   const { code } = await s.interp.runLine(line);
   await new Promise((r) => setImmediate(r));
   return { out: s.out(), err: s.err(), code };
 }
 
+// What a user sees for each line, in a tree at `root` (the same on a real disk).
+const CASES = (root: string): Array<[string, string]> => [
+  ['ls', 'a.txt\nb.txt\nbin\nlink\nnotes.md\nsub\n'],
+  ['ls -a sub', '.\n..\nc.txt\ndeep\n'],
+  ['ls -F', 'a.txt\nb.txt\nbin/\nlink@\nnotes.md\nsub/\n'],
+  ['cat a.txt link sub/deep/d.txt', 'alpha\nalpha\ndelta\n'],
+  ['cat *.txt', 'alpha\nbeta\n'],
+  ['echo */*.txt .*', 'sub/c.txt .hidden\n'],
+  ['echo ~/c*', `${root}/sub/c.txt\n`],
+  ['find sub', 'sub\nsub/c.txt\nsub/deep\nsub/deep/d.txt\n'],
+  ['find . -name "*.txt" -type f', './a.txt\n./b.txt\n./sub/c.txt\n./sub/deep/d.txt\n'],
+  ["stat -c '%n %s %F %a' a.txt link bin/tool; stat -c '%n %F %a' sub", 'a.txt 6 regular file 644\nlink 5 symbolic link 777\nbin/tool 10 regular file 755\nsub directory 755\n'],
+  ['wc -l *.txt sub/c.txt', ' 1 a.txt\n 1 b.txt\n 1 sub/c.txt\n 3 total\n'],
+  ['cd sub/deep && pwd && cat d.txt', `${root}/sub/deep\ndelta\n`],
+  ['cat *.txt > all.log; echo more >> all.log; cat < all.log', 'alpha\nbeta\nmore\n'],
+  ['mkdir -p new/dir && echo x > new/dir/f && ls new/dir && rm -r new && ls', 'f\na.txt\nb.txt\nbin\nlink\nnotes.md\nsub\n'],
+  ['PATH=$PWD/bin; which tool', `${root}/bin/tool\n`],
+];
+
 describe('built-ins and the interpreter against an in-memory tree', () => {
-  it.each([
-    ['ls', 'a.txt\nb.txt\nbin\nlink\nnotes.md\nsub\n'],
-    ['ls -a sub', '.\n..\nc.txt\ndeep\n'],
-    ['ls -F', 'a.txt\nb.txt\nbin/\nlink@\nnotes.md\nsub/\n'],
-    ['cat a.txt link sub/deep/d.txt', 'alpha\nalpha\ndelta\n'],
-    ['cat *.txt', 'alpha\nbeta\n'],
-    ['echo */*.txt .*', 'sub/c.txt .hidden\n'],
-    ['echo ~/c*', `${ROOT}/sub/c.txt\n`],
-    ['find sub', 'sub\nsub/c.txt\nsub/deep\nsub/deep/d.txt\n'],
-    ['find . -name "*.txt" -type f', './a.txt\n./b.txt\n./sub/c.txt\n./sub/deep/d.txt\n'],
-    ["stat -c '%n %s %F %a' a.txt sub link bin/tool", 'a.txt 6 regular file 644\nsub 4096 directory 755\nlink 5 symbolic link 777\nbin/tool 10 regular file 755\n'],
-    ['wc -l *.txt sub/c.txt', ' 1 a.txt\n 1 b.txt\n 1 sub/c.txt\n 3 total\n'],
-    ['cd sub/deep && pwd && cat d.txt', `${ROOT}/sub/deep\ndelta\n`],
-    ['cat *.txt > all.log; echo more >> all.log; cat < all.log', 'alpha\nbeta\nmore\n'],
-    ['mkdir -p new/dir && echo x > new/dir/f && ls new/dir && rm -r new && ls', 'f\na.txt\nb.txt\nbin\nlink\nnotes.md\nsub\n'],
-    ['PATH=$PWD/bin; which tool', `${ROOT}/bin/tool\n`],
-  ])('%s', async (line, expected) => {
+  it.each(CASES(ROOT))('%s', async (line, expected) => {
     const r = await run(tree(), line);
     expect(r.err).toBe('');
     expect(r.out).toBe(expected);
@@ -84,7 +94,7 @@ describe('built-ins and the interpreter against an in-memory tree', () => {
   it('errors read as on a disk, with the same status', async () => {
     const fs = tree();
     expect(await run(fs, 'cat nope')).toEqual({ out: '', err: 'cat: nope: No such file or directory\n', code: 1 });
-    expect(await run(fs, 'cd nope')).toEqual({ out: '', err: "sh: cd: can't cd to nope: No such file or directory\n", code: 2 });
+    expect(await run(fs, 'cd nope')).toEqual({ out: '', err: "cd: can't cd to nope: No such file or directory\n", code: 1 });
     expect(await run(fs, 'cat < nope')).toEqual({ out: '', err: "sh: can't open 'nope': No such file or directory\n", code: 1 });
     expect(await run(fs, 'ls nope sub/deep')).toEqual({ out: 'sub/deep:\nd.txt\n', err: "ls: cannot access 'nope': No such file or directory\n", code: 2 });
   });
@@ -94,6 +104,27 @@ describe('built-ins and the interpreter against an in-memory tree', () => {
     expect((await run(fs, 'ls -l a.txt > listing')).code).toBe(0);
     expect(await fs.readFile(`${ROOT}/listing`, 'utf8')).toMatch(/^-rw-r--r-- +1 root +root +6 Jan  2  2024 a\.txt\n$/);
     expect(existsSync(ROOT)).toBe(false);
+  });
+});
+
+describe('the in-memory tree answers as a real disk does', () => {
+  it('the same lines in the same tree on disk print the same', async () => {
+    const top = await mkdtemp(join(tmpdir(), 'memtree-'));
+    onTestFinished(() => rm(top, { recursive: true, force: true }));
+    for (let i = 0; i < CASES(top).length; i++) {
+      // A fresh tree per line, as each memory case gets.
+      const dir = join(top, String(i));
+      for (const [path, spec] of Object.entries(TREE)) {
+        const full = join(dir, path);
+        await mkdir(dirname(full), { recursive: true });
+        if (typeof spec === 'string') await writeFile(full, spec);
+        else if ('symlink' in spec) await symlink(spec.symlink, full);
+        else await writeFile(full, spec.data, { mode: spec.mode });
+      }
+      const [line, expected] = CASES(dir)[i]!;
+      const r = await run(nodeFileSystem, line, dir);
+      expect({ line, ...r }).toEqual({ line, out: expected, err: '', code: 0 });
+    }
   });
 });
 

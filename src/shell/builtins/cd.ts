@@ -22,7 +22,7 @@ export const cd: Builtin = {
       print = true;
     }
     try {
-      ctx.shell.chdir(ctx.resolve(dir));
+      await ctx.shell.chdir(ctx.resolve(dir));
     } catch (err) {
       return fail(ctx.stderr, 'cd', (err as Error).message.replace(ctx.resolve(dir), dir));
     }

@@ -1,7 +1,6 @@
 // grep: print lines matching a pattern. BRE by default, -E ERE, -F fixed strings, all
 // translated to JavaScript RegExp (fs/regex.ts). Exit 0 when a line was selected, 1
 // when none, 2 on error (GNU grep).
-import { readFile } from 'node:fs/promises';
 import type { BuiltinContext } from '../types.js';
 import { BrokenPipe, write, errnoMessage } from '../../os/index.js';
 import { fail } from './io.js';
@@ -171,6 +170,7 @@ async function searchOperand(operand: string, recursive: 'no' | 'r' | 'R', impli
     return result;
   }
   const entries = walk(ctx.resolve(operand), operand, {
+    fs: ctx.fs,
     signal: ctx.signal,
     follow: recursive === 'R' ? 'all' : 'top',
     descend: (e) => e.depth === 0 || !s.excludeDir.some((re) => re.test(baseName(e.shown))),
@@ -212,7 +212,7 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   let patterns = [...opts.all('e'), ...opts.all('regexp')];
   for (const file of [...opts.all('f'), ...opts.all('file')]) {
     try {
-      const text = file === '-' ? '' : await readFile(ctx.resolve(file), 'utf8');
+      const text = file === '-' ? '' : await ctx.fs.readFile(ctx.resolve(file), 'utf8');
       patterns.push(...text.split('\n').filter((line, i, all) => i < all.length - 1 || line !== ''));
     } catch (err) {
       return fail(ctx.stderr, 'grep', `${file}: ${errnoMessage(err)}`, 2);

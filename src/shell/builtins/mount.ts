@@ -2,7 +2,8 @@
 // /proc/self/mountinfo, or --json. Mounting needs the mount(2) system call, which Node.js
 // cannot make: a toolbox `mount` (or busybox) does it, spawned in its own process group.
 import { spawn } from 'node:child_process';
-import { access, constants } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import type { FileSystem } from '../files/index.js';
 import { join } from 'node:path';
 import { formatMountLine, mergeMountOptions, readMountinfo } from '../../proc/index.js';
 import type { MountEntry } from '../../proc/index.js';
@@ -29,9 +30,9 @@ export interface DelegateTarget {
   argv: string[];
 }
 
-async function isExecutable(path: string): Promise<boolean> {
+async function isExecutable(fs: FileSystem, path: string): Promise<boolean> {
   try {
-    await access(path, constants.X_OK);
+    await fs.access(path, constants.X_OK);
     return true;
   } catch {
     return false;
@@ -42,9 +43,9 @@ async function isExecutable(path: string): Promise<boolean> {
 export async function findDelegate(applet: string, ctx: BuiltinContext): Promise<DelegateTarget | undefined> {
   for (const dir of ctx.services.toolbox?.pathDirs() ?? []) {
     const candidate = join(dir, applet);
-    if (await isExecutable(candidate)) return { file: candidate, argv: [] };
+    if (await isExecutable(ctx.fs, candidate)) return { file: candidate, argv: [] };
   }
-  const busybox = ctx.shell.lookupCommand('busybox');
+  const busybox = await ctx.shell.lookupCommand('busybox');
   if (busybox?.kind === 'external') return { file: busybox.path, argv: [applet] };
   return undefined;
 }

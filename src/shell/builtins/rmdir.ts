@@ -1,5 +1,4 @@
 // rmdir: remove empty directories; -p removes the named parents too.
-import { rmdir as rmdirPath } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BuiltinContext } from '../types.js';
 import { fail } from './io.js';
@@ -21,7 +20,7 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
     }
     for (const dir of chain) {
       try {
-        await rmdirPath(ctx.resolve(dir));
+        await ctx.fs.rmdir(ctx.resolve(dir));
         if (verbose) await write(ctx.stdout, `rmdir: removing directory, '${dir}'\n`);
       } catch (err) {
         const code = errnoCode(err);

@@ -1,6 +1,5 @@
 // stat: file status in busybox's layout (coreutils' minus Birth), `-c FORMAT` with the
 // common % sequences, `-t` terse, `-L` to follow symlinks.
-import { lstat, readlink, stat as statPath } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import type { BuiltinContext } from '../types.js';
 import { BrokenPipe, write, errnoMessage, modeString, loadIdNames } from '../../os/index.js';
@@ -99,14 +98,14 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const format = opts.get('c') ?? opts.get('format');
   const printf = opts.get('printf');
   const follow = opts.has('L') || opts.has('dereference');
-  const ids = await loadIdNames();
+  const ids = await loadIdNames('/etc', ctx.fs);
   let status = 0;
   for (const operand of opts.operands) {
     const path = ctx.resolve(operand);
     try {
-      const stats = follow ? await statPath(path, { bigint: true }) : await lstat(path, { bigint: true });
+      const stats = follow ? await ctx.fs.stat(path, { bigint: true }) : await ctx.fs.lstat(path, { bigint: true });
       const d: Described = { name: operand, stats, ids };
-      if (stats.isSymbolicLink()) d.target = await readlink(path);
+      if (stats.isSymbolicLink()) d.target = await ctx.fs.readlink(path);
       let text: string;
       if (printf !== undefined) text = formatStat(printf.replace(/\\n/g, '\n').replace(/\\t/g, '\t'), d);
       else if (format !== undefined) text = `${formatStat(format, d)}\n`;

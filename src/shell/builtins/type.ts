@@ -11,7 +11,7 @@ export const type: Builtin = {
     const opts = parseOptions(args, {});
     let status = 0;
     for (const name of opts.operands) {
-      const found = ctx.shell.lookupCommand(name);
+      const found = await ctx.shell.lookupCommand(name);
       if (found?.kind === 'builtin') await write(ctx.stdout, `${name} is a shell builtin\n`);
       else if (found?.kind === 'external') await write(ctx.stdout, `${name} is ${found.path}\n`);
       else {

@@ -27,12 +27,13 @@ export function openFileReadable(file: OpenFile, start: number | null = null): R
 export function openFileWritable(file: OpenFile): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      writeAll(file, chunk).then(() => callback(), callback);
+      writeToOpenFile(file, chunk).then(() => callback(), callback);
     },
   });
 }
 
-async function writeAll(file: OpenFile, chunk: Buffer): Promise<void> {
+/** Writes all of `chunk` at the file's current offset (a write may be short). */
+export async function writeToOpenFile(file: OpenFile, chunk: Buffer): Promise<void> {
   let offset = 0;
   while (offset < chunk.length) {
     const { bytesWritten } = await file.write(chunk, offset, chunk.length - offset, null);
