@@ -102,8 +102,18 @@ describe('built-ins and the interpreter against an in-memory tree', () => {
   it('a redirect writes into the tree, not onto the disk', async () => {
     const fs = tree();
     expect((await run(fs, 'ls -l a.txt > listing')).code).toBe(0);
-    expect(await fs.readFile(`${ROOT}/listing`, 'utf8')).toMatch(/^-rw-r--r-- +1 root +root +6 Jan  2  2024 a\.txt\n$/);
+    // No /etc/passwd in this tree: owners are numbers, as ls shows them on an appliance.
+    expect(await fs.readFile(`${ROOT}/listing`, 'utf8')).toMatch(/^-rw-r--r-- +1 0 +0 +6 Jan  2  2024 a\.txt\n$/);
     expect(existsSync(ROOT)).toBe(false);
+  });
+
+  it('user names and ~user come from the tree\'s /etc/passwd', async () => {
+    const fs = tree();
+    fs.add('/etc/passwd', 'memroot:x:0:0:root:/root:/bin/sh\nsam:x:1000:1000::/home/sam:/bin/sh\n');
+    fs.add('/etc/group', 'memgroup:x:0:\n');
+    const r = await run(fs, "ls -l a.txt; stat -c '%U %G' b.txt; echo ~sam ~nobody");
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^-rw-r--r-- +1 memroot +memgroup +6 Jan  2  2024 a\.txt\nmemroot memgroup\n\/home\/sam ~nobody\n$/);
   });
 });
 
