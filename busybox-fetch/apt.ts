@@ -6,8 +6,8 @@
 // download with the same options.
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCapture } from '../src/transfer/child.js';
-import type { ChildResult } from '../src/transfer/child.js';
+import { runCapture } from '../src/os/index.js';
+import type { ChildResult } from '../src/os/index.js';
 
 export class AptError extends Error {
   override name = 'AptError';

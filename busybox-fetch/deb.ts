@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
-import { runCapture } from '../src/transfer/child.js';
+import { runCapture } from '../src/os/index.js';
 
 export class DebError extends Error {
   override name = 'DebError';

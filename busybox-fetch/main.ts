@@ -1,8 +1,7 @@
 // Entry point of `busybox-fetch` (DESIGN.md "busybox-fetch"): builds debug-<goarch>.tar
 // (a static busybox plus `sh -> busybox`) for `breakglass` to upload to the toolbox.
-import { UsageError } from '../src/common/errors.js';
-import { formatHelp, parseFlags } from '../src/common/flags.js';
-import type { FlagSpec } from '../src/common/flags.js';
+import { UsageError, formatHelp, parseFlags } from '../src/common/index.js';
+import type { FlagSpec } from '../src/common/index.js';
 import { VALID_ARCH_NAMES, lookupArch } from './arch.js';
 import { fetchBusybox } from './fetch.js';
 

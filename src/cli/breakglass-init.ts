@@ -1,8 +1,6 @@
 // Entry point of `breakglass-init` (DESIGN.md "breakglass-init"): flags → config → run.
-import { UsageError, messageOf } from '../common/errors.js';
-import { nameProcess } from '../common/process-title.js';
-import { formatHelp, parseFlags } from '../common/flags.js';
-import type { FlagSpec } from '../common/flags.js';
+import { UsageError, messageOf, nameProcess, formatHelp, parseFlags } from '../common/index.js';
+import type { FlagSpec } from '../common/index.js';
 import { loadConfig, runInit } from '../init/index.js';
 
 const FLAGS: FlagSpec[] = [

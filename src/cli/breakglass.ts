@@ -1,9 +1,7 @@
 // Entry point of `breakglass` (DESIGN.md "breakglass"): flags → options → runClient, or
 // for several hosts (README "Fleet") → runFleetMain.
-import { UsageError, messageOf } from '../common/errors.js';
-import { formatHelp, parseFlags } from '../common/flags.js';
-import type { FlagSpec, FlagValues } from '../common/flags.js';
-import { parseDuration } from '../common/units.js';
+import { UsageError, messageOf, formatHelp, parseFlags, parseDuration } from '../common/index.js';
+import type { FlagSpec, FlagValues } from '../common/index.js';
 import { checkFleet, parsePortFlag, readHostsFile, runClient, runClientThenStop, runFleetMain, splitHostArgs } from '../client/index.js';
 import type { ClientOptions, FleetHost, FleetMainOptions } from '../client/index.js';
 

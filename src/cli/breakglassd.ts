@@ -1,10 +1,8 @@
 // Entry point of `breakglassd` (DESIGN.md "breakglassd"): flags → typed config → run.
 // Exit codes: 0 stopped (SIGTERM, --idle-exit), 2 bad flags or config, 125 not started
 // at boot (gokrazy's on-demand convention), 1 unexpected failure.
-import { UsageError, messageOf } from '../common/errors.js';
-import { nameProcess } from '../common/process-title.js';
-import { helpText, parseCommandLine } from '../sshd/config.js';
-import { startDaemon } from '../sshd/daemon.js';
+import { UsageError, messageOf, nameProcess } from '../common/index.js';
+import { helpText, parseCommandLine, startDaemon } from '../sshd/index.js';
 
 /** gokrazy: a service exiting 125 is not restarted; used for "do not start at boot". */
 const EXIT_DONT_START = 125;

@@ -2,7 +2,7 @@
 // (RFC 4253 §4.2: `SSH-protoversion-softwareversion SP comments CR LF`), which also
 // tells breakglassd apart from gokrazy's Go server (software version `Go`).
 import { connect } from 'node:net';
-import { BreakglassError } from '../common/errors.js';
+import { BreakglassError } from '../common/index.js';
 
 export interface SshBanner {
   line: string;

@@ -7,9 +7,8 @@
 // names are relative to the hosts file's directory. Pure: the caller reads the file.
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { UsageError } from '../common/errors.js';
-import { parseFlags } from '../common/flags.js';
-import type { FlagSpec } from '../common/flags.js';
+import { UsageError, parseFlags } from '../common/index.js';
+import type { FlagSpec } from '../common/index.js';
 
 export interface HostOverrides {
   httpPort?: number;

@@ -3,7 +3,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError, errnoCode } from '../common/errors.js';
+import { UsageError } from '../common/index.js';
+import { errnoCode } from '../os/index.js';
 import { checkFleet, outFileName, parseHostsFile } from './fleet-hosts.js';
 import type { FleetHost } from './fleet-hosts.js';
 import { jsonSink, outDirSink, summaryLines, textSink } from './fleet-output.js';

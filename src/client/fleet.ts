@@ -2,7 +2,7 @@
 // --hosts FILE -- dmesg`). Each host goes the whole single-host way (runClient: web UI
 // start, key pinning, upload) with the command's output captured instead of on our
 // terminal, at most --parallel hosts at a time; --stop-after closes the glass again.
-import { messageOf } from '../common/errors.js';
+import { messageOf } from '../common/index.js';
 import { SshWaitTimeout } from './banner.js';
 import type { FleetHost } from './fleet-hosts.js';
 import { runLimited } from './fleet-limit.js';

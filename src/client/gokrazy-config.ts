@@ -5,7 +5,7 @@
 // `--password-file` and `--http-port` override. File access is injected so the lookup
 // order is tested without touching the real home directory.
 import { z } from 'zod';
-import { BreakglassError, UsageError } from '../common/errors.js';
+import { BreakglassError, UsageError } from '../common/index.js';
 
 export interface DiscoveryEnv {
   home: string;

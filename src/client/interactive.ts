@@ -7,9 +7,8 @@
 // Every ssh here is the system one (the user's config, agent and keys apply).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { RESUME_ENV, newResumeToken } from '../common/resume-token.js';
-import { restartDelayMs } from '../common/backoff.js';
-import type { BackoffPolicy } from '../common/backoff.js';
+import { RESUME_ENV, newResumeToken, restartDelayMs } from '../common/index.js';
+import type { BackoffPolicy } from '../common/index.js';
 import { runProgram } from './processes.js';
 import { describeOffer, formatSeconds, parseSessionList, pickDetached } from './session-offer.js';
 import { sshArgs } from './ssh-args.js';

@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import type { StdioOptions } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
-import { BreakglassError, errnoCode } from '../common/errors.js';
+import { BreakglassError } from '../common/index.js';
+import { errnoCode } from '../os/index.js';
 
 export interface ChildResult {
   /** sh convention: the exit status, or 128+N when killed by signal N. */

@@ -2,7 +2,7 @@
 // with \r, e.g. `uploading debug-arm64.tar [#######------------]  35%  1.2M/3.4M`.
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
-import { formatSize } from '../common/units.js';
+import { formatSize } from '../common/index.js';
 
 export function renderProgress(label: string, done: number, total: number, width = 24): string {
   const fraction = total > 0 ? Math.min(1, done / total) : 1;

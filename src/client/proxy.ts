@@ -2,7 +2,7 @@
 // and stdout to the SSH port, so `ssh -o ProxyCommand='breakglass --proxy %h' dev`
 // starts the server on demand and then talks to it.
 import { connect } from 'node:net';
-import { BreakglassError } from '../common/errors.js';
+import { BreakglassError } from '../common/index.js';
 
 export function proxyStdio(host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {

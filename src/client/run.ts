@@ -8,7 +8,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BreakglassError, errnoCode, messageOf } from '../common/errors.js';
+import { BreakglassError, messageOf } from '../common/index.js';
+import { errnoCode } from '../os/index.js';
 import { isGoServer, waitForSshBanner } from './banner.js';
 import type { SshBanner } from './banner.js';
 import { discoverDevice } from './gokrazy-config.js';

@@ -1,6 +1,6 @@
 // Arguments for the system OpenSSH client (ssh_config(5) option names). Pure: the
 // caller decides which parts apply (pinning, connection sharing).
-import { RESUME_ENV } from '../common/resume-token.js';
+import { RESUME_ENV } from '../common/index.js';
 
 export interface SshSettings {
   /** -F FILE (also `none`). */

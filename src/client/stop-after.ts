@@ -1,6 +1,6 @@
 // --stop-after for one host: run as usual, then stop the service through the web UI
 // (close the glass), also when the session or its preparation failed.
-import { messageOf } from '../common/errors.js';
+import { messageOf } from '../common/index.js';
 import { runClient } from './run.js';
 import type { ClientOptions } from './run.js';
 import type { WebUiClient } from './webui.js';

@@ -4,7 +4,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { BreakglassError, errnoCode } from '../common/errors.js';
+import { BreakglassError } from '../common/index.js';
+import { errnoCode } from '../os/index.js';
 import { ProgressMeter } from './progress.js';
 import { runProgram } from './processes.js';
 import { scpArgs, sshArgs } from './ssh-args.js';

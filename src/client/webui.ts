@@ -4,7 +4,8 @@
 // (the laptop client) or over breakglass-init's Unix socket (the shell's `svc`, `logs`).
 import { request } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { BreakglassError, errnoCode, messageOf } from '../common/errors.js';
+import { BreakglassError, messageOf } from '../common/index.js';
+import { errnoCode } from '../os/index.js';
 
 export type WebUiTarget =
   | { kind: 'tcp'; host: string; port: number; password: string }

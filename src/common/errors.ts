@@ -22,15 +22,6 @@ export class BreakglassError extends Error {
   }
 }
 
-/** Node's system errors carry a `code` such as ENOENT; this reads it safely. */
-export function errnoCode(err: unknown): string | undefined {
-  if (typeof err === 'object' && err !== null && 'code' in err) {
-    const code = (err as { code: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  }
-  return undefined;
-}
-
 /** The message of anything thrown, for one-line reports. */
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -4,7 +4,7 @@
 // (text, or Server-Sent Events with Accept: text/event-stream).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { messageOf } from '../common/errors.js';
+import { messageOf } from '../common/index.js';
 import { AUTH_USER, XSRF_COOKIE, checkBasicAuth, cookieValue } from './auth.js';
 import type { XsrfTokens } from './auth.js';
 import { logSource } from './log-source.js';

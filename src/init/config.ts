@@ -4,9 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { z } from 'zod';
-import { parseListenSpec } from '../common/addresses.js';
-import type { ListenSpec } from '../common/addresses.js';
-import { UsageError, errnoCode, messageOf } from '../common/errors.js';
+import { parseListenSpec, UsageError, messageOf } from '../common/index.js';
+import type { ListenSpec } from '../common/index.js';
+import { errnoCode } from '../os/index.js';
 
 const ServiceSchema = z
   .object({

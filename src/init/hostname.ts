@@ -5,7 +5,7 @@
 // CAP_SYS_ADMIN in the UTS namespace, so a failure is reported and boot goes on.
 import { writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
-import { messageOf } from '../common/errors.js';
+import { messageOf } from '../common/index.js';
 
 export const KERNEL_HOSTNAME_PATH = '/proc/sys/kernel/hostname';
 

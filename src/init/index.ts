@@ -1,6 +1,6 @@
 // Public surface of breakglass-init: load the config, start the supervisor and the web
 // UI, stop everything cleanly on SIGTERM/SIGINT.
-import { messageOf } from '../common/errors.js';
+import { messageOf } from '../common/index.js';
 import { createApi } from './api.js';
 import { XsrfTokens } from './auth.js';
 import type { InitConfig } from './config.js';
@@ -15,7 +15,7 @@ export { loadConfig, parseConfig } from './config.js';
 export type { InitConfig, ServiceConfig } from './config.js';
 export { goarchOf } from './goarch.js';
 export { LineRing } from './ring-buffer.js';
-export { restartDelayMs, nextFailureCount } from '../common/backoff.js';
+export { restartDelayMs, nextFailureCount } from '../common/index.js';
 
 /** The environment variable that tells services (breakglassd → `svc`, `logs`) where the API socket is. */
 export const INIT_SOCKET_ENV = 'BREAKGLASS_INIT_SOCKET';

@@ -4,7 +4,8 @@
 import { randomInt } from 'node:crypto';
 import { readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { BreakglassError, errnoCode } from '../common/errors.js';
+import { BreakglassError } from '../common/index.js';
+import { errnoCode } from '../os/index.js';
 
 export const DEFAULT_PASSWORD_FILES = ['/perm/gokr-pw.txt', '/etc/gokr-pw.txt'];
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';

@@ -8,9 +8,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { chmod, lstat, unlink, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ListenSpec } from '../common/addresses.js';
-import { BreakglassError, errnoCode } from '../common/errors.js';
-import { ListenerSet } from '../common/listeners.js';
+import type { ListenSpec } from '../common/index.js';
+import { BreakglassError, ListenerSet } from '../common/index.js';
+import { errnoCode } from '../os/index.js';
 import type { RequestOrigin } from './api.js';
 
 type ApiHandler = (req: IncomingMessage, res: ServerResponse, origin: RequestOrigin) => void;

@@ -3,9 +3,9 @@
 // backoff. Restart and stop act on the whole process group (kill(-pgid)).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { errnoCode, messageOf } from '../common/errors.js';
-import { DEFAULT_BACKOFF, nextFailureCount, restartDelayMs } from '../common/backoff.js';
-import type { BackoffPolicy } from '../common/backoff.js';
+import { errnoCode } from '../os/index.js';
+import { messageOf, DEFAULT_BACKOFF, nextFailureCount, restartDelayMs } from '../common/index.js';
+import type { BackoffPolicy } from '../common/index.js';
 import type { ServiceConfig } from './config.js';
 import { LineCounter, LineRing } from './ring-buffer.js';
 

@@ -4,7 +4,7 @@
 // holds the whole table.
 import { open, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode } from '../common/errors.js';
+import { errnoCode } from '../os/index.js';
 import { parseInetSocketLine, parseUnixSocketLine, socketInodeFromLink } from './net-sockets.js';
 import type { InetSocket, InetTable, UnixSocket } from './net-sockets.js';
 

@@ -2,7 +2,7 @@
 // trip each (callback fs API: /proc files report size 0, so fs.readFile would fstat and
 // read twice more per file — that matters when `ps` reads thousands of them). Only for
 // pseudo files: close is synchronous (see below).
-import { closeSync, open, read } from 'node:fs';
+import { close, open, read } from 'node:fs';
 
 const CHUNK = 4096;
 /** Below half of Buffer.poolSize, so allocUnsafe slices a shared pool (no GC churn per file). */
@@ -37,10 +37,11 @@ export function readProcBytes(path: string, options: ReadOptions = {}): Promise<
       const chunks: Buffer[] = [];
       let total = 0;
       const finish = (err: Error | null): void => {
-        // close(2) of a /proc or /sys descriptor never blocks (no disk, no flush), so it
-        // is made directly: an async close would cost a thread-pool hand-off per file,
-        // which on a two-core device is most of what `ps` spends.
-        closeSync(fd);
+        // close(2) of a /proc or /sys descriptor never blocks (no disk, no flush), so the
+        // result does not wait for it: waiting for a thread-pool hand-off per file would
+        // be most of what `ps` spends on a two-core device. No synchronous call either
+        // (test/house/no-sync-fs.test.ts): the close runs on the pool, its error ignored.
+        close(fd, () => undefined);
         if (err) reject(err);
         else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
       };

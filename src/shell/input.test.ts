@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readAll } from './builtins/io.js';
+import { readAll } from '../os/stream.js';
 import { ChannelInput } from './input.js';
 
 describe('ChannelInput', () => {

@@ -3,10 +3,11 @@
 // toolbox's interactive sh behave as on any Linux console. Without a busybox that has
 // telnetd, the program keeps the pipes and the shell's software line discipline.
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import { startOnBusyboxPty } from '../pty/index.js';
+import { nodeFileSystem } from './files/index.js';
+import type { FileSystem } from './files/index.js';
 import { signalName, statusOfSignal } from './interp/index.js';
 import type { Job, TerminalCommand } from './interp/index.js';
 import type { TerminalScreen } from './terminal.js';
@@ -15,6 +16,8 @@ import type { ExitResult, TerminalSize } from './types.js';
 export interface TerminalRunnerDeps {
   screen: TerminalScreen;
   size: () => TerminalSize;
+  /** Where PATH is searched for busybox (the session's file system). */
+  fs?: FileSystem;
   /** Where the pty launcher's private files go (tmpfs on a device). */
   scratchDir?: string;
   /** Keys typed after the program ended, handed back to the shell as type-ahead. */
@@ -26,11 +29,11 @@ const NEEDED_APPLETS = ['telnetd', 'sh'];
 const capable = new Map<string, Promise<boolean>>();
 
 /** A busybox on PATH that has telnetd and sh, or undefined. Checked once per binary. */
-export async function findPtyBusybox(path: string | undefined): Promise<string | undefined> {
+export async function findPtyBusybox(path: string | undefined, fs: FileSystem = nodeFileSystem): Promise<string | undefined> {
   for (const dir of (path ?? '').split(delimiter)) {
     if (!dir.startsWith('/')) continue;
     const candidate = join(dir, 'busybox');
-    const info = await stat(candidate).catch(() => undefined);
+    const info = await fs.stat(candidate).catch(() => undefined);
     if (!info?.isFile() || (info.mode & 0o111) === 0) continue;
     const key = `${candidate}:${info.mtimeMs}:${info.size}`;
     let check = capable.get(key);
@@ -73,7 +76,7 @@ function refuseFullScreen(cmd: TerminalCommand, deps: TerminalRunnerDeps, why: s
 /** Interpreter's runOnTerminal for a session with a pty. */
 export function terminalRunner(deps: TerminalRunnerDeps): (cmd: TerminalCommand, job: Job) => Promise<ExitResult | undefined> {
   return async (cmd, job) => {
-    const busybox = await findPtyBusybox(cmd.env['PATH']);
+    const busybox = await findPtyBusybox(cmd.env['PATH'], deps.fs);
     if (!busybox) return refuseFullScreen(cmd, deps, NO_BUSYBOX);
     const { cols, rows } = deps.size();
     const program = await startOnBusyboxPty({

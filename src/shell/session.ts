@@ -2,8 +2,7 @@
 // channel) and interactive mode (prompt, line editor, and the line discipline for the
 // foreground job when the client has a pty).
 import type { Readable, Writable } from 'node:stream';
-import { builtinTable } from './builtins/index.js';
-import { jobLine } from './builtins/jobs.js';
+import { builtinTable, jobLine } from './builtins/index.js';
 import { LineDiscipline } from './discipline.js';
 import { TerminalInput } from './terminal-input.js';
 import { ChannelInput } from './input.js';
@@ -59,7 +58,7 @@ export class Session implements ShellSession {
 
   constructor(private readonly options: ShellSessionOptions) {
     this.size = options.pty ? { cols: options.pty.cols, rows: options.pty.rows } : { cols: 80, rows: 24 };
-    this.history = History.inHome(options.home);
+    this.history = History.inHome(options.home, options.fs);
     if (options.pty) {
       this.screen = new TerminalScreen(options.stdout, this.size, options.scrollback);
       this.screen.beforeOutput = () => this.hideLine();
@@ -86,7 +85,8 @@ export class Session implements ShellSession {
       openInput: () => this.openInput(),
       onForeground: (job) => this.setForeground(job),
       history: { list: () => this.history.entries, clear: () => this.history.clear() },
-      runOnTerminal: this.screen ? terminalRunner({ screen: this.screen, size: () => this.size, giveBack: (keys) => this.onInput(keys) }) : undefined,
+      ...(options.fs ? { fs: options.fs } : {}),
+      runOnTerminal: this.screen ? terminalRunner({ screen: this.screen, size: () => this.size, ...(options.fs ? { fs: options.fs } : {}), giveBack: (keys) => this.onInput(keys) }) : undefined,
     });
   }
 
@@ -410,7 +410,7 @@ export class Session implements ShellSession {
         this.draw(0);
         return;
       case 'complete':
-        this.complete();
+        this.complete().catch((err: unknown) => this.internalError(err));
         return;
       case 'bell':
         this.screen!.write('\x07');
@@ -420,8 +420,9 @@ export class Session implements ShellSession {
     }
   }
 
-  private completionSources(): CompletionSources {
-    return fileSystemSources({
+  private completionSources(before: string): Promise<CompletionSources> {
+    return fileSystemSources(before, {
+      fs: this.interp.fs,
       builtins: () => [...this.builtins.keys()],
       path: () => this.interp.getVar('PATH') ?? '',
       cwd: () => this.interp.cwd,
@@ -429,13 +430,17 @@ export class Session implements ShellSession {
     });
   }
 
-  private complete(): void {
+  private async complete(): Promise<void> {
     const r = this.reading!;
     const editor = r.editor;
     const secondTab = !editor.lastWasTab;
     const before = editor.beforeCursor;
-    const after = editor.text.slice(before.length);
-    const c = complete(before, this.completionSources());
+    const text = editor.text;
+    const after = text.slice(before.length);
+    const sources = await this.completionSources(before);
+    // Keys typed (or the line given up) while the directories were read win.
+    if (this.reading !== r || r.editor !== editor || editor.text !== text || editor.beforeCursor !== before) return;
+    const c = complete(before, sources);
     if (c.candidates.length === 0) {
       this.screen!.write('\x07');
       return;

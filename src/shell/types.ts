@@ -2,6 +2,7 @@
 // what a built-in receives (BuiltinContext). Everything that touches the OS is injected
 // here so the interpreter and built-ins can be tested without SSH.
 import type { Readable, Writable } from 'node:stream';
+import type { FileSystem } from './files/index.js';
 
 /** How a command or session ended, as `exit-status` / `exit-signal` report it. */
 export interface ExitResult {
@@ -79,6 +80,8 @@ export interface ShellSessionOptions {
   /** Printed before the first prompt of an interactive shell (the banner). */
   greeting?: string;
   services: SessionServices;
+  /** The file system the shell works on (default: node:fs/promises; tests inject others). */
+  fs?: FileSystem;
 }
 
 /** A shell bound to one SSH session; created by createShellSession in src/shell. */
@@ -112,9 +115,10 @@ export interface ShellHandle {
   unsetVar(name: string): void;
   /** Exported variables, as a child process would see them. */
   environ(): Record<string, string>;
-  chdir(dir: string): void;
+  /** Rejects with `can't cd to DIR: reason` when DIR is not a directory one may enter. */
+  chdir(dir: string): Promise<void>;
   /** `builtin`, `external` with the resolved path, or undefined when not found. */
-  lookupCommand(name: string): { kind: 'builtin'; name: string } | { kind: 'external'; path: string } | undefined;
+  lookupCommand(name: string): Promise<{ kind: 'builtin'; name: string } | { kind: 'external'; path: string } | undefined>;
   builtinNames(): string[];
   // Job control, history and command execution for the core built-ins (exit, jobs, fg,
   // bg, wait, kill %N, history, time, env CMD). Optional so test doubles stay small;
@@ -177,6 +181,8 @@ export interface BuiltinContext {
   resolve(path: string): string;
   shell: ShellHandle;
   services: SessionServices;
+  /** The session's file system: every path operand is read and changed through it. */
+  fs: FileSystem;
 }
 
 export interface Builtin {

@@ -2,12 +2,8 @@
 // Flags are parsed by the shared GNU parser, then validated with zod; every problem is
 // a UsageError (one line on stderr, exit 2) that names the flag.
 import { z } from 'zod';
-import { parseListenSpec } from '../common/addresses.js';
-import type { ListenSpec } from '../common/addresses.js';
-import { UsageError } from '../common/errors.js';
-import { formatHelp, parseFlags } from '../common/flags.js';
-import type { FlagSpec, FlagValues } from '../common/flags.js';
-import { parseDuration, parseSize } from '../common/units.js';
+import { parseListenSpec, UsageError, formatHelp, parseFlags, parseDuration, parseSize } from '../common/index.js';
+import type { ListenSpec, FlagSpec, FlagValues } from '../common/index.js';
 import { HONOURED_KEY_OPTIONS } from './authorized-keys.js';
 
 export const FORWARD_MODES = ['off', 'loopback', 'private-network'] as const;

@@ -2,9 +2,9 @@
 // timer, public-key authentication against authorized_keys, then session channels and
 // direct-tcpip. Logs every step to the audit log; errors end only this connection.
 import type { Socket } from 'node:net';
-import type { SessionServices } from '../shell/types.js';
+import type { SessionServices, TerminalSize } from '../shell/index.js';
 import type { Toolbox } from '../transfer/index.js';
-import { formatHostPort } from '../common/addresses.js';
+import { formatHostPort } from '../common/index.js';
 import type { AuditFields, AuditLog } from './audit.js';
 import type { AuthorizedKey } from './authorized-keys.js';
 import { decidePublicKey } from './authorize.js';
@@ -16,7 +16,6 @@ import { SessionRunner } from './session.js';
 import type { AuthAttempt, AuthVerdict, DirectTcpipRequest, SessionEvents, SessionOpen, SshServer, TcpipReply } from './ssh2-adapter.js';
 import type { StartupLimiter } from './startup-limiter.js';
 import type { SessionRecorder, SessionRegistry } from './detach/index.js';
-import type { TerminalSize } from '../shell/types.js';
 import { fingerprintOf } from './wire.js';
 
 /** Socket errors that only mean the peer or the path to it went away. */

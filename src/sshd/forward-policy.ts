@@ -3,7 +3,7 @@
 // further (sshd(8) AUTHORIZED_KEYS). The mode is judged on the resolved address that
 // is actually connected to, so a name cannot smuggle in a forbidden address.
 import { isIP } from 'node:net';
-import { addressInCidr, isPrivateAddress } from '../common/addresses.js';
+import { addressInCidr, isPrivateAddress } from '../common/index.js';
 import type { KeyOptions, PermitOpen } from './authorized-keys.js';
 import type { ForwardMode } from './config.js';
 

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { AuditFn } from './audit.js';
 import type { KeyOptions } from './authorized-keys.js';
 import type { ForwardMode } from './config.js';
-import { formatHostPort } from '../common/addresses.js';
+import { formatHostPort } from '../common/index.js';
 import { modeAllowsAddress, precheckForward } from './forward-policy.js';
 import type { DirectTcpipRequest, TcpipReply } from './ssh2-adapter.js';
 

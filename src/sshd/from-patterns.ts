@@ -2,7 +2,7 @@
 // PATTERNS): `*` and `?` wildcards, `!` negation, and CIDR entries. A negated match
 // denies even when another pattern matches. We never resolve names (like sshd with
 // UseDNS no), so patterns are matched against the client's address only.
-import { addressInCidr } from '../common/addresses.js';
+import { addressInCidr } from '../common/index.js';
 
 /** Shell-style `*` / `?` glob over the whole string, case-insensitive. */
 export function globMatch(text: string, pattern: string): boolean {

@@ -4,7 +4,8 @@
 // an atomic replace, or a deletion (which revokes every key) takes effect on the very
 // next login without a restart.
 import { readFile, stat } from 'node:fs/promises';
-import { UsageError, errnoCode, messageOf } from '../common/errors.js';
+import { UsageError, messageOf } from '../common/index.js';
+import { errnoCode } from '../os/index.js';
 import { parseAuthorizedKeys } from './authorized-keys.js';
 import type { AuthorizedKey, LineWarning } from './authorized-keys.js';
 

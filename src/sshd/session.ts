@@ -4,9 +4,8 @@
 // exit-signal), then EOF and close — with or without a pty — so `ssh host 'exit 3'`
 // exits 3. A closed channel or connection closes the shell, which ends every process
 // it started (SIGHUP, then SIGKILL after the grace period).
-import { formatHostPort } from '../common/addresses.js';
-import { RESUME_ENV, isResumeToken } from '../common/resume-token.js';
-import type { ExitResult, SessionServices, ShellSession, TerminalSize } from '../shell/types.js';
+import { formatHostPort, RESUME_ENV, isResumeToken } from '../common/index.js';
+import type { ExitResult, SessionServices, ShellSession, TerminalSize } from '../shell/index.js';
 import type { Toolbox } from '../transfer/index.js';
 import type { AuditFields, AuditFn } from './audit.js';
 import type { AuthorizedKey } from './authorized-keys.js';

@@ -1,47 +1,17 @@
-// Public surface of file transfer (owned by the transfer work). breakglassd calls these.
+// Public surface of file transfer: SFTP, legacy scp and the toolbox. breakglassd calls these.
 import type { Readable, Writable } from 'node:stream';
-import type { ToolboxHandle } from '../shell/types.js';
-import { createToolbox as createToolboxImpl } from './toolbox/toolbox.js';
-import type { AddOptions, Manifest } from './toolbox/toolbox.js';
-import { serveSftp as serveSftpImpl } from './sftp/server.js';
-import { isScpCommand as isScpLine, runScpCommand } from './scp/run.js';
+import { createToolbox as createToolboxImpl } from './toolbox/index.js';
+import type { Toolbox, ToolboxOptions, TransferContext } from './types.js';
+import { serveSftp as serveSftpImpl } from './sftp/index.js';
+import { isScpCommand as isScpLine, runScpCommand } from './scp/index.js';
 
-export type { Manifest, AddOptions };
-export { ToolboxError } from './toolbox/errors.js';
-
-export interface ToolboxOptions {
-  dir: string;
-  quotaBytes: number;
-  audit?: (event: string, fields: Record<string, unknown>) => void;
-}
-
-/** The toolbox: a directory on PATH that tarballs are unpacked into. */
-export interface Toolbox extends ToolboxHandle {
-  readonly quotaBytes: number;
-  /** As ToolboxHandle.add; the manifest also counts busybox applet links. An abort signal cancels it. */
-  add(input: Readable, label: string, options?: AddOptions): Promise<Manifest>;
-  /** Called by SFTP/scp when an uploaded file at the top of the dir is closed. */
-  onUploadClosed(path: string): Promise<void>;
-  /** True when the dir is on tmpfs (statfs); false means tools would survive on flash. */
-  isTmpfs(): Promise<boolean>;
-  /** SFTP/scp write an archive upload here instead of into the toolbox (undefined: not an archive). */
-  uploadPath(path: string): string | undefined;
-  /** Extracts a finished upload written to an uploadPath(), then deletes it. */
-  installUpload(tempPath: string, label: string): Promise<Manifest>;
-  /** Deletes an upload that was cut short. */
-  discardUpload(tempPath: string): Promise<void>;
-  /** Removes the staging dir (breakglassd stopping); the toolbox itself stays. */
-  close(): Promise<void>;
-}
+export type { AddOptions, Manifest } from './toolbox/index.js';
+export type { Toolbox, ToolboxOptions, TransferContext } from './types.js';
+export { ToolboxError } from './toolbox/index.js';
 
 /** Creates the dir when missing (and a staging dir beside it); breakglassd calls this at startup. */
 export function createToolbox(options: ToolboxOptions): Promise<Toolbox> {
   return createToolboxImpl(options);
-}
-
-export interface TransferContext {
-  toolbox: Toolbox;
-  audit?: (event: string, fields: Record<string, unknown>) => void;
 }
 
 /**

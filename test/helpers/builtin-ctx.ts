@@ -2,6 +2,8 @@
 // the interpreter or SSH: stdout/stderr are PassThrough streams whose text is collected.
 import { PassThrough } from 'node:stream';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { nodeFileSystem } from '../../src/shell/files/index.js';
+import type { FileSystem } from '../../src/shell/files/index.js';
 import type { Builtin, BuiltinContext, SessionServices, ShellHandle } from '../../src/shell/types.js';
 
 export interface TestContext {
@@ -23,6 +25,8 @@ export interface TestContextOptions {
   commands?: Record<string, { kind: 'builtin'; name: string } | { kind: 'external'; path: string }>;
   /** End stdin at once (default true unless isTTY). */
   endStdin?: boolean;
+  /** The file system the built-in sees (default: the real one). */
+  fs?: FileSystem;
 }
 
 export function makeContext(options: TestContextOptions = {}): TestContext {
@@ -44,8 +48,8 @@ export function makeContext(options: TestContextOptions = {}): TestContext {
     setVar: (name, value, exported = false) => void vars.set(name, { value, exported: exported || (vars.get(name)?.exported ?? false) }),
     unsetVar: (name) => void vars.delete(name),
     environ: () => Object.fromEntries([...vars].filter(([, v]) => v.exported).map(([k, v]) => [k, v.value])),
-    chdir: (dir) => void (cwd = dir),
-    lookupCommand: (name) => options.commands?.[name],
+    chdir: async (dir) => void (cwd = dir),
+    lookupCommand: async (name) => options.commands?.[name],
     builtinNames: () => [],
   };
   const services: SessionServices = {
@@ -68,6 +72,7 @@ export function makeContext(options: TestContextOptions = {}): TestContext {
     resolve: (path) => (isAbsolute(path) ? path : resolvePath(cwd, path)),
     shell,
     services,
+    fs: options.fs ?? nodeFileSystem,
   };
   return {
     ctx,

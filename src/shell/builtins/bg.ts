@@ -1,6 +1,7 @@
 // bg [%JOB]...: continue stopped jobs in the background.
 import type { Builtin } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 
 export const bg: Builtin = {
   name: 'bg',

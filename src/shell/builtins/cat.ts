@@ -1,12 +1,9 @@
 // cat: concatenate files (or stdin) to stdout, byte for byte. Streams chunk by chunk
 // with backpressure, so `cat /dev/zero | head -c 1M` ends when head closes the pipe.
 import type { BuiltinContext } from '../types.js';
-import { write } from './io.js';
-import { parseOptions } from './options.js';
-import { fileBuiltin, reportPath } from './fs/define.js';
-import { Aborted } from './fs/guard.js';
-import { BrokenPipe } from './io.js';
-import { operandChunks } from './fs/input.js';
+import { write, BrokenPipe } from '../../os/index.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, reportPath, Aborted, operandChunks } from './fs/index.js';
 
 /** Line-numbering state carried across chunks and files (`cat -n a b` counts on). */
 interface Numbering {

@@ -1,7 +1,8 @@
 // cd [DIR]: without DIR to $HOME; `cd -` returns to $OLDPWD and prints it.
 import type { Builtin } from '../types.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
 
 export const cd: Builtin = {
   name: 'cd',
@@ -21,7 +22,7 @@ export const cd: Builtin = {
       print = true;
     }
     try {
-      ctx.shell.chdir(ctx.resolve(dir));
+      await ctx.shell.chdir(ctx.resolve(dir));
     } catch (err) {
       return fail(ctx.stderr, 'cd', (err as Error).message.replace(ctx.resolve(dir), dir));
     }

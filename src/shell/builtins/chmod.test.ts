@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod } from './chmod.js';
 import { runBuiltin, runReal } from './fs/test-context.js';
-import { modeString, parseMode } from './fs/mode.js';
+import { modeString, parseMode } from '../../os/mode.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -1,15 +1,12 @@
 // chmod: octal or symbolic modes (`u+x,go-w`, `a=rX`), -R recursive. Symlinks met while
 // recursing are skipped (their mode is meaningless); named ones are followed.
-import { chmod as chmodPath, lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
-import { currentUmask, modeString, parseMode } from './fs/mode.js';
-import type { ModeChange } from './fs/mode.js';
+import { BrokenPipe, write, errnoMessage, currentUmask, modeString, parseMode } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, Aborted, UsageProblem, throwIfAborted } from './fs/index.js';
+import type { ModeChange } from '../../os/index.js';
 
 interface Job {
   change: ModeChange;
@@ -23,13 +20,13 @@ async function apply(path: string, shown: string, job: Job, top: boolean): Promi
   throwIfAborted(job.ctx.signal);
   let status = 0;
   try {
-    const info = top ? await stat(path) : await lstat(path);
+    const info = top ? await job.ctx.fs.stat(path) : await job.ctx.fs.lstat(path);
     if (info.isSymbolicLink()) return 0;
     const next = job.change(info.mode, info.isDirectory());
-    if (next !== (info.mode & 0o7777)) await chmodPath(path, next);
+    if (next !== (info.mode & 0o7777)) await job.ctx.fs.chmod(path, next);
     if (job.verbose) await write(job.ctx.stdout, `mode of '${shown}' changed to ${next.toString(8).padStart(4, '0')} (${modeString((info.mode & ~0o7777) | next).slice(1)})\n`);
     if (job.recursive && info.isDirectory()) {
-      for (const name of (await readdir(path)).sort()) {
+      for (const name of (await job.ctx.fs.readdir(path)).sort()) {
         status = Math.max(status, await apply(join(path, name), join(shown, name), job, false));
       }
     }

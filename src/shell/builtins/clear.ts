@@ -1,6 +1,6 @@
 // clear: home the cursor and erase the screen and its scrollback (ECMA-48 CUP, ED 2/3).
 import type { Builtin } from '../types.js';
-import { write } from './io.js';
+import { write } from '../../os/index.js';
 
 export const clear: Builtin = {
   name: 'clear',

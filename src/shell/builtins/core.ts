@@ -9,7 +9,6 @@ import { exit } from './exit.js';
 import { exportBuiltin } from './export.js';
 import { falseBuiltin } from './false.js';
 import { fg } from './fg.js';
-import { help } from './help.js';
 import { history } from './history.js';
 import { jobs } from './jobs.js';
 import { kill } from './kill.js';
@@ -24,7 +23,10 @@ import { unset } from './unset.js';
 import { wait } from './wait.js';
 import { which } from './which.js';
 
-export const CORE_BUILTINS: readonly Builtin[] = [
-  echo, printf, trueBuiltin, falseBuiltin, exit, cd, pwd, exportBuiltin, unset, env, which, type,
-  sleep, time, help, history, clear, jobs, fg, bg, wait, kill, sessions,
-];
+/** The core built-ins; `help` lists the whole registry, so index.ts makes it and passes it in. */
+export function coreBuiltins(help: Builtin): readonly Builtin[] {
+  return [
+    echo, printf, trueBuiltin, falseBuiltin, exit, cd, pwd, exportBuiltin, unset, env, which, type,
+    sleep, time, help, history, clear, jobs, fg, bg, wait, kill, sessions,
+  ];
+}

@@ -1,10 +1,8 @@
 // cp: copy files, or directories with -r; into DEST when it is a directory.
 import type { BuiltinContext } from '../types.js';
-import { parseOptions } from './options.js';
-import { fileBuiltin } from './fs/define.js';
-import { UsageProblem } from './fs/guard.js';
-import { copyPath, planTargets } from './fs/copy.js';
-import { currentUmask } from './fs/mode.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, UsageProblem, copyPath, planTargets } from './fs/index.js';
+import { currentUmask } from '../../os/index.js';
 
 async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const opts = parseOptions(args, {

@@ -1,10 +1,10 @@
 // date: print the time (`Fri Nov 27 10:01:02 UTC 2026`), `-u`, `+FORMAT` (strftime(3)
 // conversions), `-I[FMT]`, `-R`, `-d @EPOCH|ISO`, `-r FILE`. Setting the clock needs
 // clock_settime(2), which Node.js cannot make: that is said plainly.
-import { stat } from 'node:fs/promises';
 import { DAY_NAMES, MONTH_NAMES } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 import { parseOrExit, usageError } from './system-util.js';
 
 const USAGE = `Usage: date [-u] [-d TIME | -r FILE] [-I[date|hours|minutes|seconds|ns] | -R | +FORMAT]
@@ -173,7 +173,7 @@ async function runDate(args: string[], ctx: BuiltinContext): Promise<number> {
     when = parsed;
   } else if (reference !== undefined) {
     try {
-      const st = await stat(ctx.resolve(reference), { bigint: true });
+      const st = await ctx.fs.stat(ctx.resolve(reference), { bigint: true });
       when = new Date(Number(st.mtimeNs / 1_000_000n));
       nanos = Number(st.mtimeNs % 1_000_000_000n);
     } catch (err) {

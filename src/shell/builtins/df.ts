@@ -1,14 +1,14 @@
-// df: file system space from /proc/self/mountinfo and statfs(2) (fs.promises.statfs), in
+// df: file system space from /proc/self/mountinfo and fs.statfs(2) (fs.promises.statfs), in
 // the GNU coreutils layout. Like coreutils, it hides pseudo file systems, file systems of
 // zero blocks and duplicate mounts of one device unless -a is given.
-import { realpath, stat, statfs } from 'node:fs/promises';
 import type { StatsFs } from 'node:fs';
-import { errnoCode } from '../../common/errors.js';
-import { formatSize } from '../../common/units.js';
+import { errnoCode, write } from '../../os/index.js';
+import { formatSize } from '../../common/index.js';
 import { readMountinfo } from '../../proc/index.js';
 import type { MountEntry } from '../../proc/index.js';
+import type { FileSystem } from '../files/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
 import { parseOrExit } from './system-util.js';
 
 const USAGE = `Usage: df [-a] [-h|-k] [-i] [-T] [-t TYPE] [-x TYPE] [--json] [FILE…]
@@ -50,9 +50,9 @@ function preferNew(seen: MountEntry, next: MountEntry): boolean {
   return seen.source !== next.source && seen.mountPoint === next.mountPoint;
 }
 
-/** Drops duplicate mounts of one device (keyed by stat(2) of the mount point). */
-async function dedupe(entries: MountEntry[]): Promise<MountEntry[]> {
-  const devs = await Promise.all(entries.map((e) => stat(e.mountPoint).then((s) => s.dev, () => undefined)));
+/** Drops duplicate mounts of one device (keyed by fs.stat(2) of the mount point). */
+async function dedupe(fs: FileSystem, entries: MountEntry[]): Promise<MountEntry[]> {
+  const devs = await Promise.all(entries.map((e) => fs.stat(e.mountPoint).then((s) => s.dev, () => undefined)));
   const order: MountEntry[] = [];
   const byDev = new Map<number, number>();
   entries.forEach((entry, i) => {
@@ -71,8 +71,8 @@ async function dedupe(entries: MountEntry[]): Promise<MountEntry[]> {
 }
 
 /** The mount holding `path`: same device, longest mount point that prefixes its real path. */
-async function mountFor(path: string, entries: MountEntry[]): Promise<MountEntry | undefined> {
-  const [real, st] = await Promise.all([realpath(path), stat(path)]);
+async function mountFor(fs: FileSystem, path: string, entries: MountEntry[]): Promise<MountEntry | undefined> {
+  const [real, st] = await Promise.all([fs.realpath(path), fs.stat(path)]);
   const major = Math.floor(st.dev / 256) & 0xfff;
   const under = (e: MountEntry): boolean => e.mountPoint === '/' || real === e.mountPoint || real.startsWith(`${e.mountPoint}/`);
   const byLength = [...entries].reverse().sort((a, b) => b.mountPoint.length - a.mountPoint.length);
@@ -111,7 +111,7 @@ async function runDf(args: string[], ctx: BuiltinContext): Promise<number> {
   if (opts.operands.length > 0) {
     selected = [];
     for (const operand of opts.operands) {
-      const found = await mountFor(ctx.resolve(operand), entries).catch(async (err: Error) => {
+      const found = await mountFor(ctx.fs, ctx.resolve(operand), entries).catch(async (err: Error) => {
         const why = errnoCode(err) === 'ENOENT' ? 'No such file or directory' : errnoCode(err) === 'EACCES' ? 'Permission denied' : err.message;
         await fail(ctx.stderr, 'df', `${operand}: ${why}`);
         return undefined;
@@ -121,14 +121,14 @@ async function runDf(args: string[], ctx: BuiltinContext): Promise<number> {
     }
   } else {
     selected = entries.filter((e) => (onlyTypes.size === 0 || onlyTypes.has(e.fsType)) && !notTypes.has(e.fsType));
-    if (!all) selected = await dedupe(selected.filter((e) => !isDummy(e)));
+    if (!all) selected = await dedupe(ctx.fs, selected.filter((e) => !isDummy(e)));
   }
 
   const rows: Row[] = [];
   for (const entry of selected) {
     if (ctx.signal.aborted) return 130;
     try {
-      const fs = await statfs(entry.mountPoint);
+      const fs = await ctx.fs.statfs(entry.mountPoint);
       if (!all && opts.operands.length === 0 && (inodes ? fs.files === 0 : fs.blocks === 0)) continue;
       rows.push({ entry, fs });
     } catch (err) {

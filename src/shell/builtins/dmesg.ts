@@ -4,7 +4,7 @@
 // -w keeps reading until ^C, polling after EAGAIN (Node cannot poll(2) a char device).
 import { close, constants, open, read } from 'node:fs';
 import { join } from 'node:path';
-import { errnoCode } from '../../common/errors.js';
+import { errnoCode } from '../../os/index.js';
 import { KMSG_LEVELS, formatKmsgRecord, formatLongStart, parseKmsgRecord, readSystemStat } from '../../proc/index.js';
 import type { KmsgRecord } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';

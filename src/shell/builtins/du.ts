@@ -1,16 +1,12 @@
 // du: disk usage in 1K blocks (st_blocks, hard links counted once), each directory
 // after its contents; -s summary, -a files too, -d N depth, -h human sizes.
-import { lstat, readdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
-import { humanSize } from './fs/format.js';
-import { statMany } from './fs/walk.js';
+import { BrokenPipe, write, errnoMessage } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, Aborted, UsageProblem, throwIfAborted, humanSize, statMany } from './fs/index.js';
 
 interface Settings {
   all: boolean;
@@ -40,11 +36,11 @@ async function usage(path: string, shown: string, stats: Stats, depth: number, r
   if (stats.isDirectory()) {
     let names: string[] = [];
     try {
-      names = (await readdir(path)).sort();
+      names = (await s.ctx.fs.readdir(path)).sort();
     } catch (err) {
       s.status = await fail(s.ctx.stderr, 'du', `cannot read directory '${shown}': ${errnoMessage(err)}`);
     }
-    const children = await statMany(path, names, s.ctx.signal);
+    const children = await statMany(s.ctx.fs, path, names, s.ctx.signal);
     for (const [i, name] of names.entries()) {
       const childPath = join(path, name);
       const childShown = shown.endsWith('/') ? `${shown}${name}` : `${shown}/${name}`;
@@ -86,7 +82,7 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   for (const operand of opts.operands.length > 0 ? opts.operands : ['.']) {
     const path = ctx.resolve(operand);
     try {
-      const stats = opts.has('L') ? await stat(path) : await lstat(path);
+      const stats = opts.has('L') ? await ctx.fs.stat(path) : await ctx.fs.lstat(path);
       grand += await usage(path, operand, stats, 0, stats.dev, s);
     } catch (err) {
       if (err instanceof BrokenPipe || err instanceof Aborted) throw err;

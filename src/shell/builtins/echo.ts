@@ -1,6 +1,6 @@
 // echo: busybox/bash-style `-n` (no newline) and `-e`/`-E` (backslash escapes).
 import type { Builtin } from '../types.js';
-import { write } from './io.js';
+import { write } from '../../os/index.js';
 
 // Bytes from \xHH and \0NNN escapes that are not ASCII travel through strings as
 // U+F780+byte (private use), so they come out as that single raw byte, not as UTF-8.

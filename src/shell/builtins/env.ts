@@ -1,8 +1,9 @@
 // env [-i] [-u NAME] [NAME=VALUE]... [COMMAND [ARG]...]: print the environment, or run
 // a command with a changed one.
 import type { Builtin } from '../types.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
 
 export const env: Builtin = {
   name: 'env',

@@ -1,8 +1,9 @@
 // export [NAME[=VALUE]]...: mark variables for the environment of commands; without
 // arguments (or -p) list them in a form the shell can read back.
 import type { Builtin } from '../types.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

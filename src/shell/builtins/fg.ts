@@ -1,6 +1,7 @@
 // fg [%JOB]: continue a stopped or background job in the foreground.
 import type { Builtin } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 
 export const fg: Builtin = {
   name: 'fg',

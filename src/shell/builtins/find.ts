@@ -1,16 +1,11 @@
 // find: walk directory trees and print the paths an expression selects. Streams each
 // path as it is found and stops on ^C. Expression grammar: fs/find-expr.ts.
-import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { Aborted } from './fs/guard.js';
-import { FindSyntaxError, parseFindExpression } from './fs/find-expr.js';
-import type { FindActions, FindEntry } from './fs/find-expr.js';
-import { loadIdNames } from './fs/names.js';
-import { walk } from './fs/walk.js';
+import { BrokenPipe, write, errnoMessage, loadIdNames } from '../../os/index.js';
+import { fail } from './io.js';
+import { fileBuiltin, Aborted, FindSyntaxError, parseFindExpression, walk } from './fs/index.js';
+import type { FindActions, FindEntry } from './fs/index.js';
 
 /** Leading operands up to the first token that starts an expression. */
 function splitPaths(args: string[]): { follow: 'none' | 'top' | 'all'; paths: string[]; expression: string[] } {
@@ -32,11 +27,11 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const newer = new Map<string, Stats>();
   let parsed;
   try {
-    const ids = expression.includes('-user') || expression.includes('-group') ? await loadIdNames() : undefined;
+    const ids = expression.includes('-user') || expression.includes('-group') ? await loadIdNames('/etc', ctx.fs) : undefined;
     parsed = parseFindExpression(expression, (file) => newer.get(file), (kind, name) => ids?.id?.(kind, name));
     for (const file of parsed.newerFiles) {
       try {
-        newer.set(file, await stat(ctx.resolve(file)));
+        newer.set(file, await ctx.fs.stat(ctx.resolve(file)));
       } catch (err) {
         return fail(ctx.stderr, 'find', `'${file}': ${errnoMessage(err)}`);
       }
@@ -63,21 +58,22 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
     remove: async (e) => {
       if (e.depth === 0 && (e.shown === '.' || e.shown === '..')) return true;
       try {
-        if (e.stats.isDirectory()) await rmdir(e.path);
-        else await rm(e.path);
+        if (e.stats.isDirectory()) await ctx.fs.rmdir(e.path);
+        else await ctx.fs.rm(e.path);
         return true;
       } catch (err) {
         status = await fail(ctx.stderr, 'find', `cannot delete '${e.shown}': ${errnoMessage(err)}`);
         return false;
       }
     },
-    isEmptyDir: async (e) => (await readdir(e.path).catch(() => ['?'])).length === 0,
+    isEmptyDir: async (e) => (await ctx.fs.readdir(e.path).catch(() => ['?'])).length === 0,
     prune: (e) => void pruned.add(e),
     quit: () => void (quitting = true),
     now: Date.now(),
   };
   for (const root of paths.length > 0 ? paths : ['.']) {
     const entries = walk(ctx.resolve(root), root, {
+      fs: ctx.fs,
       signal: ctx.signal,
       follow,
       ...(parsed.maxDepth !== undefined ? { maxDepth: parsed.maxDepth } : {}),

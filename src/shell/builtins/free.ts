@@ -2,7 +2,8 @@
 import { formatFreeHuman, readMeminfo, summarizeMemory } from '../../proc/index.js';
 import type { MemorySummary } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 import { parseOrExit } from './system-util.js';
 
 const USAGE = `Usage: free [-b|-k|-m|-g|-h] [--si] [-w] [-t] [--json]

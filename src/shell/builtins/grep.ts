@@ -1,17 +1,11 @@
 // grep: print lines matching a pattern. BRE by default, -E ERE, -F fixed strings, all
 // translated to JavaScript RegExp (fs/regex.ts). Exit 0 when a line was selected, 1
 // when none, 2 on error (GNU grep).
-import { readFile } from 'node:fs/promises';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoMessage } from './fs/errors.js';
-import { bareColour, fileBuiltin } from './fs/define.js';
-import { Aborted, UsageProblem } from './fs/guard.js';
-import { globToRegExp } from './fs/glob.js';
-import { isStdin, lineBatches, operandChunks } from './fs/input.js';
-import { RegexSyntaxError, compileMatcher } from './fs/regex.js';
-import { walk } from './fs/walk.js';
+import { BrokenPipe, write, errnoMessage } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { bareColour, fileBuiltin, Aborted, UsageProblem, globToRegExp, isStdin, lineBatches, operandChunks, RegexSyntaxError, compileMatcher, walk } from './fs/index.js';
 
 interface Settings {
   re: RegExp;
@@ -176,6 +170,7 @@ async function searchOperand(operand: string, recursive: 'no' | 'r' | 'R', impli
     return result;
   }
   const entries = walk(ctx.resolve(operand), operand, {
+    fs: ctx.fs,
     signal: ctx.signal,
     follow: recursive === 'R' ? 'all' : 'top',
     descend: (e) => e.depth === 0 || !s.excludeDir.some((re) => re.test(baseName(e.shown))),
@@ -217,7 +212,7 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   let patterns = [...opts.all('e'), ...opts.all('regexp')];
   for (const file of [...opts.all('f'), ...opts.all('file')]) {
     try {
-      const text = file === '-' ? '' : await readFile(ctx.resolve(file), 'utf8');
+      const text = file === '-' ? '' : await ctx.fs.readFile(ctx.resolve(file), 'utf8');
       patterns.push(...text.split('\n').filter((line, i, all) => i < all.length - 1 || line !== ''));
     } catch (err) {
       return fail(ctx.stderr, 'grep', `${file}: ${errnoMessage(err)}`, 2);

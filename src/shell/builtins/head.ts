@@ -1,11 +1,9 @@
 // head: the first lines (or bytes) of each input. Stops reading as soon as it has
 // them and closes a piped stdin, so the writer upstream ends (`cat /dev/zero | head`).
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, write } from './io.js';
-import { parseOptions } from './options.js';
-import { fileBuiltin, parseCount, reportPath } from './fs/define.js';
-import { Aborted, UsageProblem } from './fs/guard.js';
-import { closeStdin, isStdin, lineBatches, operandChunks } from './fs/input.js';
+import { BrokenPipe, write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, parseCount, reportPath, Aborted, UsageProblem, closeStdin, isStdin, lineBatches, operandChunks } from './fs/index.js';
 
 /** `-5` is the historical spelling of `-n 5`. */
 export function expandObsoleteCount(args: string[]): string[] {

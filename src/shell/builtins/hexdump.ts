@@ -1,11 +1,8 @@
 // hexdump: the default 16-bit word layout and `-C` canonical hex+ASCII, identical to
 // util-linux hexdump, repeated lines shown once as `*` unless -v.
 import type { BuiltinContext } from '../types.js';
-import { parseOptions } from './options.js';
-import { fileBuiltin, parseCount } from './fs/define.js';
-import { UsageProblem } from './fs/guard.js';
-import { concatOperands } from './fs/concat.js';
-import { canonicalLine, dumpChunks, window, wordsLine } from './fs/dump.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, parseCount, UsageProblem, concatOperands, canonicalLine, dumpChunks, window, wordsLine } from './fs/index.js';
 
 function count(text: string | undefined, what: string): number | undefined {
   if (text === undefined) return undefined;

@@ -1,7 +1,8 @@
 // history [-c] [N]: the commands entered in this and earlier interactive sessions.
 import type { Builtin } from '../types.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
 
 export const history: Builtin = {
   name: 'history',

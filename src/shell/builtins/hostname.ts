@@ -3,10 +3,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname as osHostname } from 'node:os';
-import { errnoCode } from '../../common/errors.js';
+import { errnoCode, write } from '../../os/index.js';
 import { readSysValue } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
 import { parseOrExit } from './system-util.js';
 
 const USAGE = `Usage: hostname [-s] [-f] [NAME]

@@ -1,7 +1,8 @@
 // The built-in registry, built from one array (CONVENTIONS.md §3). Each group file lists
 // its built-ins, one file per built-in beside it.
 import type { Builtin } from '../types.js';
-import { CORE_BUILTINS } from './core.js';
+import { coreBuiltins } from './core.js';
+import { helpBuiltin } from './help.js';
 import { FILE_BUILTINS } from './files.js';
 import { SYSTEM_BUILTINS } from './system.js';
 import { NETWORK_BUILTINS } from './network.js';
@@ -9,7 +10,7 @@ import { TRANSFER_BUILTINS } from './transfer.js';
 import { INIT_BUILTINS } from './init.js';
 
 export const BUILTINS: readonly Builtin[] = [
-  ...CORE_BUILTINS,
+  ...coreBuiltins(helpBuiltin(() => BUILTINS)),
   ...FILE_BUILTINS,
   ...SYSTEM_BUILTINS,
   ...NETWORK_BUILTINS,
@@ -28,3 +29,4 @@ export function builtinTable(list: readonly Builtin[] = BUILTINS): Map<string, B
   }
   return table;
 }
+export { jobLine } from './jobs.js';

@@ -4,8 +4,9 @@
 import type { Builtin, BuiltinContext } from '../types.js';
 import { initSocketClient } from '../../client/index.js';
 import type { WebUiClient } from '../../client/index.js';
-import { BrokenPipe, fail } from './io.js';
-import { OptionError } from './options.js';
+import { BrokenPipe } from '../../os/index.js';
+import { fail } from './io.js';
+import { OptionError } from '../options.js';
 
 export interface InitBuiltinSpec {
   name: string;

@@ -6,16 +6,11 @@ import { networkInterfaces } from 'node:os';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
-import { readLinks, linkFlagNames, linkTypeName } from '../../proc/net-links.js';
-import type { LinkInfo } from '../../proc/net-links.js';
-import {
-  ATF_COM, ATF_PERM, RTF_ADDRCONF, RTF_GATEWAY, RTF_LOCAL, RTF_REJECT, RTF_UP,
-  ipv6ScopeName, parseArp, parseIfInet6, parseRoute4, parseRoute6,
-} from '../../proc/net-route.js';
-import type { Inet6Address } from '../../proc/net-route.js';
-import { readOptional } from '../../proc/net-read.js';
-import { addressInCidr } from '../../common/addresses.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
+import { readLinks, linkFlagNames, linkTypeName, ATF_COM, ATF_PERM, RTF_ADDRCONF, RTF_GATEWAY, RTF_LOCAL, RTF_REJECT, RTF_UP, ipv6ScopeName, parseArp, parseIfInet6, parseRoute4, parseRoute6, readOptional } from '../../proc/index.js';
+import type { LinkInfo, Inet6Address } from '../../proc/index.js';
+import { addressInCidr } from '../../common/index.js';
 
 const USAGE = `Usage: ip [-4|-6] [-j|--json] [-br] OBJECT [show [dev] IFNAME]
 Read-only network state, in iproute2's layout.

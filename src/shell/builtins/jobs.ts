@@ -1,7 +1,7 @@
 // jobs [-l|-p]: the background and stopped jobs of this shell.
 import type { Builtin, JobSummary } from '../types.js';
-import { write } from './io.js';
-import { parseOptions } from './options.js';
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
 
 /** `Running`, `Stopped`, `Done`, `Exit 3`, `Killed` … as bash shows a job's state. */
 export function jobStateText(job: JobSummary): string {

@@ -1,7 +1,8 @@
 // kill [-SIG | -s SIG | -n N] PID|%JOB...; kill -l [N|NAME]: signals by name or number.
 import type { Builtin } from '../types.js';
 import { signalList, signalName, signalNumber } from '../interp/index.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 
 async function list(args: string[], ctx: Parameters<Builtin['run']>[1]): Promise<number> {
   if (args.length === 0) {

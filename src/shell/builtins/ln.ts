@@ -1,13 +1,11 @@
 // ln: make links; -s symbolic, -f replaces an existing name. With a directory as the
 // last operand the links are made inside it.
-import { link, lstat, stat, symlink, unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { UsageProblem } from './fs/guard.js';
+import { fail } from './io.js';
+import { write, errnoMessage } from '../../os/index.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, UsageProblem } from './fs/index.js';
 
 async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const opts = parseOptions(args, {
@@ -30,7 +28,7 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
     dest = operands.at(-1)!;
     targets = operands.slice(0, -1);
     const d = ctx.resolve(dest);
-    const info = opts.has('T') || opts.has('no-target-directory') ? undefined : noDeref ? await lstat(d).catch(() => undefined) : await stat(d).catch(() => undefined);
+    const info = opts.has('T') || opts.has('no-target-directory') ? undefined : noDeref ? await ctx.fs.lstat(d).catch(() => undefined) : await ctx.fs.stat(d).catch(() => undefined);
     intoDir = info?.isDirectory() ?? false;
     if (!intoDir && targets.length > 1) throw new UsageProblem(`target '${dest}' is not a directory`);
   }
@@ -41,12 +39,12 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
     const kind = symbolic ? 'symbolic link' : 'hard link';
     try {
       if (force) {
-        const existing = await lstat(path).catch(() => undefined);
-        if (existing && !existing.isDirectory()) await unlink(path);
+        const existing = await ctx.fs.lstat(path).catch(() => undefined);
+        if (existing && !existing.isDirectory()) await ctx.fs.unlink(path);
       }
       // A symlink's target is stored as typed; a hard link needs the real file.
-      if (symbolic) await symlink(target, path);
-      else await link(ctx.resolve(target), path);
+      if (symbolic) await ctx.fs.symlink(target, path);
+      else await ctx.fs.link(ctx.resolve(target), path);
       if (verbose) await write(ctx.stdout, `'${name}' ${symbolic ? '->' : '=>'} '${target}'\n`);
     } catch (err) {
       const code = (err as { code?: string }).code;

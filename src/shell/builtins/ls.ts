@@ -1,22 +1,17 @@
 // ls: list directory contents. One name per line into a pipe, columns on a terminal,
 // colours only on a terminal; `-l` in busybox's layout. Each directory is listed as
 // soon as it is read (streaming for -R).
-import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
+import type { FileSystem } from '../files/index.js';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoMessage } from './fs/errors.js';
-import { bareColour, fileBuiltin } from './fs/define.js';
-import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
+import { BrokenPipe, write, errnoMessage, loadIdNames } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { bareColour, fileBuiltin, Aborted, UsageProblem, throwIfAborted, layoutColumns, humanSize, classifyMark, colourCode, longLine, printableName } from './fs/index.js';
 import { stringWidth } from '../lineedit/index.js';
-import { layoutColumns } from './fs/columns.js';
-import { humanSize } from './fs/format.js';
-import { classifyMark, colourCode, longLine, printableName } from './fs/ls-entry.js';
-import type { Entry } from './fs/ls-entry.js';
-import { loadIdNames } from './fs/names.js';
-import type { IdNames } from './fs/names.js';
+import type { Entry } from './fs/index.js';
+import type { IdNames } from '../../os/index.js';
 
 interface Settings {
   all: boolean;
@@ -45,9 +40,9 @@ export function sortEntries(entries: Entry[], sort: Settings['sort'], reverse: b
   return reverse ? sorted.reverse() : sorted;
 }
 
-async function makeEntry(name: string, path: string, stats: Stats): Promise<Entry> {
+async function makeEntry(fs: FileSystem, name: string, path: string, stats: Stats): Promise<Entry> {
   if (!stats.isSymbolicLink()) return { name, path, stats };
-  const [target, targetStats] = await Promise.all([readlink(path).catch(() => '?'), stat(path).catch(() => null)]);
+  const [target, targetStats] = await Promise.all([fs.readlink(path).catch(() => '?'), fs.stat(path).catch(() => null)]);
   return { name, path, stats, target, targetStats };
 }
 
@@ -83,7 +78,7 @@ async function printEntries(entries: Entry[], s: Settings, withTotal: boolean): 
 }
 
 async function readEntries(dir: string, s: Settings): Promise<Entry[]> {
-  const names = await readdir(dir);
+  const names = await s.ctx.fs.readdir(dir);
   if (s.all) names.push('.', '..');
   const visible = names.filter((n) => s.all || (!n.startsWith('.') || (s.almostAll && n !== '.' && n !== '..')));
   const entries: Entry[] = [];
@@ -93,8 +88,8 @@ async function readEntries(dir: string, s: Settings): Promise<Entry[]> {
     const batch = await Promise.all(
       visible.slice(i, i + 64).map(async (name) => {
         const path = join(dir, name);
-        const stats = await lstat(path).catch(() => undefined);
-        return stats ? makeEntry(name, path, stats) : undefined;
+        const stats = await s.ctx.fs.lstat(path).catch(() => undefined);
+        return stats ? makeEntry(s.ctx.fs, name, path, stats) : undefined;
       }),
     );
     for (const e of batch) if (e) entries.push(e);
@@ -162,7 +157,7 @@ function parseSettings(args: string[], ctx: BuiltinContext): { s: Omit<Settings,
 
 async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const parsed = parseSettings(args, ctx);
-  const s: Settings = { ...parsed.s, ids: parsed.s.long ? await loadIdNames() : { user: () => undefined, group: () => undefined } };
+  const s: Settings = { ...parsed.s, ids: parsed.s.long ? await loadIdNames('/etc', ctx.fs) : { user: () => undefined, group: () => undefined } };
   const operands = parsed.operands.length > 0 ? parsed.operands : ['.'];
   let status = 0;
   const files: Entry[] = [];
@@ -170,10 +165,10 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   for (const operand of operands) {
     const path = ctx.resolve(operand);
     try {
-      let stats = await lstat(path);
+      let stats = await ctx.fs.lstat(path);
       // A symlink named on the command line is followed unless -l, -d or -F look at the link.
-      if (stats.isSymbolicLink() && !s.long && !s.directory && !s.classify) stats = await stat(path).catch(() => stats);
-      const entry = await makeEntry(operand, path, stats);
+      if (stats.isSymbolicLink() && !s.long && !s.directory && !s.classify) stats = await ctx.fs.stat(path).catch(() => stats);
+      const entry = await makeEntry(ctx.fs, operand, path, stats);
       (stats.isDirectory() && !s.directory ? dirs : files).push(entry);
     } catch (err) {
       if (err instanceof BrokenPipe || err instanceof Aborted) throw err;

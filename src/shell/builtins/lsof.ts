@@ -4,7 +4,7 @@
 import { readdir, readlink, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
-import { errnoCode } from '../../common/errors.js';
+import { errnoCode } from '../../os/index.js';
 import { readProcFile, readUserNames, scanProcesses, userName } from '../../proc/index.js';
 import type { ProcessInfo, UserNames } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';

@@ -1,13 +1,10 @@
 // mkdir: make directories; -p makes parents and accepts existing ones; -m sets the mode
 // (octal or symbolic, relative to a=rwx as coreutils does).
-import { chmod, mkdir as mkdirPath, stat } from 'node:fs/promises';
 import type { BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoCode, errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { UsageProblem } from './fs/guard.js';
-import { currentUmask, parseMode } from './fs/mode.js';
+import { fail } from './io.js';
+import { write, errnoCode, errnoMessage, currentUmask, parseMode } from '../../os/index.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, UsageProblem } from './fs/index.js';
 
 async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const opts = parseOptions(args, { flags: 'pv', values: 'm', long: { parents: false, verbose: false, mode: true } });
@@ -27,15 +24,15 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
     const path = ctx.resolve(operand);
     try {
       if (parents) {
-        const existing = await stat(path).catch(() => undefined);
+        const existing = await ctx.fs.stat(path).catch(() => undefined);
         if (existing?.isDirectory()) continue;
         // Parents get u+wx so the rest of the path can be made (coreutils).
-        await mkdirPath(path, { recursive: true, mode: (0o777 & ~umask) | 0o300 });
+        await ctx.fs.mkdir(path, { recursive: true, mode: (0o777 & ~umask) | 0o300 });
       } else {
-        await mkdirPath(path);
+        await ctx.fs.mkdir(path);
       }
-      if (mode !== undefined) await chmod(path, mode);
-      else if (parents) await chmod(path, 0o777 & ~umask);
+      if (mode !== undefined) await ctx.fs.chmod(path, mode);
+      else if (parents) await ctx.fs.chmod(path, 0o777 & ~umask);
       if (verbose) await write(ctx.stdout, `mkdir: created directory '${operand}'\n`);
     } catch (err) {
       const message = parents && errnoCode(err) === 'EEXIST' ? 'Not a directory' : errnoMessage(err);

@@ -2,12 +2,14 @@
 // /proc/self/mountinfo, or --json. Mounting needs the mount(2) system call, which Node.js
 // cannot make: a toolbox `mount` (or busybox) does it, spawned in its own process group.
 import { spawn } from 'node:child_process';
-import { access, constants } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import type { FileSystem } from '../files/index.js';
 import { join } from 'node:path';
 import { formatMountLine, mergeMountOptions, readMountinfo } from '../../proc/index.js';
 import type { MountEntry } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 import { JsonArrayWriter, LineWriter, usageError } from './system-util.js';
 
 const USAGE = `Usage: mount [-l] [-t TYPE[,TYPE…]] [--json]
@@ -28,9 +30,9 @@ export interface DelegateTarget {
   argv: string[];
 }
 
-async function isExecutable(path: string): Promise<boolean> {
+async function isExecutable(fs: FileSystem, path: string): Promise<boolean> {
   try {
-    await access(path, constants.X_OK);
+    await fs.access(path, constants.X_OK);
     return true;
   } catch {
     return false;
@@ -41,9 +43,9 @@ async function isExecutable(path: string): Promise<boolean> {
 export async function findDelegate(applet: string, ctx: BuiltinContext): Promise<DelegateTarget | undefined> {
   for (const dir of ctx.services.toolbox?.pathDirs() ?? []) {
     const candidate = join(dir, applet);
-    if (await isExecutable(candidate)) return { file: candidate, argv: [] };
+    if (await isExecutable(ctx.fs, candidate)) return { file: candidate, argv: [] };
   }
-  const busybox = ctx.shell.lookupCommand('busybox');
+  const busybox = await ctx.shell.lookupCommand('busybox');
   if (busybox?.kind === 'external') return { file: busybox.path, argv: [applet] };
   return undefined;
 }

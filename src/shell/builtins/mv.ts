@@ -1,15 +1,11 @@
 // mv: rename; across file systems (EXDEV) copy with everything preserved, then remove
 // the source, as coreutils does.
-import { rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoCode, errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { UsageProblem } from './fs/guard.js';
-import { copyPath, planTargets } from './fs/copy.js';
-import { currentUmask } from './fs/mode.js';
+import { fail } from './io.js';
+import { write, errnoCode, errnoMessage, currentUmask } from '../../os/index.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, UsageProblem, copyPath, planTargets } from './fs/index.js';
 
 async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const opts = parseOptions(args, { flags: 'fnv', long: { force: false, 'no-clobber': false, verbose: false } });
@@ -24,16 +20,16 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
       status = await fail(ctx.stderr, 'mv', `cannot move '${p.shownSource}' to a subdirectory of itself, '${p.shownTarget}'`);
       continue;
     }
-    if (noClobber && (await stat(p.target).catch(() => undefined))) continue;
+    if (noClobber && (await ctx.fs.stat(p.target).catch(() => undefined))) continue;
     try {
-      await rename(p.source, p.target);
+      await ctx.fs.rename(p.source, p.target);
     } catch (err) {
       if (errnoCode(err) !== 'EXDEV') {
         const code = errnoCode(err);
         const message =
           code === 'EISDIR' ? `cannot overwrite directory '${p.shownTarget}' with non-directory`
-          : code === 'ENOTDIR' && (await stat(p.source).catch(() => undefined))?.isDirectory() ? `cannot overwrite non-directory '${p.shownTarget}' with directory '${p.shownSource}'`
-          : code === 'ENOENT' && !(await stat(p.source).catch(() => undefined)) ? `cannot stat '${p.shownSource}': ${errnoMessage(err)}`
+          : code === 'ENOTDIR' && (await ctx.fs.stat(p.source).catch(() => undefined))?.isDirectory() ? `cannot overwrite non-directory '${p.shownTarget}' with directory '${p.shownSource}'`
+          : code === 'ENOENT' && !(await ctx.fs.stat(p.source).catch(() => undefined)) ? `cannot stat '${p.shownSource}': ${errnoMessage(err)}`
           : `cannot move '${p.shownSource}' to '${p.shownTarget}': ${errnoMessage(err)}`;
         status = await fail(ctx.stderr, 'mv', message);
         continue;
@@ -48,7 +44,7 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
         continue;
       }
       try {
-        await rm(p.source, { recursive: true, force: true });
+        await ctx.fs.rm(p.source, { recursive: true, force: true });
       } catch (rmErr) {
         status = await fail(ctx.stderr, 'mv', `cannot remove '${p.shownSource}': ${errnoMessage(rmErr)}`);
         continue;

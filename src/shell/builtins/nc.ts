@@ -3,10 +3,10 @@
 import { connect, createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { OptionError, parseOptions } from './options.js';
-import type { ParsedOptions } from './options.js';
-import { fail, write } from './io.js';
-import { errnoCode } from '../../common/errors.js';
+import { OptionError, parseOptions } from '../options.js';
+import type { ParsedOptions } from '../options.js';
+import { fail } from './io.js';
+import { write, errnoCode } from '../../os/index.js';
 
 const USAGE = `Usage: nc [-v] [-z] [-w SECS] HOST PORT[-PORT]
        nc -l [-v] [-w SECS] [-s ADDR] [-p] PORT

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JsonArrayStream, parseSocketFlags, socketSelection } from './net-common.js';
-import { OptionError } from './options.js';
+import { OptionError } from '../options.js';
 
 const LONG = { tcp: 't', udp: 'u', raw: 'w', unix: 'x', listening: 'l', all: 'a' };
 

@@ -3,14 +3,12 @@
 // batch, and the --json array written as rows arrive. Each keeps its own layout.
 import { join } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { OptionError, parseOptions } from './options.js';
-import { fail, write } from './io.js';
-import { messageOf } from '../../common/errors.js';
-import { readInetSockets, readSocketOwners, readUnixSockets } from '../../proc/net-read.js';
-import type { SocketOwner } from '../../proc/net-read.js';
-import type { InetSocket, InetTable, UnixSocket } from '../../proc/net-sockets.js';
-import { filterFromFlags } from '../../proc/net-select.js';
-import type { SocketSelection } from '../../proc/net-select.js';
+import { OptionError, parseOptions } from '../options.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
+import { messageOf } from '../../common/index.js';
+import { readInetSockets, readSocketOwners, readUnixSockets, filterFromFlags } from '../../proc/index.js';
+import type { SocketOwner, InetSocket, InetTable, UnixSocket, SocketSelection } from '../../proc/index.js';
 
 export interface SocketFlags {
   /** A short flag given as itself or as its long alias (`-t` or `--tcp`). */

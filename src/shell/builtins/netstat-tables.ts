@@ -1,9 +1,8 @@
 // `netstat -r` and `netstat -i`: net-tools' kernel routing and interface tables
 // (netstat(8); lib/inet_gr.c rprint_fib, lib/interface.c ife_print_short). Pure
 // renderers over parsed /proc/net/route and /proc/net/dev.
-import type { InterfaceCounters, Route4 } from '../../proc/net-route.js';
-import { RTF_GATEWAY, RTF_HOST, RTF_REJECT, RTF_UP } from '../../proc/net-route.js';
-import { IFF } from '../../proc/net-links.js';
+import type { InterfaceCounters, Route4 } from '../../proc/index.js';
+import { RTF_GATEWAY, RTF_HOST, RTF_REJECT, RTF_UP, IFF } from '../../proc/index.js';
 
 function prefixToMask(bits: number): string {
   const n = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;

@@ -2,21 +2,14 @@
 // tables are read; /proc/*/fd is scanned only for -p.
 import { join } from 'node:path';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { OptionError } from './options.js';
-import { fail, write } from './io.js';
-import { messageOf } from '../../common/errors.js';
-import { readOptional } from '../../proc/net-read.js';
-import { parseNetDev, parseRoute4 } from '../../proc/net-route.js';
-import { IFF, readLinks } from '../../proc/net-links.js';
-import { parsePasswd, userName } from '../../proc/passwd.js';
+import { OptionError } from '../options.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
+import { messageOf } from '../../common/index.js';
+import { readOptional, parseNetDev, parseRoute4, IFF, readLinks, parsePasswd, userName, TCP_STATE_NAMES, inetMatches, selectedTables, unixMatches, formatPort } from '../../proc/index.js';
 import { INTERFACE_HEADER, ROUTE_HEADER, interfaceFlags, interfaceRow, routeRow } from './netstat-tables.js';
-import type { SocketOwner } from '../../proc/net-read.js';
-import { TCP_STATE_NAMES } from '../../proc/net-sockets.js';
-import type { InetSocket, UnixSocket } from '../../proc/net-sockets.js';
-import { inetMatches, selectedTables, unixMatches } from '../../proc/net-select.js';
-import type { ListenFilter, SocketSelection } from '../../proc/net-select.js';
+import type { SocketOwner, InetSocket, UnixSocket, ListenFilter, SocketSelection } from '../../proc/index.js';
 import { JsonArrayStream, commandOptions, loadProcesses, parseSocketFlags, socketSelection, streamSockets } from './net-common.js';
-import { formatPort } from '../../proc/net-services.js';
 
 const USAGE = `Usage: netstat [-tuwxlanpe46] [--json]
        netstat -r [-n]   kernel IP routing table

@@ -3,14 +3,15 @@
 // own programs see them (getaddrinfo: /etc/hosts, then DNS); with one, the query
 // goes to that server directly (resolve4/resolve6/reverse).
 import { getServers, lookup, lookupService, Resolver } from 'node:dns/promises';
-import { access } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
+import { nodeFileSystem } from '../files/index.js';
+import type { FileSystem } from '../files/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { OptionError, parseOptions } from './options.js';
-import { fail, write } from './io.js';
-import { errnoCode } from '../../common/errors.js';
-import { ipv6Groups } from '../../common/addresses.js';
+import { OptionError, parseOptions } from '../options.js';
+import { fail } from './io.js';
+import { write, errnoCode } from '../../os/index.js';
+import { ipv6Groups } from '../../common/index.js';
 
 interface Answer {
   family: 4 | 6;
@@ -108,11 +109,11 @@ function serverHost(server: string): string {
  * Appliances often ship neither /etc/hosts nor /etc/resolv.conf (gokrazy writes the
  * latter from DHCP); then the system resolver knows no names at all. Say so.
  */
-export async function resolverHint(server: string | undefined, root = '/'): Promise<string> {
+export async function resolverHint(server: string | undefined, root = '/', fs: FileSystem = nodeFileSystem): Promise<string> {
   if (server !== undefined) return '';
   const missing: string[] = [];
   for (const file of ['/etc/resolv.conf', '/etc/hosts']) {
-    if (!(await access(join(root, file)).then(() => true, () => false))) missing.push(file);
+    if (!(await fs.access(join(root, file)).then(() => true, () => false))) missing.push(file);
   }
   if (missing.length === 0) return '';
   return `note: this device has no ${missing.join(' and no ')}; name a DNS server: nslookup NAME SERVER\n`;
@@ -180,7 +181,7 @@ async function runLookup(name: 'nslookup' | 'host', args: string[], ctx: Builtin
     if (ctx.signal.aborted) return 130;
     const reason = err instanceof NotFound ? err.reason : reasonOf(err);
     if (out.length) await write(ctx.stdout, `${out.join('\n')}\n`);
-    await write(ctx.stderr, await resolverHint(server));
+    await write(ctx.stderr, await resolverHint(server, '/', ctx.fs));
     if (name === 'host') {
       const code = reason === 'NXDOMAIN' ? '3(NXDOMAIN)' : reason;
       await write(ctx.stderr, `Host ${query} not found: ${code}\n`);

@@ -2,7 +2,7 @@
 // arguments are used up (coreutils/busybox behaviour).
 import type { Builtin } from '../types.js';
 import { echoEscapes, toBytes } from './echo.js';
-import { write } from './io.js';
+import { write } from '../../os/index.js';
 
 interface Formatted {
   text: string;

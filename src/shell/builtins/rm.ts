@@ -1,13 +1,11 @@
 // rm: remove files, and directories with -r. Refuses `/`, `.` and `..` as coreutils
 // does; a recursive removal stops on ^C.
-import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoCode, errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
+import { BrokenPipe, write, errnoCode, errnoMessage } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, Aborted, UsageProblem, throwIfAborted } from './fs/index.js';
 
 interface Settings {
   recursive: boolean;
@@ -21,12 +19,12 @@ async function removeTree(path: string, shown: string, s: Settings): Promise<num
   throwIfAborted(s.ctx.signal);
   let status = 0;
   try {
-    const info = await lstat(path);
+    const info = await s.ctx.fs.lstat(path);
     if (info.isDirectory()) {
-      for (const name of await readdir(path)) status = Math.max(status, await removeTree(join(path, name), `${shown}/${name}`, s));
-      if (status === 0) await rmdir(path);
+      for (const name of await s.ctx.fs.readdir(path)) status = Math.max(status, await removeTree(join(path, name), `${shown}/${name}`, s));
+      if (status === 0) await s.ctx.fs.rmdir(path);
     } else {
-      await unlink(path);
+      await s.ctx.fs.unlink(path);
     }
     if (status === 0 && s.verbose) await write(s.ctx.stdout, `removed${info.isDirectory() ? ' directory' : ''} '${shown}'\n`);
   } catch (err) {
@@ -46,7 +44,7 @@ async function removeOperand(operand: string, s: Settings): Promise<number> {
   }
   let info;
   try {
-    info = await lstat(path);
+    info = await s.ctx.fs.lstat(path);
   } catch (err) {
     if (s.force && errnoCode(err) === 'ENOENT') return 0;
     return fail(s.ctx.stderr, 'rm', `cannot remove '${operand}': ${errnoMessage(err)}`);
@@ -54,7 +52,7 @@ async function removeOperand(operand: string, s: Settings): Promise<number> {
   if (info.isDirectory() && !s.recursive) {
     if (!s.dirs) return fail(s.ctx.stderr, 'rm', `cannot remove '${operand}': Is a directory`);
     try {
-      await rmdir(path);
+      await s.ctx.fs.rmdir(path);
       if (s.verbose) await write(s.ctx.stdout, `removed directory '${operand}'\n`);
       return 0;
     } catch (err) {

@@ -1,12 +1,10 @@
 // rmdir: remove empty directories; -p removes the named parents too.
-import { rmdir as rmdirPath } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoCode, errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { UsageProblem } from './fs/guard.js';
+import { fail } from './io.js';
+import { write, errnoCode, errnoMessage } from '../../os/index.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, UsageProblem } from './fs/index.js';
 
 async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const opts = parseOptions(args, { flags: 'pv', long: { parents: false, verbose: false, 'ignore-fail-on-non-empty': false } });
@@ -22,7 +20,7 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
     }
     for (const dir of chain) {
       try {
-        await rmdirPath(ctx.resolve(dir));
+        await ctx.fs.rmdir(ctx.resolve(dir));
         if (verbose) await write(ctx.stdout, `rmdir: removing directory, '${dir}'\n`);
       } catch (err) {
         const code = errnoCode(err);

@@ -1,7 +1,8 @@
 // sessions [--json]: the server's interactive sessions, attached or detached, as
 // `ssh -t HOST attach ID` needs them (DESIGN.md "Detach and reattach").
 import type { Builtin, BuiltinContext, SessionListing } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 import { parseOrExit } from './system-util.js';
 
 const USAGE = `Usage: sessions [--json]

@@ -2,15 +2,11 @@
 // columns after reading every socket; we stream instead, so columns have fixed
 // minimum widths and a wide address simply pushes its row to the right.
 import type { Builtin, BuiltinContext } from '../types.js';
-import { OptionError } from './options.js';
-import { write } from './io.js';
-import type { SocketOwner } from '../../proc/net-read.js';
-import { TCP_LISTEN } from '../../proc/net-sockets.js';
-import type { InetSocket, UnixSocket } from '../../proc/net-sockets.js';
-import { selectedTables } from '../../proc/net-select.js';
+import { OptionError } from '../options.js';
+import { write } from '../../os/index.js';
+import type { SocketOwner, InetSocket, UnixSocket, ListenFilter, SocketSelection } from '../../proc/index.js';
+import { TCP_LISTEN, selectedTables, formatPort } from '../../proc/index.js';
 import { JsonArrayStream, commandOptions, loadProcesses, parseSocketFlags, socketSelection, streamSockets } from './net-common.js';
-import type { ListenFilter, SocketSelection } from '../../proc/net-select.js';
-import { formatPort } from '../../proc/net-services.js';
 
 const USAGE = `Usage: ss [-tuwxlanp46H] [--json]
 Show sockets from /proc/net (iproute2 ss layout).

@@ -1,18 +1,12 @@
 // stat: file status in busybox's layout (coreutils' minus Birth), `-c FORMAT` with the
 // common % sequences, `-t` terse, `-L` to follow symlinks.
-import { lstat, readlink, stat as statPath } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { Aborted, UsageProblem } from './fs/guard.js';
-import { statTime } from './fs/format.js';
-import { majorMinor } from './fs/ls-entry.js';
-import { modeString } from './fs/mode.js';
-import { loadIdNames } from './fs/names.js';
-import type { IdNames } from './fs/names.js';
+import { BrokenPipe, write, errnoMessage, modeString, loadIdNames } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, Aborted, UsageProblem, statTime, majorMinor } from './fs/index.js';
+import type { IdNames } from '../../os/index.js';
 
 export function fileType(s: BigIntStats): string {
   if (s.isFile()) return s.size === 0n ? 'regular empty file' : 'regular file';
@@ -104,14 +98,14 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   const format = opts.get('c') ?? opts.get('format');
   const printf = opts.get('printf');
   const follow = opts.has('L') || opts.has('dereference');
-  const ids = await loadIdNames();
+  const ids = await loadIdNames('/etc', ctx.fs);
   let status = 0;
   for (const operand of opts.operands) {
     const path = ctx.resolve(operand);
     try {
-      const stats = follow ? await statPath(path, { bigint: true }) : await lstat(path, { bigint: true });
+      const stats = follow ? await ctx.fs.stat(path, { bigint: true }) : await ctx.fs.lstat(path, { bigint: true });
       const d: Described = { name: operand, stats, ids };
-      if (stats.isSymbolicLink()) d.target = await readlink(path);
+      if (stats.isSymbolicLink()) d.target = await ctx.fs.readlink(path);
       let text: string;
       if (printf !== undefined) text = formatStat(printf.replace(/\\n/g, '\n').replace(/\\t/g, '\t'), d);
       else if (format !== undefined) text = `${formatStat(format, d)}\n`;

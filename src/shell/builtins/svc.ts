@@ -3,8 +3,9 @@
 import type { BuiltinContext } from '../types.js';
 import { resolveServicePath } from '../../client/index.js';
 import { initBuiltin, initClient } from './init-client.js';
-import { fail, write } from './io.js';
-import { parseOptions } from './options.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
 
 const USAGE = `usage: svc [list] [--json]
        svc status SERVICE [--json]

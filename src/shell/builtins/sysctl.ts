@@ -2,7 +2,7 @@
 // is an ordinary file write, so `-w` works without any special system call.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode } from '../../common/errors.js';
+import { errnoCode } from '../../os/index.js';
 import { parseSysctlConf, readProcFile, sysctlName, sysctlPath } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
 import { fail } from './io.js';

@@ -2,9 +2,10 @@
 // the GNU shape, a line writer that streams in modest chunks, and JSON array streaming.
 import type { Writable } from 'node:stream';
 import type { BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
-import { OptionError, parseOptions } from './options.js';
-import type { OptionSpec, ParsedOptions } from './options.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
+import { OptionError, parseOptions } from '../options.js';
+import type { OptionSpec, ParsedOptions } from '../options.js';
 
 /**
  * Parses options; on `--help` prints usage (exit 0), on a bad option prints

@@ -1,14 +1,12 @@
 // tail: the last lines (or bytes) of each input, or everything from line/byte +N.
 // A regular file is read backwards from its end (never whole); a pipe keeps only the
 // last N lines. `-f` then polls the file for growth until ^C (ctx.signal).
-import { open, stat } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
+import type { OpenFile } from '../files/index.js';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { parseOptions } from './options.js';
-import { fileBuiltin, parseCount, reportPath } from './fs/define.js';
-import { Aborted, UsageProblem, throwIfAborted } from './fs/guard.js';
-import { CHUNK_SIZE, LineTooLong, MAX_LINE, handleChunks, isStdin, streamChunks } from './fs/input.js';
+import { BrokenPipe, write } from '../../os/index.js';
+import { fail } from './io.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, parseCount, reportPath, Aborted, UsageProblem, throwIfAborted, CHUNK_SIZE, LineTooLong, MAX_LINE, handleChunks, isStdin, streamChunks } from './fs/index.js';
 
 export interface TailSpec {
   count: number;
@@ -34,7 +32,7 @@ export function parseTailCount(text: string, bytes: boolean): TailSpec {
 }
 
 /** Offset where the last `lines` lines of a file of `size` bytes start (reads backwards). */
-async function lastLinesOffset(handle: FileHandle, size: number, lines: number, signal: AbortSignal): Promise<number> {
+async function lastLinesOffset(handle: OpenFile, size: number, lines: number, signal: AbortSignal): Promise<number> {
   if (lines === 0) return size;
   let remaining = lines;
   // The file's final newline ends the last line; it does not start a new one.
@@ -119,7 +117,7 @@ async function tailStream(chunks: AsyncIterable<Buffer>, spec: TailSpec, ctx: Bu
 }
 
 /** Copies [from, EOF) of an open file; returns the new offset. */
-async function copyFrom(handle: FileHandle, from: number, ctx: BuiltinContext): Promise<number> {
+async function copyFrom(handle: OpenFile, from: number, ctx: BuiltinContext): Promise<number> {
   let offset = from;
   for await (const chunk of handleChunks(handle, ctx.signal, from)) {
     offset += chunk.length;
@@ -135,7 +133,7 @@ interface Followed {
 }
 
 async function tailFile(path: string, spec: TailSpec, ctx: BuiltinContext): Promise<number> {
-  const handle = await open(path, 'r');
+  const handle = await ctx.fs.open(path, 'r');
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
@@ -175,7 +173,7 @@ async function follow(files: Followed[], headers: boolean, intervalMs: number, c
     await sleep(intervalMs, ctx.signal);
     throwIfAborted(ctx.signal);
     for (const file of files) {
-      const size = await stat(file.path).then((s) => s.size, () => undefined);
+      const size = await ctx.fs.stat(file.path).then((s) => s.size, () => undefined);
       if (size === undefined || size === file.offset) continue;
       if (size < file.offset) {
         await fail(ctx.stderr, 'tail', `${file.name}: file truncated`);
@@ -183,7 +181,7 @@ async function follow(files: Followed[], headers: boolean, intervalMs: number, c
       }
       if (headers && current !== file) await write(ctx.stdout, `\n==> ${file.name} <==\n`);
       current = file;
-      const handle = await open(file.path, 'r');
+      const handle = await ctx.fs.open(file.path, 'r');
       try {
         file.offset = await copyFrom(handle, file.offset, ctx);
       } finally {
@@ -222,7 +220,7 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
       }
       const path = ctx.resolve(operand);
       const offset = await tailFile(path, spec, ctx);
-      if (followFiles) followed.push({ name: operand, path, offset: (await stat(path)).isFile() ? offset : Infinity });
+      if (followFiles) followed.push({ name: operand, path, offset: (await ctx.fs.stat(path)).isFile() ? offset : Infinity });
     } catch (err) {
       if (err instanceof BrokenPipe || err instanceof Aborted) throw err;
       status = await reportPath(ctx, 'tail', operand, err);

@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Builtin } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 
 const TICKS_PER_SECOND = 100;
 

@@ -1,14 +1,14 @@
 // toolbox: manage the uploaded tools (DESIGN.md "Toolbox"). `toolbox add` streams a
 // tar / tar.gz from stdin (or a file) through the same safe extraction as an SFTP or
 // scp upload, and prints the manifest.
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { formatSize } from '../../common/units.js';
+import { formatSize } from '../../common/index.js';
+import { openFileReadable } from '../files/index.js';
+import type { OpenFile } from '../files/index.js';
 import type { BuiltinContext, ToolboxHandle } from '../types.js';
-import { fail, write } from './io.js';
-import { fileBuiltin } from './fs/define.js';
-import { modeString } from './fs/mode.js';
-import { UsageProblem } from './fs/guard.js';
+import { fail } from './io.js';
+import { write, modeString } from '../../os/index.js';
+import { fileBuiltin, UsageProblem } from './fs/index.js';
 
 const USAGE = `usage: toolbox add [FILE]   unpack a tar or tar.gz (default: stdin) into the toolbox
        toolbox list         list the toolbox's files with sizes
@@ -39,10 +39,15 @@ type Subcommand = (args: string[], ctx: BuiltinContext, toolbox: ToolboxHandle) 
 async function add(args: string[], ctx: BuiltinContext, toolbox: ToolboxHandle): Promise<number> {
   if (args.length > 1) throw new UsageProblem(`add takes at most one FILE, got ${args.length}`);
   const file = args[0];
-  const input: Readable = file && file !== '-' ? createReadStream(ctx.resolve(file), { highWaterMark: 1024 * 1024 }) : ctx.stdin;
   const label = file && file !== '-' ? file : 'stdin';
+  let opened: OpenFile | undefined;
+  let input: Readable = ctx.stdin;
   let manifest: ManifestLike;
   try {
+    if (file && file !== '-') {
+      opened = await ctx.fs.open(ctx.resolve(file), 'r');
+      input = openFileReadable(opened);
+    }
     // src/transfer's toolbox takes an abort signal (^C) as a third argument.
     manifest = await (toolbox as AbortableToolbox).add(input, label, { signal: ctx.signal });
   } catch (err) {
@@ -50,6 +55,7 @@ async function add(args: string[], ctx: BuiltinContext, toolbox: ToolboxHandle):
     return fail(ctx.stderr, 'toolbox', `${label}: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     if (input !== ctx.stdin) input.destroy();
+    await opened?.close().catch(() => undefined);
   }
   const lines = [
     `toolbox: unpacked ${label === 'stdin' ? 'the archive read from standard input' : label} into ${toolbox.dir}`,

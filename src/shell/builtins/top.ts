@@ -18,7 +18,8 @@ import {
 } from '../../proc/index.js';
 import type { CpuTimes, ProcessInfo, UserNames } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { BrokenPipe, fail, write } from './io.js';
+import { BrokenPipe, write } from '../../os/index.js';
+import { fail } from './io.js';
 import { clip, parseOrExit, usageError } from './system-util.js';
 import { formatUptimeLine } from './uptime.js';
 

@@ -1,12 +1,10 @@
 // touch: create files, or set their access/modification times to now, to -d DATE,
 // -t [[CC]YY]MMDDhhmm[.ss] or -r FILE's times.
-import { open, stat, utimes } from 'node:fs/promises';
 import type { BuiltinContext } from '../types.js';
 import { fail } from './io.js';
-import { parseOptions } from './options.js';
-import { errnoCode, errnoMessage } from './fs/errors.js';
-import { fileBuiltin } from './fs/define.js';
-import { UsageProblem } from './fs/guard.js';
+import { parseOptions } from '../options.js';
+import { errnoCode, errnoMessage } from '../../os/index.js';
+import { fileBuiltin, UsageProblem } from './fs/index.js';
 
 /** `-d`: ISO-8601 and the forms Date.parse knows, or `@SECONDS`. Undefined when invalid. */
 export function parseTouchDate(text: string, now: Date = new Date()): Date | undefined {
@@ -62,7 +60,7 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
     atime = mtime = d;
   } else if (reference !== undefined) {
     try {
-      const r = await stat(ctx.resolve(reference));
+      const r = await ctx.fs.stat(ctx.resolve(reference));
       atime = r.atime;
       mtime = r.mtime;
     } catch (err) {
@@ -76,16 +74,16 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   for (const operand of opts.operands) {
     const path = ctx.resolve(operand);
     try {
-      let current = await stat(path).catch((err: unknown) => {
+      let current = await ctx.fs.stat(path).catch((err: unknown) => {
         if (errnoCode(err) === 'ENOENT') return undefined;
         throw err;
       });
       if (!current) {
         if (noCreate) continue;
-        await (await open(path, 'a')).close();
-        current = await stat(path);
+        await (await ctx.fs.open(path, 'a')).close();
+        current = await ctx.fs.stat(path);
       }
-      await utimes(path, onlyModify ? current.atime : (atime ?? now), onlyAccess ? current.mtime : (mtime ?? now));
+      await ctx.fs.utimes(path, onlyModify ? current.atime : (atime ?? now), onlyAccess ? current.mtime : (mtime ?? now));
     } catch (err) {
       status = await fail(ctx.stderr, 'touch', `cannot touch '${operand}': ${errnoMessage(err)}`);
     }

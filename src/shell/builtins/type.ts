@@ -1,7 +1,7 @@
 // type NAME...: sh's description of how a name would be run.
 import type { Builtin } from '../types.js';
-import { write } from './io.js';
-import { parseOptions } from './options.js';
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
 
 export const type: Builtin = {
   name: 'type',
@@ -11,7 +11,7 @@ export const type: Builtin = {
     const opts = parseOptions(args, {});
     let status = 0;
     for (const name of opts.operands) {
-      const found = ctx.shell.lookupCommand(name);
+      const found = await ctx.shell.lookupCommand(name);
       if (found?.kind === 'builtin') await write(ctx.stdout, `${name} is a shell builtin\n`);
       else if (found?.kind === 'external') await write(ctx.stdout, `${name} is ${found.path}\n`);
       else {

@@ -1,7 +1,8 @@
 // umount: needs the umount2(2) system call, which Node.js cannot make; runs the toolbox's
 // umount (or busybox umount) with the same arguments, or says why it cannot.
 import type { Builtin, BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 import { cannotMount, findDelegate, runDelegate } from './mount.js';
 
 const USAGE = `Usage: umount [OPTIONS] DIR|DEVICE…

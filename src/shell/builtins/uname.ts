@@ -3,7 +3,8 @@
 import { machine, release, type as osType, version as osVersion, hostname as osHostname } from 'node:os';
 import { readSysValue } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 import { parseOrExit } from './system-util.js';
 
 const USAGE = `Usage: uname [-asnrvmpio]

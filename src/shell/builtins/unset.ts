@@ -1,7 +1,7 @@
 // unset NAME...: remove shell variables (and so from the environment of commands).
 import type { Builtin } from '../types.js';
 import { fail } from './io.js';
-import { parseOptions } from './options.js';
+import { parseOptions } from '../options.js';
 
 export const unset: Builtin = {
   name: 'unset',

@@ -2,7 +2,8 @@
 // the device keeps no utmp, so no user count).
 import { readLoadavg, readUptime } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { fail, write } from './io.js';
+import { fail } from './io.js';
+import { write } from '../../os/index.js';
 import { parseOrExit } from './system-util.js';
 
 const USAGE = `Usage: uptime [-p] [-s] [--json]

@@ -1,12 +1,9 @@
 // wc: newline, word and byte counts, laid out as GNU coreutils does (column width from
 // the total size of regular files, at least 7 when any input is a pipe).
-import { stat } from 'node:fs/promises';
 import type { BuiltinContext } from '../types.js';
-import { BrokenPipe, write } from './io.js';
-import { parseOptions } from './options.js';
-import { fileBuiltin, reportPath } from './fs/define.js';
-import { Aborted } from './fs/guard.js';
-import { isStdin, operandChunks } from './fs/input.js';
+import { BrokenPipe, write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, reportPath, Aborted, isStdin, operandChunks } from './fs/index.js';
 
 export interface Counts {
   lines: number;
@@ -75,7 +72,7 @@ async function numberWidth(ctx: BuiltinContext, operands: string[], fields: Fiel
   let minimum = 1;
   let total = 0;
   for (const operand of operands) {
-    const info = isStdin(operand) ? undefined : await stat(ctx.resolve(operand)).catch(() => null);
+    const info = isStdin(operand) ? undefined : await ctx.fs.stat(ctx.resolve(operand)).catch(() => null);
     if (info === null) continue;
     if (!info || !info.isFile()) minimum = 7;
     else total += info.size;

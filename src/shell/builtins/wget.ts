@@ -1,16 +1,16 @@
 // wget / fetch: HTTP(S) GET to a file or stdout (busybox wget(1) subset) over
 // node:http / node:https. Follows a bounded number of redirects; a non-2xx answer is
 // exit 1 with the status line, as busybox says it.
-import { createWriteStream } from 'node:fs';
-import type { WriteStream } from 'node:fs';
+import { openFileWritable } from '../files/index.js';
+import type { OpenFile } from '../files/index.js';
 import { request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Writable } from 'node:stream';
 import type { Builtin, BuiltinContext } from '../types.js';
-import { OptionError, parseOptions } from './options.js';
-import { BrokenPipe, fail, write } from './io.js';
-import { errnoCode } from '../../common/errors.js';
+import { OptionError, parseOptions } from '../options.js';
+import { BrokenPipe, write, errnoCode } from '../../os/index.js';
+import { fail } from './io.js';
 
 const MAX_REDIRECTS = 10;
 
@@ -96,11 +96,16 @@ async function copyBody(res: IncomingMessage, out: Writable, signal: AbortSignal
   return bytes;
 }
 
-function closeFile(stream: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('error', reject);
-    stream.end(() => resolve());
-  });
+/** Flushes what was written, then closes the file (errors of either reject). */
+async function closeFile(stream: Writable, file: OpenFile): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      stream.once('error', reject);
+      stream.end(() => resolve());
+    });
+  } finally {
+    await file.close();
+  }
 }
 
 async function runDownload(name: string, args: string[], ctx: BuiltinContext): Promise<number> {
@@ -169,19 +174,16 @@ async function runDownload(name: string, args: string[], ctx: BuiltinContext): P
       await copyBody(res, ctx.stdout, ctx.signal);
     } else {
       const path = ctx.resolve(target);
-      const file = createWriteStream(path);
-      await new Promise<void>((resolve, reject) => {
-        file.once('open', () => resolve());
-        file.once('error', reject);
-      }).catch((err: unknown) => {
+      const opened = await ctx.fs.open(path, 'w').catch((err: unknown) => {
         res.destroy();
         throw new WgetError(`can't open '${target}': ${err instanceof Error ? err.message : String(err)}`);
       });
+      const file = openFileWritable(opened);
       await say(`saving to '${target}'`);
       try {
         await copyBody(res, file, ctx.signal);
       } finally {
-        await closeFile(file);
+        await closeFile(file, opened);
       }
       if (!ctx.signal.aborted) await say(`'${target}' saved`);
     }

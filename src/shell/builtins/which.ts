@@ -1,26 +1,8 @@
 // which [-a] NAME...: where a command comes from (built-in or the PATH entry).
-import { accessSync, constants, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { allOnPath } from '../files/index.js';
 import type { Builtin } from '../types.js';
-import { write } from './io.js';
-import { parseOptions } from './options.js';
-
-/** Every executable NAME on PATH, in PATH order. */
-export function allOnPath(name: string, path: string): string[] {
-  const found: string[] = [];
-  for (const dir of path.split(':')) {
-    if (!dir) continue;
-    const full = join(dir, name);
-    try {
-      if (!statSync(full).isFile()) continue;
-      accessSync(full, constants.X_OK);
-      if (!found.includes(full)) found.push(full);
-    } catch {
-      // Not here.
-    }
-  }
-  return found;
-}
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
 
 export const which: Builtin = {
   name: 'which',
@@ -30,10 +12,10 @@ export const which: Builtin = {
     const opts = parseOptions(args, { flags: 'a' });
     let status = 0;
     for (const name of opts.operands) {
-      const found = ctx.shell.lookupCommand(name);
+      const found = await ctx.shell.lookupCommand(name);
       if (found?.kind === 'builtin') await write(ctx.stdout, `${name}: shell built-in\n`);
       if (opts.has('a') && !name.includes('/')) {
-        const paths = allOnPath(name, ctx.shell.getVar('PATH') ?? '');
+        const paths = await allOnPath(ctx.fs, name, ctx.shell.getVar('PATH') ?? '');
         for (const p of paths) await write(ctx.stdout, `${p}\n`);
         if (paths.length === 0 && found?.kind !== 'builtin') status = 1;
         continue;

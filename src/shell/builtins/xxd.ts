@@ -1,11 +1,8 @@
 // xxd: vim's hex dump layout (`00000000: 6869 0a   hi.`), and -p plain hex.
 import type { BuiltinContext } from '../types.js';
-import { write } from './io.js';
-import { parseOptions } from './options.js';
-import { fileBuiltin, parseCount } from './fs/define.js';
-import { UsageProblem } from './fs/guard.js';
-import { concatOperands } from './fs/concat.js';
-import { dumpChunks, window, xxdLine } from './fs/dump.js';
+import { write } from '../../os/index.js';
+import { parseOptions } from '../options.js';
+import { fileBuiltin, parseCount, UsageProblem, concatOperands, dumpChunks, window, xxdLine } from './fs/index.js';
 
 function number(text: string | undefined, what: string): number | undefined {
   if (text === undefined) return undefined;

@@ -1,11 +1,12 @@
 // Running a built-in: its streams from the descriptor table, `--help` answered here for
 // every built-in, and errors mapped to sh conventions (BrokenPipe → 141, a bad option
 // → `NAME: message`, usage and 2, anything else → `NAME: message` and 1).
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
-import { BrokenPipe } from '../builtins/io.js';
-import { OptionError } from '../builtins/options.js';
+import { BrokenPipe } from '../../os/index.js';
+import { openFileReadable, openFileWritable } from '../files/index.js';
+import { OptionError } from '../options.js';
 import type { Builtin, BuiltinContext } from '../types.js';
 import type { Job } from './job.js';
 import { signalNumber } from './signals.js';
@@ -50,7 +51,7 @@ export async function runBuiltin(run: BuiltinRun): Promise<number> {
   const owned: Writable[] = [];
   const input = (t: Target | undefined): Readable => {
     if (!t || t.kind === 'null') return emptyInput();
-    if (t.kind === 'fd') return createReadStream('', { fd: t.fd, autoClose: false });
+    if (t.kind === 'file') return openFileReadable(t.file);
     return t.stream as Readable;
   };
   const output = (t: Target | undefined): Writable => {
@@ -59,8 +60,8 @@ export async function runBuiltin(run: BuiltinRun): Promise<number> {
       owned.push(devnull);
       return devnull;
     }
-    if (t.kind === 'fd') {
-      const s = createWriteStream('', { fd: t.fd, autoClose: false });
+    if (t.kind === 'file') {
+      const s = openFileWritable(t.file);
       owned.push(s);
       return s;
     }

@@ -1,5 +1,6 @@
 // Word expansion: tilde, parameters, field splitting of unquoted parameters, then
-// pathname expansion. Pure apart from the injected glob function.
+// pathname expansion. Pure apart from the injected `home` and `glob` (asynchronous: they
+// read the session's file system).
 import type { Word, WordPart } from '../syntax/index.js';
 import { hasGlob, unescapePattern } from './glob.js';
 
@@ -7,9 +8,9 @@ export interface ExpandEnv {
   /** A variable or special parameter (`?`, `$`, `!`, `#`, `0`, `1`…); undefined when unset. */
   param(name: string): string | undefined;
   /** `~` → $HOME, `~user` → that user's home; undefined when unknown. */
-  home(user: string): string | undefined;
+  home(user: string): Promise<string | undefined>;
   /** Expands an escaped pattern; [] when nothing matches. */
-  glob(pattern: string): string[];
+  glob(pattern: string): Promise<string[]>;
 }
 
 interface Field {
@@ -23,14 +24,24 @@ function escapeGlob(text: string): string {
   return text.replace(/[\\*?[\]]/g, '\\$&');
 }
 
-function partText(part: WordPart, env: ExpandEnv): string {
+/** The text of every `~user` part of a word, looked up before the (synchronous) rest. */
+async function tildes(word: Word, env: ExpandEnv): Promise<Map<WordPart, string>> {
+  const homes = new Map<WordPart, string>();
+  for (const part of word.parts) {
+    if (part.type === 'tilde') homes.set(part, (await env.home(part.user)) ?? `~${part.user}`);
+  }
+  return homes;
+}
+
+function partText(part: WordPart, env: ExpandEnv, homes: Map<WordPart, string>): string {
   if (part.type === 'lit') return part.value;
-  if (part.type === 'tilde') return env.home(part.user) ?? `~${part.user}`;
+  if (part.type === 'tilde') return homes.get(part)!;
   return env.param(part.name) ?? '';
 }
 
 /** Expands one word into fields (0, 1 or more). */
-export function expandWord(word: Word, env: ExpandEnv, options: { glob?: boolean } = {}): string[] {
+export async function expandWord(word: Word, env: ExpandEnv, options: { glob?: boolean } = {}): Promise<string[]> {
+  const homes = await tildes(word, env);
   const fields: Field[] = [];
   let current: Field | undefined;
   const append = (text: string, quoted: boolean): void => {
@@ -53,10 +64,10 @@ export function expandWord(word: Word, env: ExpandEnv, options: { glob?: boolean
       continue;
     }
     if (part.type === 'tilde') {
-      append(partText(part, env), true);
+      append(partText(part, env, homes), true);
       continue;
     }
-    const value = partText(part, env);
+    const value = partText(part, env, homes);
     if (part.quoted) {
       append(value, true);
       continue;
@@ -76,7 +87,7 @@ export function expandWord(word: Word, env: ExpandEnv, options: { glob?: boolean
   for (const field of fields) {
     if (field.pattern === '' && !field.quoted) continue;
     if (options.glob !== false && hasGlob(field.pattern)) {
-      const matches = env.glob(field.pattern);
+      const matches = await env.glob(field.pattern);
       if (matches.length > 0) {
         out.push(...matches);
         continue;
@@ -88,6 +99,7 @@ export function expandWord(word: Word, env: ExpandEnv, options: { glob?: boolean
 }
 
 /** Expands a word to exactly one string without splitting or globbing (assignments, redirect targets). */
-export function expandString(word: Word, env: ExpandEnv): string {
-  return word.parts.map((p) => partText(p, env)).join('');
+export async function expandString(word: Word, env: ExpandEnv): Promise<string> {
+  const homes = await tildes(word, env);
+  return word.parts.map((p) => partText(p, env, homes)).join('');
 }

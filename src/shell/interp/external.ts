@@ -3,6 +3,7 @@
 // and the sh exit status (128+N when a signal killed it).
 import type { ChildProcess, SpawnOptions, StdioOptions } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { openFileReadable, openFileWritable } from '../files/index.js';
 import type { ExitResult } from '../types.js';
 import type { Job } from './job.js';
 import { writeToTarget } from './redirect.js';
@@ -28,7 +29,7 @@ function stdioOf(fds: FdTable): StdioOptions {
   for (let fd = 0; fd <= maxFd; fd++) {
     const t = fds.get(fd);
     if (!t || t.kind === 'null') stdio.push('ignore');
-    else if (t.kind === 'fd') stdio.push(t.fd);
+    else if (t.kind === 'file' && t.file.fd !== undefined) stdio.push(t.file.fd);
     else stdio.push('pipe');
   }
   return stdio;
@@ -40,9 +41,22 @@ function spawnFailure(err: NodeJS.ErrnoException): { code: number; reason: strin
   return { code: 126, reason: err.message };
 }
 
+/**
+ * A file without a kernel descriptor (a test's in-memory tree) cannot be a child's stdio:
+ * it is relayed through a pipe like a stream instead.
+ */
+function relayedFiles(fds: FdTable): FdTable {
+  const out: FdTable = new Map(fds);
+  for (const [fd, t] of fds) {
+    if (t.kind === 'file' && t.file.fd === undefined) out.set(fd, { kind: 'stream', stream: fd === 0 ? openFileReadable(t.file) : openFileWritable(t.file) });
+  }
+  return out;
+}
+
 /** Spawns the program into the job and resolves with its status once its output is relayed. */
 export function runExternal(spawnFn: SpawnFn, cmd: ExternalCommand, job: Job): Promise<ExitResult> {
-  const { fds, argv } = cmd;
+  const fds = relayedFiles(cmd.fds);
+  const { argv } = cmd;
   const stderr = fds.get(2);
   return new Promise<ExitResult>((resolve) => {
     let child: ChildProcess;

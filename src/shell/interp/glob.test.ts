@@ -24,8 +24,8 @@ describe('glob', () => {
     ['x\\[1\\]', ['x[1]']],
     ['\\*.txt', []],
     ['*/missing', []],
-  ])('%j', (pattern, expected) => {
-    expect(expandGlob(pattern, '/w', readDir)).toEqual(expected);
+  ])('%j', async (pattern, expected) => {
+    expect(await expandGlob(pattern, '/w', readDir)).toEqual(expected);
   });
   it('knows escaped from active glob characters', () => {
     expect([hasGlob('a*'), hasGlob('a\\*'), hasGlob('[x]'), hasGlob('plain')]).toEqual([true, false, true, false]);

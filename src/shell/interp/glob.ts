@@ -1,18 +1,15 @@
 // Pathname expansion (sh's globbing): `*`, `?`, `[…]` per path segment. Patterns arrive
 // with quoted characters backslash-escaped, so `'*'` matches only a literal star.
-import { readdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import type { FileSystem } from '../files/index.js';
 
 /** Lists a directory's entries (injected for tests); [] when it cannot be read. */
-export type ReadDir = (dir: string) => string[];
+export type ReadDir = (dir: string) => string[] | Promise<string[]>;
 
-export const readDirSync: ReadDir = (dir) => {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-};
+/** The session's file system as a ReadDir. */
+export function readDirOf(fs: FileSystem): ReadDir {
+  return (dir) => fs.readdir(dir).catch(() => []);
+}
 
 /** True when an escaped pattern has an unescaped glob character. */
 export function hasGlob(pattern: string): boolean {
@@ -82,7 +79,14 @@ function escapeClass(c: string): string {
  * Expands an escaped pattern against the file system. Returns the sorted matches, or []
  * when nothing matches (the caller then keeps the word literally, like sh).
  */
-export function expandGlob(pattern: string, cwd: string, readDir: ReadDir = readDirSync): string[] {
+export async function expandGlob(pattern: string, cwd: string, uncachedReadDir: ReadDir): Promise<string[]> {
+  // Each directory is read once per expansion (the segment walk and the existence check).
+  const listings = new Map<string, Promise<string[]>>();
+  const readDir = (dir: string): Promise<string[]> => {
+    let listing = listings.get(dir);
+    if (!listing) listings.set(dir, (listing = Promise.resolve(uncachedReadDir(dir))));
+    return listing;
+  };
   const absolute = isAbsolute(pattern);
   const segments = pattern.split('/').filter((s, i) => s !== '' || i === 0);
   let paths: string[] = [absolute ? '/' : ''];
@@ -99,7 +103,7 @@ export function expandGlob(pattern: string, cwd: string, readDir: ReadDir = read
       const dotOk = seg.startsWith('.') || seg.startsWith('\\.');
       for (const p of paths) {
         const dir = p === '' ? cwd : isAbsolute(p) ? p : join(cwd, p);
-        for (const entry of readDir(dir).sort()) {
+        for (const entry of [...(await readDir(dir))].sort()) {
           if (entry.startsWith('.') && !dotOk) continue;
           if (re.test(entry)) next.push(p === '' ? entry : p === '/' ? `/${entry}` : `${p}/${entry}`);
         }
@@ -109,12 +113,13 @@ export function expandGlob(pattern: string, cwd: string, readDir: ReadDir = read
     if (paths.length === 0) return [];
   }
   // Literal segments must exist too (e.g. `*/missing`).
-  const exists = (p: string): boolean => {
+  const exists = async (p: string): Promise<boolean> => {
     const full = isAbsolute(p) ? p : join(cwd, p);
     const slash = full.lastIndexOf('/');
     const dir = full.slice(0, slash) || '/';
-    return readDir(dir).includes(full.slice(slash + 1));
+    return (await readDir(dir)).includes(full.slice(slash + 1));
   };
-  const result = paths.filter(exists).map((p) => (trailingSlash ? `${p}/` : p));
+  const present = await Promise.all(paths.map(exists));
+  const result = paths.filter((_, i) => present[i]).map((p) => (trailingSlash ? `${p}/` : p));
   return result.sort();
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Builtin } from '../types.js';
 import { builtinTable } from '../builtins/index.js';
-import { readAll, write } from '../builtins/io.js';
-import { OptionError } from '../builtins/options.js';
+import { readAll, write } from '../../os/stream.js';
+import { OptionError } from '../options.js';
 import { runLines } from './testing.js';
 
 let dir: string;

@@ -2,9 +2,10 @@
 // the process spawner, the built-in table). Jobs, pipelines and the sh exit-status
 // conventions live here; terminal handling lives in the session.
 import { spawn as nodeSpawn } from 'node:child_process';
-import { closeSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { nodeFileSystem } from '../files/index.js';
+import type { FileSystem, OpenFile } from '../files/index.js';
 import { parse, ParseError } from '../syntax/index.js';
 import type { AndOr, ListItem, Pipeline, Script, SimpleCommand } from '../syntax/index.js';
 import type { Builtin, ExecIO, ExitResult, JobSummary, SessionServices, ShellHandle, TerminalSize } from '../types.js';
@@ -13,11 +14,11 @@ import { expandString, expandWord } from './expand.js';
 import type { ExpandEnv } from './expand.js';
 import { runExternal } from './external.js';
 import type { SpawnFn } from './external.js';
-import { expandGlob, readDirSync } from './glob.js';
+import { expandGlob, readDirOf } from './glob.js';
 import type { ReadDir } from './glob.js';
 import { Job, JobTable } from './job.js';
 import { defaultPath, findProgram } from './lookup.js';
-import { applyRedirect, RedirectError, writeToTarget } from './redirect.js';
+import { applyRedirect, closeOpened, RedirectError, writeToTarget } from './redirect.js';
 import type { FdTable, Target } from './redirect.js';
 import { signalNumber } from './signals.js';
 import { emptyInput, pipe } from './streams.js';
@@ -47,7 +48,11 @@ export interface InterpreterOptions {
   /** Interactive shells announce background jobs (`[1] 1234`). */
   interactive?: boolean;
   spawn?: SpawnFn;
-  readDir?: ReadDir;
+  /**
+   * The file system for everything the shell touches: PATH lookup, redirects, globbing,
+   * `cd`, `~user`, and every built-in (ctx.fs). Default: node:fs/promises.
+   */
+  fs?: FileSystem;
   /** Opens stdin for a foreground pipeline (the channel or the line discipline). */
   openInput?: () => Readable;
   /** Called with the job that now owns the terminal, or undefined when the prompt is back. */
@@ -74,7 +79,7 @@ interface Prepared {
   argv: string[];
   env: Record<string, string>;
   fds: FdTable;
-  opened: number[];
+  opened: OpenFile[];
 }
 
 const SHELL_NAME = 'sh';
@@ -92,14 +97,18 @@ export class Interpreter {
   /** Interactive shells announce background jobs (`[1] 1234`) and set `$-` to `i`. */
   interactive: boolean;
   private readonly spawnFn: SpawnFn;
+  readonly fs: FileSystem;
   private readonly readDir: ReadDir;
   private readonly all = new Set<Job>();
+  /** Background jobs whose first pipeline is still being expanded and looked up (for `$!`). */
+  private readonly launchWaiters = new Map<Job, () => void>();
 
   constructor(private readonly opts: InterpreterOptions) {
     this.cwd = opts.cwd;
     this.interactive = Boolean(opts.interactive);
     this.spawnFn = opts.spawn ?? nodeSpawn;
-    this.readDir = opts.readDir ?? readDirSync;
+    this.fs = opts.fs ?? nodeFileSystem;
+    this.readDir = readDirOf(this.fs);
     for (const [k, v] of Object.entries(opts.env)) {
       if (k === 'PATH') continue;
       this.vars.set(k, { value: v, exported: true });
@@ -134,19 +143,25 @@ export class Interpreter {
     return env;
   }
 
-  chdir(dir: string): void {
+  async chdir(dir: string): Promise<void> {
+    const target = await this.checkDirectory(dir);
+    this.setVar('OLDPWD', this.cwd, true);
+    this.cwd = target;
+    this.setVar('PWD', target, true);
+  }
+
+  /** DIR resolved, once it is known to be a directory; else rejects as `cd` reports it. */
+  private async checkDirectory(dir: string): Promise<string> {
     const target = resolvePath(this.cwd, dir);
     let st;
     try {
-      st = statSync(target);
+      st = await this.fs.stat(target);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new Error(`can't cd to ${dir}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : String(code)}`);
     }
     if (!st.isDirectory()) throw new Error(`can't cd to ${dir}: Not a directory`);
-    this.setVar('OLDPWD', this.cwd, true);
-    this.cwd = target;
-    this.setVar('PWD', target, true);
+    return target;
   }
 
   private param(name: string): string | undefined {
@@ -174,7 +189,7 @@ export class Interpreter {
   private expandEnv(): ExpandEnv {
     return {
       param: (name) => this.param(name),
-      home: (user) => (user === '' ? this.getVar('HOME') : homeOf(user)),
+      home: async (user) => (user === '' ? this.getVar('HOME') : homeOf(this.fs, user)),
       glob: (pattern) => expandGlob(pattern, this.cwd, this.readDir),
     };
   }
@@ -216,14 +231,18 @@ export class Interpreter {
     }
     const job = this.jobs.create(item.text, true);
     this.all.add(job);
-    this.runAndOr(item.andOr, job, item.text).then(
+    const launched = new Promise<void>((r) => this.launchWaiters.set(job, r));
+    const running = this.runAndOr(item.andOr, job, item.text).then(
       (result) => job.finish(result),
       (err: unknown) => {
         job.finish({ code: 1 });
         void this.writeErr(`${SHELL_NAME}: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
       },
     );
-    // Give the spawn a moment to register PIDs for `[1] PID` and `$!`.
+    // Expansion and PATH lookup wait on the file system: the PIDs for `[1] PID` and `$!`
+    // exist once every command of the first pipeline was started (or the job ended).
+    await Promise.race([launched, running]);
+    this.launchWaiters.delete(job);
     await new Promise((r) => setImmediate(r));
     this.lastBackgroundPid = job.pids.at(-1);
     // A job of built-ins only has no process of its own (no fork here): say how to reach it.
@@ -313,6 +332,15 @@ export class Interpreter {
     const n = pipeline.commands.length;
     const pipes = Array.from({ length: n - 1 }, () => pipe());
     const runs: Array<Promise<ExitResult>> = [];
+    let unlaunched = n;
+    const launcher = (): (() => void) => {
+      let called = false;
+      return () => {
+        if (called) return;
+        called = true;
+        if (--unlaunched === 0) this.launchWaiters.get(job)?.();
+      };
+    };
     for (let i = 0; i < n; i++) {
       const stdin: Readable = i === 0 ? input : pipes[i - 1]!;
       const stdout: Writable = i === n - 1 ? this.opts.stdout : pipes[i]!;
@@ -322,7 +350,7 @@ export class Interpreter {
         [2, { kind: 'stream', stream: this.opts.stderr }],
       ]);
       // In a pipeline each command is a subshell in sh: `cd /x | cat` leaves the shell where it was.
-      const run = this.runSimple(pipeline.commands[i]!, fds, job, n > 1).finally(() => {
+      const run = this.runSimple(pipeline.commands[i]!, fds, job, n > 1, launcher()).finally(() => {
         // The reader is done: drop its input so the writer sees EPIPE; end its output
         // so the next command sees end of file.
         stdin.destroy();
@@ -334,12 +362,16 @@ export class Interpreter {
     return results.at(-1)!;
   }
 
-  /** Expands and runs one simple command with the given base descriptors. */
-  private async runSimple(cmd: SimpleCommand, fds: FdTable, job: Job, subshell: boolean): Promise<ExitResult> {
+  /**
+   * Expands and runs one simple command with the given base descriptors; `started` is
+   * called once it runs (or failed to start).
+   */
+  private async runSimple(cmd: SimpleCommand, fds: FdTable, job: Job, subshell: boolean, started: () => void): Promise<ExitResult> {
     let prepared: Prepared;
     try {
-      prepared = this.prepare(cmd, fds);
+      prepared = await this.prepare(cmd, fds);
     } catch (err) {
+      started();
       if (err instanceof RedirectError) {
         await this.writeErr(`${SHELL_NAME}: ${err.message}\n`);
         return { code: 1 };
@@ -349,49 +381,51 @@ export class Interpreter {
     const { argv, opened } = prepared;
     try {
       if (argv.length === 0) {
+        started();
         // Assignments only (`X=1`), possibly with redirects that just create files.
         if (!subshell) for (const a of cmd.assigns) this.setVar(a.name, prepared.env[a.name]!);
         return { code: 0 };
       }
-      return await this.runArgv(argv, prepared.fds, job, prepared.env, false, subshell);
+      return await this.runArgv(argv, prepared.fds, job, prepared.env, false, subshell, started);
     } finally {
-      for (const fd of opened) {
-        try {
-          closeSync(fd);
-        } catch {
-          // Closed already by a stream.
-        }
-      }
+      started();
+      await closeOpened(opened);
     }
   }
 
-  private prepare(cmd: SimpleCommand, base: FdTable): Prepared {
+  private async prepare(cmd: SimpleCommand, base: FdTable): Promise<Prepared> {
     const env = this.expandEnv();
-    const argv = cmd.args.flatMap((w) => expandWord(w, env));
+    const argv: string[] = [];
+    for (const w of cmd.args) argv.push(...(await expandWord(w, env)));
     const assigns: Record<string, string> = {};
-    for (const a of cmd.assigns) assigns[a.name] = expandString(a.value, env);
+    for (const a of cmd.assigns) assigns[a.name] = await expandString(a.value, env);
     const fds: FdTable = new Map(base);
-    const opened: number[] = [];
+    const opened: OpenFile[] = [];
     try {
       for (const r of cmd.redirects) {
-        const targets = expandWord(r.target, env);
-        if (targets.length !== 1) throw new RedirectError(`${expandString(r.target, env)}: ambiguous redirect`);
-        applyRedirect(fds, r.fd, r.op, targets[0]!, this.cwd, opened);
+        const targets = await expandWord(r.target, env);
+        if (targets.length !== 1) throw new RedirectError(`${await expandString(r.target, env)}: ambiguous redirect`);
+        await applyRedirect(fds, r.fd, r.op, targets[0]!, { cwd: this.cwd, fs: this.fs, opened });
       }
     } catch (err) {
-      for (const fd of opened) closeSync(fd);
+      await closeOpened(opened);
       throw err;
     }
     return { argv, env: assigns, fds, opened };
   }
 
   /** Runs argv as a built-in or an external program; `env` adds to (or with clearEnv, replaces) the environment. */
-  private async runArgv(argv: string[], fds: FdTable, job: Job, env: Record<string, string>, clearEnv = false, subshell = false): Promise<ExitResult> {
+  private async runArgv(argv: string[], fds: FdTable, job: Job, env: Record<string, string>, clearEnv = false, subshell = false, started?: () => void): Promise<ExitResult> {
     const name = argv[0]!;
     const builtin = this.opts.builtins.get(name);
-    if (builtin) return { code: await this.runBuiltin(builtin, argv, fds, job, env, clearEnv, subshell) };
+    if (builtin) {
+      started?.();
+      return { code: await this.runBuiltin(builtin, argv, fds, job, env, clearEnv, subshell) };
+    }
     // `PATH=/x cmd` looks cmd up in /x, as in sh.
-    const found = findProgram(name, env['PATH'] ?? this.getVar('PATH')!, this.cwd);
+    const found = await findProgram(this.fs, name, env['PATH'] ?? this.getVar('PATH')!, this.cwd);
+    // Started from here on: runExternal registers the PID as it spawns.
+    started?.();
     if (found.kind === 'error') {
       await this.writeTo(fds.get(2), `${SHELL_NAME}: ${found.message}\n`);
       return { code: found.code };
@@ -436,6 +470,7 @@ export class Interpreter {
         resolve: (p) => this.resolvePath(p),
         shell: this.handle(job, env, clearEnv, subshell),
         services: this.opts.services,
+        fs: this.fs,
       },
     });
   }
@@ -460,14 +495,14 @@ export class Interpreter {
         if (!subshell) this.unsetVar(name);
       },
       environ: () => (clearEnv ? { ...overlay } : { ...this.environ(), ...overlay }),
-      chdir: (dir) => {
+      chdir: async (dir) => {
         if (!subshell) return this.chdir(dir);
         // Checked as cd would, but the shell stays where it is.
-        if (!statSync(resolvePath(this.cwd, dir), { throwIfNoEntry: false })?.isDirectory()) throw new Error(`can't cd to ${dir}: No such file or directory`);
+        await this.checkDirectory(dir);
       },
-      lookupCommand: (name) => {
+      lookupCommand: async (name) => {
         if (this.opts.builtins.has(name)) return { kind: 'builtin', name };
-        const found = findProgram(name, overlay['PATH'] ?? this.getVar('PATH')!, this.cwd);
+        const found = await findProgram(this.fs, name, overlay['PATH'] ?? this.getVar('PATH')!, this.cwd);
         return found.kind === 'found' ? { kind: 'external', path: found.path } : undefined;
       },
       builtinNames: () => [...this.opts.builtins.keys()].sort(),
@@ -603,15 +638,11 @@ function wordText(w: { parts: Array<{ type: string; value?: string; name?: strin
 }
 
 /** `~user` from /etc/passwd; undefined when unknown. */
-function homeOf(user: string): string | undefined {
-  try {
-    const text = readFileSync('/etc/passwd', 'utf8');
-    for (const line of text.split('\n')) {
-      const f = line.split(':');
-      if (f[0] === user) return f[5];
-    }
-  } catch {
-    return undefined;
+async function homeOf(fs: FileSystem, user: string): Promise<string | undefined> {
+  const text = await fs.readFile('/etc/passwd', 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
+    const f = line.split(':');
+    if (f[0] === user) return f[5];
   }
   return undefined;
 }

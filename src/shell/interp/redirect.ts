@@ -1,14 +1,16 @@
 // Applies a command's redirects to its descriptor table, in order, as sh does
 // (`>f 2>&1` sends both to f; `2>&1 >f` sends only stdout there).
-import { createWriteStream, openSync } from 'node:fs';
-import { finished } from 'node:stream/promises';
+// Files are opened through the session's file system, asynchronously: a redirect from a
+// FIFO nobody writes, or to a hung NFS mount, waits in this session only.
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { writeToOpenFile } from '../files/index.js';
+import type { FileSystem, OpenFile, OpenFlags } from '../files/index.js';
 import type { RedirectOp } from '../syntax/index.js';
 
 export type Target =
   | { kind: 'stream'; stream: Readable | Writable }
-  | { kind: 'fd'; fd: number }
+  | { kind: 'file'; file: OpenFile }
   | { kind: 'null' };
 
 export type FdTable = Map<number, Target>;
@@ -17,7 +19,7 @@ export class RedirectError extends Error {
   override name = 'RedirectError';
 }
 
-const FLAGS: Partial<Record<RedirectOp, string>> = {
+const FLAGS: Partial<Record<RedirectOp, OpenFlags>> = {
   '<': 'r',
   '>': 'w',
   '>|': 'w',
@@ -27,11 +29,16 @@ const FLAGS: Partial<Record<RedirectOp, string>> = {
   '&>>': 'a',
 };
 
-/**
- * Applies one redirect. Opened descriptors are pushed on `opened` so the caller closes
- * them once the command started (externals) or finished (built-ins).
- */
-export function applyRedirect(table: FdTable, fd: number, op: RedirectOp, target: string, cwd: string, opened: number[]): void {
+/** What a redirect needs besides its operands: where relative names start, and the file system. */
+export interface RedirectScope {
+  cwd: string;
+  fs: FileSystem;
+  /** Files opened so far: the caller closes them once the command finished. */
+  opened: OpenFile[];
+}
+
+/** Applies one redirect. */
+export async function applyRedirect(table: FdTable, fd: number, op: RedirectOp, target: string, scope: RedirectScope): Promise<void> {
   if (op === '>&' || op === '<&') {
     if (target === '-') {
       table.set(fd, { kind: 'null' });
@@ -45,19 +52,19 @@ export function applyRedirect(table: FdTable, fd: number, op: RedirectOp, target
     }
     // `>& file` is `&> file` (bash); `<& word` is an error.
     if (op === '<&') throw new RedirectError(`${target}: Bad file descriptor`);
-    return applyRedirect(table, fd, '&>', target, cwd, opened);
+    return applyRedirect(table, fd, '&>', target, scope);
   }
   const flags = FLAGS[op]!;
-  let opened_fd: number;
+  let file: OpenFile;
   try {
-    opened_fd = openSync(resolve(cwd, target), flags, 0o666);
+    file = await scope.fs.open(resolve(scope.cwd, target), flags, 0o666);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const reason = { ENOENT: 'No such file or directory', EACCES: 'Permission denied', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory', EROFS: 'Read-only file system' }[e.code ?? ''] ?? e.message;
     throw new RedirectError(`can't open '${target}': ${reason}`);
   }
-  opened.push(opened_fd);
-  const t: Target = { kind: 'fd', fd: opened_fd };
+  scope.opened.push(file);
+  const t: Target = { kind: 'file', file };
   if (op === '&>' || op === '&>>') {
     table.set(1, t);
     table.set(2, t);
@@ -67,12 +74,15 @@ export function applyRedirect(table: FdTable, fd: number, op: RedirectOp, target
 /** Writes a message (e.g. `sh: x: not found`) to wherever a descriptor points. */
 export async function writeToTarget(target: Target | undefined, text: string): Promise<void> {
   if (!target || target.kind === 'null') return;
-  if (target.kind === 'fd') {
-    const s = createWriteStream('', { fd: target.fd, autoClose: false });
-    s.end(text);
-    await finished(s).catch(() => undefined);
+  if (target.kind === 'file') {
+    await writeToOpenFile(target.file, Buffer.from(text)).catch(() => undefined);
     return;
   }
   const w = target.stream as Writable;
   if (!w.destroyed && !w.writableEnded) await new Promise<void>((r) => w.write(text, () => r()));
+}
+
+/** Closes what a command's redirects opened (a close on NFS may wait: never synchronously). */
+export async function closeOpened(opened: readonly OpenFile[]): Promise<void> {
+  await Promise.all(opened.map((f) => f.close().catch(() => undefined)));
 }

@@ -1,5 +1,7 @@
 // Tab completion: the command word completes against built-ins and PATH programs,
-// other words against paths. Pure apart from the injected listing functions.
+// other words against paths. Pure: the listings come from CompletionSources, which the
+// caller fills beforehand (asynchronously, from the file system) for what
+// completionNeed says this line will ask.
 
 export interface CompletionSources {
   /** Command names (built-ins and programs on PATH) starting with prefix. */
@@ -76,23 +78,33 @@ export function escapeWord(word: string): string {
   return word.replace(/([\s'"\\$`|&;<>()*?[\]#~!{}])/g, '\\$1');
 }
 
-export function complete(before: string, sources: CompletionSources): Completion {
-  const { start, word, command } = currentWord(before);
-  let candidates: string[];
-  if (command && !word.includes('/')) {
-    candidates = [...new Set(sources.commands(word))].sort();
-  } else {
-    candidates = completePath(word, sources);
-  }
-  return { start, word, candidates, common: commonPrefix(candidates) };
+/** What completing this line needs: command names with a prefix, or one directory's entries. */
+export type CompletionNeed = { kind: 'commands'; prefix: string } | { kind: 'list'; dir: string };
+
+export function completionNeed(before: string, home: string | undefined): CompletionNeed {
+  const { word, command } = currentWord(before);
+  if (command && !word.includes('/')) return { kind: 'commands', prefix: word };
+  return { kind: 'list', dir: pathParts(word, home).dir };
 }
 
-function completePath(word: string, sources: CompletionSources): string[] {
+function pathParts(word: string, home: string | undefined): { dirPart: string; base: string; dir: string } {
   const slash = word.lastIndexOf('/');
   const dirPart = slash === -1 ? '' : word.slice(0, slash + 1);
   const base = slash === -1 ? word : word.slice(slash + 1);
   let dir = dirPart === '' ? '.' : dirPart;
-  if ((dir === '~/' || dir.startsWith('~/')) && sources.home) dir = sources.home + dir.slice(1);
+  if ((dir === '~/' || dir.startsWith('~/')) && home) dir = home + dir.slice(1);
+  return { dirPart, base, dir };
+}
+
+export function complete(before: string, sources: CompletionSources): Completion {
+  const { start, word } = currentWord(before);
+  const need = completionNeed(before, sources.home);
+  const candidates = need.kind === 'commands' ? [...new Set(sources.commands(word))].sort() : completePath(word, sources);
+  return { start, word, candidates, common: commonPrefix(candidates) };
+}
+
+function completePath(word: string, sources: CompletionSources): string[] {
+  const { dirPart, base, dir } = pathParts(word, sources.home);
   return sources
     .list(dir)
     .filter((e) => e.name.startsWith(base) && (base.startsWith('.') || !e.name.startsWith('.')))

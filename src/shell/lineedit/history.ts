@@ -1,7 +1,8 @@
 // Command history, kept in $HOME/.breakglass_history (one line per entry, newest last,
 // at most MAX_HISTORY entries).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { nodeFileSystem } from '../files/index.js';
+import type { FileSystem } from '../files/index.js';
 
 export const MAX_HISTORY = 1000;
 export const HISTORY_FILE = '.breakglass_history';
@@ -21,16 +22,17 @@ export class History {
   constructor(
     private readonly path: string | undefined,
     private readonly max = MAX_HISTORY,
+    private readonly fs: FileSystem = nodeFileSystem,
   ) {}
 
-  static inHome(home: string | undefined): History {
-    return new History(home ? join(home, HISTORY_FILE) : undefined);
+  static inHome(home: string | undefined, fs: FileSystem = nodeFileSystem): History {
+    return new History(home ? join(home, HISTORY_FILE) : undefined, MAX_HISTORY, fs);
   }
 
   async load(): Promise<void> {
     if (!this.path) return;
     try {
-      const text = await readFile(this.path, 'utf8');
+      const text = await this.fs.readFile(this.path, 'utf8');
       for (const line of text.split('\n')) addEntry(this.entries, line, this.max);
     } catch {
       // No history yet.
@@ -53,8 +55,8 @@ export class History {
     const text = this.entries.length ? `${this.entries.join('\n')}\n` : '';
     this.saving = this.saving
       .then(async () => {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, text, { mode: 0o600 });
+        await this.fs.mkdir(dirname(path), { recursive: true });
+        await this.fs.writeFile(path, text, { mode: 0o600 });
       })
       .catch(() => undefined);
   }

@@ -200,14 +200,14 @@ describe('completion sources on the file system', () => {
     await writeFile(join(dir, 'readme'), '', { mode: 0o644 });
     await mkdir(join(dir, 'sub'));
     await symlink(join(dir, 'sub'), join(dir, 'link'));
-    expect(programsOnPath('r', `/nonexistent:${dir}`)).toEqual(['runme']);
-    const entries = listDirectory('.', dir).sort((a, b) => a.name.localeCompare(b.name));
+    expect(await programsOnPath('r', `/nonexistent:${dir}`)).toEqual(['runme']);
+    const entries = (await listDirectory('.', dir)).sort((a, b) => a.name.localeCompare(b.name));
     expect(entries).toEqual([
       { name: 'link', dir: true },
       { name: 'readme', dir: false },
       { name: 'runme', dir: false },
       { name: 'sub', dir: true },
     ]);
-    expect(listDirectory('missing', dir)).toEqual([]);
+    expect(await listDirectory('missing', dir)).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { TerminalSize } from '../../shell/index.js';
 import type { AuditFn } from '../audit.js';
 import type { SessionRecorder } from '../detach/index.js';
-import { ensureDir } from '../ensure-dir.js';
+import { ensureDir } from '../../os/index.js';
 import { CastRecorder } from './cast-recorder.js';
 import type { CastSink } from './cast-recorder.js';
 

@@ -2,7 +2,7 @@
 // without fs details (and tested with another implementation).
 import { chmod, lstat, mkdir, open, readdir, stat, utimes } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { errnoCode } from '../../common/errors.js';
+import { errnoCode } from '../../os/index.js';
 
 export interface ScpStat {
   kind: 'file' | 'dir' | 'other';

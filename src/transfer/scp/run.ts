@@ -2,8 +2,8 @@
 // driver, and turn a broken connection into exit status 1.
 import { isAbsolute, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { messageOf } from '../../common/errors.js';
-import { write } from '../../shell/builtins/io.js';
+import { messageOf } from '../../common/index.js';
+import { write } from '../../os/index.js';
 import { nodeScpFs } from './fs-adapter.js';
 import { parseScpCommand, splitWords } from './protocol.js';
 import { ByteReader } from './reader.js';

@@ -3,8 +3,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { errnoMessage } from '../../shell/builtins/fs/errors.js';
-import { write } from '../../shell/builtins/io.js';
+import { errnoMessage, write } from '../../os/index.js';
 import type { ScpStat } from './fs-adapter.js';
 import { END_DIR, formatDir, formatError, formatFile, formatTimes } from './protocol.js';
 import type { ScpCommand } from './protocol.js';

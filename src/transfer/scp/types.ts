@@ -1,4 +1,4 @@
-import type { Toolbox } from '../index.js';
+import type { Toolbox } from '../types.js';
 import type { ScpFs } from './fs-adapter.js';
 
 export interface ScpDeps {

@@ -2,9 +2,8 @@
 // "longname … should be in the format of ls -l"); OpenSSH's `sftp ls -l` prints it
 // as is. Layout as OpenSSH's ls_file(): "%s %3u %-8s %-8s %8llu %s %s".
 import type { Stats } from 'node:fs';
-import { lsDate } from '../../shell/builtins/fs/format.js';
-import { modeString } from '../../shell/builtins/fs/mode.js';
-import type { IdNames } from '../../shell/builtins/fs/names.js';
+import { lsDate, modeString } from '../../os/index.js';
+import type { IdNames } from '../../os/index.js';
 
 export function longname(name: string, st: Stats, ids: IdNames, now: Date = new Date()): string {
   const user = ids.user(st.uid) ?? String(st.uid);

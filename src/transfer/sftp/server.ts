@@ -9,11 +9,10 @@ import {
 } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix, resolve } from 'node:path';
-import { errnoCode, messageOf } from '../../common/errors.js';
-import { errnoMessage } from '../../shell/builtins/fs/errors.js';
-import { loadIdNames } from '../../shell/builtins/fs/names.js';
-import type { IdNames } from '../../shell/builtins/fs/names.js';
-import type { Toolbox } from '../index.js';
+import { errnoCode, errnoMessage, loadIdNames } from '../../os/index.js';
+import { messageOf } from '../../common/index.js';
+import type { IdNames } from '../../os/index.js';
+import type { Toolbox } from '../types.js';
 import { longname } from './longname.js';
 import { SftpWire, isSsh2Sftp } from './ssh2-adapter.js';
 import type { NameOut, SftpAttrs } from './ssh2-adapter.js';

@@ -3,8 +3,8 @@
 // already has at that name.
 import { lstat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode, messageOf } from '../../common/errors.js';
-import { runCapture } from '../child.js';
+import { errnoCode, runCapture } from '../../os/index.js';
+import { messageOf } from '../../common/index.js';
 import { parentOf } from './entry-path.js';
 import type { StagedTree } from './extract.js';
 

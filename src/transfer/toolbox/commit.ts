@@ -5,7 +5,7 @@
 import { lstat, rename } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
-import { errnoCode } from '../../common/errors.js';
+import { errnoCode } from '../../os/index.js';
 import { ancestorsOf } from './entry-path.js';
 import { ToolboxError, refuseEntry } from './errors.js';
 import type { StagedTree } from './extract.js';

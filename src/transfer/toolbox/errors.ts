@@ -1,4 +1,4 @@
-import { BreakglassError } from '../../common/errors.js';
+import { BreakglassError } from '../../common/index.js';
 
 /** A refused or failed toolbox operation; the message is shown to the user as is. */
 export class ToolboxError extends BreakglassError {

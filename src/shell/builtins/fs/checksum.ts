@@ -3,10 +3,10 @@
 // `-c` check mode with coreutils' messages and exit status.
 import { createHash } from 'node:crypto';
 import type { Builtin, BuiltinContext } from '../../types.js';
-import { BrokenPipe, fail, write } from '../io.js';
-import { parseOptions } from '../options.js';
+import { BrokenPipe, write, errnoMessage } from '../../../os/index.js';
+import { fail } from '../io.js';
+import { parseOptions } from '../../options.js';
 import { fileBuiltin } from './define.js';
-import { errnoMessage } from './errors.js';
 import { Aborted } from './guard.js';
 import { isStdin, operandChunks, splitLines } from './input.js';
 

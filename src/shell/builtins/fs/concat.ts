@@ -1,7 +1,7 @@
 // Several operands read as one stream (hexdump, xxd), reporting each unreadable file
 // as `NAME: PATH: message` and going on with the next.
 import type { BuiltinContext } from '../../types.js';
-import { BrokenPipe } from '../io.js';
+import { BrokenPipe } from '../../../os/index.js';
 import { reportPath } from './define.js';
 import { Aborted } from './guard.js';
 import { operandChunks } from './input.js';

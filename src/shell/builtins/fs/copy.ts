@@ -2,12 +2,13 @@
 // copyFile (kernel copy, never through JS memory), directories recursively, symlinks
 // as symlinks unless dereferencing, special files read as streams (abortable: `cp
 // /dev/zero x` stops on ^C), with -p/-a preservation of mode, owner and times.
-import { chmod, chown, copyFile, lchown, lstat, lutimes, mkdir, open, readdir, readlink, stat, symlink, unlink, utimes } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
+import { writeToOpenFile } from '../../files/index.js';
+import type { FileSystem } from '../../files/index.js';
 import { basename, join, resolve } from 'node:path';
 import type { BuiltinContext } from '../../types.js';
-import { BrokenPipe, fail, write } from '../io.js';
-import { errnoMessage } from './errors.js';
+import { BrokenPipe, write, errnoMessage } from '../../../os/index.js';
+import { fail } from '../io.js';
 import { Aborted, throwIfAborted } from './guard.js';
 import { fileChunks } from './input.js';
 
@@ -24,24 +25,24 @@ export interface CopyOptions {
   ctx: BuiltinContext;
 }
 
-const exists = (path: string): Promise<Stats | undefined> => lstat(path).catch(() => undefined);
+const exists = (fs: FileSystem, path: string): Promise<Stats | undefined> => fs.lstat(path).catch(() => undefined);
 
-async function preserveAttributes(target: string, from: Stats, isLink: boolean): Promise<void> {
+async function preserveAttributes(fs: FileSystem, target: string, from: Stats, isLink: boolean): Promise<void> {
   if (isLink) {
-    await lchown(target, from.uid, from.gid).catch(() => undefined);
-    await lutimes(target, from.atime, from.mtime).catch(() => undefined);
+    await fs.lchown(target, from.uid, from.gid).catch(() => undefined);
+    await fs.lutimes(target, from.atime, from.mtime).catch(() => undefined);
     return;
   }
   // Owner first: chown clears setuid bits that chmod then restores.
-  await chown(target, from.uid, from.gid).catch(() => undefined);
-  await chmod(target, from.mode & 0o7777);
-  await utimes(target, from.atime, from.mtime);
+  await fs.chown(target, from.uid, from.gid).catch(() => undefined);
+  await fs.chmod(target, from.mode & 0o7777);
+  await fs.utimes(target, from.atime, from.mtime);
 }
 
-async function streamCopy(source: string, target: string, mode: number, signal: AbortSignal): Promise<void> {
-  const out = await open(target, 'w', mode);
+async function streamCopy(fs: FileSystem, source: string, target: string, mode: number, signal: AbortSignal): Promise<void> {
+  const out = await fs.open(target, 'w', mode);
   try {
-    for await (const chunk of fileChunks(source, signal)) await out.write(chunk);
+    for await (const chunk of fileChunks(fs, source, signal)) await writeToOpenFile(out, chunk);
   } finally {
     await out.close();
   }
@@ -50,15 +51,16 @@ async function streamCopy(source: string, target: string, mode: number, signal: 
 /** Copies one source path to target; returns 0 or 1 after reporting problems. */
 export async function copyPath(source: string, target: string, shownSource: string, shownTarget: string, o: CopyOptions, top = true): Promise<number> {
   throwIfAborted(o.ctx.signal);
+  const fs = o.ctx.fs;
   const report = (message: string): Promise<number> => fail(o.ctx.stderr, o.name, message);
   let from: Stats;
   try {
     const follow = o.dereference === 'always' || (o.dereference === 'top' && top);
-    from = follow ? await stat(source) : await lstat(source);
+    from = follow ? await fs.stat(source) : await fs.lstat(source);
   } catch (err) {
     return report(`cannot stat '${shownSource}': ${errnoMessage(err)}`);
   }
-  const existing = await exists(target);
+  const existing = await exists(fs, target);
   if (existing && existing.dev === from.dev && existing.ino === from.ino) {
     return report(`'${shownSource}' and '${shownTarget}' are the same file`);
   }
@@ -71,37 +73,37 @@ export async function copyPath(source: string, target: string, shownSource: stri
         return report(`cannot copy a directory, '${shownSource}', into itself, '${shownTarget}'`);
       }
       if (existing && !existing.isDirectory()) return report(`cannot overwrite non-directory '${shownTarget}' with directory '${shownSource}'`);
-      if (!existing) await mkdir(target, (from.mode & 0o7777) | 0o700);
+      if (!existing) await fs.mkdir(target, { mode: (from.mode & 0o7777) | 0o700 });
       if (o.verbose) await write(o.ctx.stdout, `'${shownSource}' -> '${shownTarget}'\n`);
       let status = 0;
-      for (const name of (await readdir(source)).sort()) {
+      for (const name of (await fs.readdir(source)).sort()) {
         status = Math.max(status, await copyPath(join(source, name), join(target, name), `${shownSource}/${name}`, `${shownTarget}/${name}`, o, false));
       }
-      if (o.preserve) await preserveAttributes(target, from, false);
-      else if (!existing) await chmod(target, from.mode & 0o7777 & ~o.umask);
+      if (o.preserve) await preserveAttributes(fs, target, from, false);
+      else if (!existing) await fs.chmod(target, from.mode & 0o7777 & ~o.umask);
       return status;
     }
     if (existing?.isDirectory()) return report(`cannot overwrite directory '${shownTarget}' with non-directory`);
     if (from.isSymbolicLink()) {
-      const link = await readlink(source);
-      if (existing) await unlink(target);
-      await symlink(link, target);
-      if (o.preserve) await preserveAttributes(target, from, true);
+      const link = await fs.readlink(source);
+      if (existing) await fs.unlink(target);
+      await fs.symlink(link, target);
+      if (o.preserve) await preserveAttributes(fs, target, from, true);
     } else if (from.isFile()) {
       try {
-        await copyFile(source, target);
+        await fs.copyFile(source, target);
       } catch (err) {
         if (!(o.force && existing)) throw err;
         // -f: an existing destination that cannot be opened is removed and replaced.
-        await unlink(target);
-        await copyFile(source, target);
+        await fs.unlink(target);
+        await fs.copyFile(source, target);
       }
-      if (o.preserve) await preserveAttributes(target, from, false);
-      else if (!existing) await chmod(target, from.mode & 0o777 & ~o.umask);
+      if (o.preserve) await preserveAttributes(fs, target, from, false);
+      else if (!existing) await fs.chmod(target, from.mode & 0o777 & ~o.umask);
     } else if (o.recursive && !top) {
       return report(`cannot copy special file '${shownSource}'`);
     } else {
-      await streamCopy(source, target, from.mode & 0o666 & ~o.umask, o.ctx.signal);
+      await streamCopy(fs, source, target, from.mode & 0o666 & ~o.umask, o.ctx.signal);
     }
     if (o.verbose) await write(o.ctx.stdout, `'${shownSource}' -> '${shownTarget}'\n`);
     return 0;
@@ -120,7 +122,7 @@ export async function planTargets(
   if (operands.length === 1) return { error: `missing destination file operand after '${operands[0]}'` };
   const dest = operands.at(-1)!;
   const sources = operands.slice(0, -1);
-  const destStats = await stat(ctx.resolve(dest)).catch(() => undefined);
+  const destStats = await ctx.fs.stat(ctx.resolve(dest)).catch(() => undefined);
   const intoDir = destStats?.isDirectory() ?? false;
   if (!intoDir && sources.length > 1) return { error: `target '${dest}' is not a directory` };
   return {

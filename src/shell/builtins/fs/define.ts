@@ -1,8 +1,8 @@
 // Shared shape of the file built-ins: usage text, the guarded frame (guard.ts) and the
 // `NAME: PATH: message` error line.
 import type { Builtin, BuiltinContext } from '../../types.js';
-import { fail, write } from '../io.js';
-import { errnoMessage } from './errors.js';
+import { fail } from '../io.js';
+import { write, errnoMessage } from '../../../os/index.js';
 import { guarded } from './guard.js';
 
 export interface FileBuiltinSpec {

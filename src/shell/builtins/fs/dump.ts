@@ -2,7 +2,7 @@
 // functions over one line of bytes, plus the streaming loop that cuts input into lines.
 // Formats follow util-linux hexdump(1) and vim's xxd(1) byte for byte.
 import type { BuiltinContext } from '../../types.js';
-import { write } from '../io.js';
+import { write } from '../../../os/index.js';
 import { throwIfAborted } from './guard.js';
 
 // Lookup tables: these run once per input byte.

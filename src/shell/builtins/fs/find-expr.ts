@@ -4,7 +4,7 @@
 //   not  := (! | -not) not | '(' expr ')' | primary
 import type { Stats } from 'node:fs';
 import { globToRegExp } from './glob.js';
-import { parseMode } from './mode.js';
+import { parseMode } from '../../../os/index.js';
 
 export class FindSyntaxError extends Error {
   override name = 'FindSyntaxError';

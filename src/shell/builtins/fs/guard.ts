@@ -4,8 +4,9 @@
 //   ctx.signal aborted (^C, session closed)            → 130 (128 + SIGINT)
 //   bad option                                         → `NAME: message` + hint, usageCode
 import type { BuiltinContext } from '../../types.js';
-import { BrokenPipe, fail } from '../io.js';
-import { OptionError } from '../options.js';
+import { BrokenPipe } from '../../../os/index.js';
+import { fail } from '../io.js';
+import { OptionError } from '../../options.js';
 
 /** A usage problem found after option parsing (bad number, missing operand). */
 export class UsageProblem extends Error {

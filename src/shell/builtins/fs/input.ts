@@ -1,8 +1,7 @@
 // Streaming input for the file built-ins: files are read chunk by chunk through a
-// FileHandle (never whole), stdin through the stream's own buffer without destroying it
+// handle of the session's file system (never whole), stdin through the stream's own buffer without destroying it
 // unless the built-in is done early (`head`), and every loop stops on ctx.signal.
-import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
+import type { FileSystem, OpenFile } from '../../files/index.js';
 import type { Readable } from 'node:stream';
 import type { BuiltinContext } from '../../types.js';
 import { Aborted, throwIfAborted } from './guard.js';
@@ -24,7 +23,7 @@ export class LineTooLong extends Error {
 
 /** Chunks of an open file from `position` (or the current offset when null). */
 export async function* handleChunks(
-  handle: FileHandle,
+  handle: OpenFile,
   signal: AbortSignal,
   position: number | null = null,
   chunkSize = CHUNK_SIZE,
@@ -43,8 +42,8 @@ export async function* handleChunks(
 }
 
 /** Chunks of a whole file; the handle is closed when the consumer stops. */
-export async function* fileChunks(path: string, signal: AbortSignal, position: number | null = null): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
+export async function* fileChunks(fs: FileSystem, path: string, signal: AbortSignal, position: number | null = null): AsyncGenerator<Buffer> {
+  const handle = await fs.open(path, 'r');
   try {
     yield* handleChunks(handle, signal, position);
   } finally {
@@ -98,7 +97,7 @@ export function isStdin(operand: string): boolean {
 
 /** Chunks of one operand: stdin for `-`, else the file. */
 export function operandChunks(ctx: BuiltinContext, operand: string, position: number | null = null): AsyncGenerator<Buffer> {
-  return isStdin(operand) ? streamChunks(ctx.stdin, ctx.signal) : fileChunks(ctx.resolve(operand), ctx.signal, position);
+  return isStdin(operand) ? streamChunks(ctx.stdin, ctx.signal) : fileChunks(ctx.fs, ctx.resolve(operand), ctx.signal, position);
 }
 
 /**

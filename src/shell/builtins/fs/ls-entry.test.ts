@@ -1,8 +1,8 @@
 import { lstatSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { longLine, majorMinor } from './ls-entry.js';
-import { lsDate } from './format.js';
-import { parseIdFile } from './names.js';
+import { lsDate } from '../../../os/format.js';
+import { parseIdFile } from '../../../os/id-names.js';
 
 describe('longLine', () => {
   const stats = lstatSync('/dev/null');

@@ -1,9 +1,9 @@
 // One `ls` entry: its lstat, the `-l` line in busybox's fixed-width layout
 // (`-rw-r--r--    1 root     root          1234 Nov 27 10:01 name`), colours and -F marks.
 import type { Stats } from 'node:fs';
-import { humanSize, lsDate } from './format.js';
-import { modeString } from './mode.js';
-import type { IdNames } from './names.js';
+import { humanSize } from './format.js';
+import { lsDate, modeString } from '../../../os/index.js';
+import type { IdNames } from '../../../os/index.js';
 
 export interface Entry {
   /** Name as listed (basename inside a directory, the operand as typed otherwise). */

@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { nodeFileSystem } from '../../files/index.js';
+import type { FileSystem } from '../../files/index.js';
 import type { Builtin, BuiltinContext, ShellHandle } from '../../types.js';
 
 export interface TestRun {
@@ -21,6 +23,8 @@ export interface TestContextOptions {
   signal?: AbortSignal;
   /** Replaces stdout (a pipe, a stream that closes early); not collected. */
   stdout?: PassThrough;
+  /** The file system the built-in sees (default: the real one). */
+  fs?: FileSystem;
 }
 
 export interface TestContext {
@@ -36,8 +40,8 @@ function shellStub(cwd: string): ShellHandle {
     setVar: (name, value) => void vars.set(name, value),
     unsetVar: (name) => void vars.delete(name),
     environ: () => Object.fromEntries(vars),
-    chdir: (dir) => void resolve(cwd, dir),
-    lookupCommand: () => undefined,
+    chdir: async (dir) => void resolve(cwd, dir),
+    lookupCommand: async () => undefined,
     builtinNames: () => [],
   };
 }
@@ -66,6 +70,7 @@ export function makeTestContext(options: TestContextOptions): TestContext {
     },
     shell: shellStub(options.cwd),
     services: { hostname: 'test', procRoot: '/proc', sysRoot: '/sys', devRoot: '/dev' },
+    fs: options.fs ?? nodeFileSystem,
   };
   return { ctx, stdout: () => Buffer.concat(out), stderr: () => Buffer.concat(err).toString() };
 }

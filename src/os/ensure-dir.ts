@@ -2,7 +2,7 @@
 // exists but refuses children with ENOENT (e.g. `--home /proc/x`), so walk up by hand.
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { errnoCode } from '../common/errors.js';
+import { errnoCode } from './errno.js';
 
 export async function ensureDir(path: string, mode = 0o700): Promise<void> {
   try {

@@ -1,6 +1,6 @@
-// Child processes the transfer code starts (busybox --list, and busybox-fetch's
-// apt-get / xz / dpkg-deb): never through a shell, each in its own process group,
-// SIGTERM then SIGKILL to the group on timeout or abort, always reaped.
+// Child processes started without a shell (busybox --list; busybox-fetch's apt-get, xz,
+// dpkg-deb): each in its own process group, SIGTERM then SIGKILL to the group on timeout
+// or abort, always reaped.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 

@@ -1,7 +1,7 @@
-// getopt-style argument parsing for built-ins: clustered short switches (`-la`), short
-// options with a value (`-n 5`, `-n5`), long switches and options (`--json`,
-// `--max-depth=2`, `--max-depth 2`), `--` ends options. Built-ins with their own
-// grammar (`find`, BSD-style `ps aux`) parse by hand.
+// getopt-style argument parsing for built-ins (the interpreter reports OptionError):
+// clustered short switches (`-la`), short options with a value (`-n 5`, `-n5`), long
+// switches and options (`--json`, `--max-depth=2`, `--max-depth 2`), `--` ends options.
+// Built-ins with their own grammar (`find`, BSD-style `ps aux`) parse by hand.
 
 export class OptionError extends Error {
   override name = 'OptionError';

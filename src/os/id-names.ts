@@ -21,8 +21,15 @@ export function parseIdFile(text: string): Map<number, string> {
   return map;
 }
 
-export async function loadIdNames(etc = '/etc'): Promise<IdNames> {
-  const read = (file: string): Promise<string> => readFile(`${etc}/${file}`, 'utf8').catch(() => '');
+/** What loadIdNames reads with: node:fs/promises, or a shell session's FileSystem. */
+export interface TextReader {
+  readFile(path: string, encoding: 'utf8'): Promise<string>;
+}
+
+const NODE_READER: TextReader = { readFile: (path, encoding) => readFile(path, encoding) };
+
+export async function loadIdNames(etc = '/etc', reader: TextReader = NODE_READER): Promise<IdNames> {
+  const read = (file: string): Promise<string> => reader.readFile(`${etc}/${file}`, 'utf8').catch(() => '');
   const [users, groups] = await Promise.all([read('passwd').then(parseIdFile), read('group').then(parseIdFile)]);
   const byName = (map: Map<number, string>, name: string): number | undefined => [...map].find(([, n]) => n === name)?.[0];
   return {
