@@ -1,9 +1,9 @@
 // One supervised service, gokrazy style: its own process group, stdout/stderr kept in
 // 100-line rings, exit 0 or 125 ends supervision, any other exit restarts it after a
 // backoff. Restart and stop act on the whole process group (kill(-pgid)).
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { errnoCode } from '../os/index.js';
+import { signalGroup, spawnGroup } from '../os/index.js';
+import type { ProcessGroup } from '../os/index.js';
 import { messageOf, DEFAULT_BACKOFF, nextFailureCount, restartDelayMs } from '../common/index.js';
 import type { BackoffPolicy } from '../common/index.js';
 import type { ServiceConfig } from './config.js';
@@ -40,25 +40,14 @@ export interface ServiceStatus {
   Restarts: number;
 }
 
-/**
- * Sends a signal to a whole process group. A group that is already gone is fine; any
- * other failure is returned, never thrown (this runs from timers and exit handlers of
- * a long-running init, where a throw would take every service down).
- */
-export function signalGroup(pid: number, signal: NodeJS.Signals): string | undefined {
-  try {
-    process.kill(-pid, signal);
-    return undefined;
-  } catch (err) {
-    return errnoCode(err) === 'ESRCH' ? undefined : `cannot send ${signal} to process group ${pid}: ${messageOf(err)}`;
-  }
-}
-
 export class Service {
   private readonly lineCounter = new LineCounter();
   readonly stdout = new LineRing(undefined, undefined, this.lineCounter);
   readonly stderr = new LineRing(undefined, undefined, this.lineCounter);
   private child: ChildProcess | undefined;
+  private group: ProcessGroup | undefined;
+  /** The signal of the stop that started the SIGKILL grace, for the note. */
+  private stopSignal: NodeJS.Signals | undefined;
   private wanted = false;
   private stateValue: ServiceState = 'stopped';
   private startedAt: Date | undefined;
@@ -67,7 +56,6 @@ export class Service {
   private restarts = 0;
   private restartPending = false;
   private backoffTimer: NodeJS.Timeout | undefined;
-  private killTimer: NodeJS.Timeout | undefined;
   private lastLineValue = '';
   private exitWaiters: Array<() => void> = [];
 
@@ -139,18 +127,9 @@ export class Service {
   }
 
   private terminate(signal: NodeJS.Signals): void {
-    const pid = this.child?.pid;
-    if (pid === undefined) return;
-    const failure = signalGroup(pid, signal);
-    if (failure) this.note(failure);
-    if (signal === 'SIGKILL' || this.killTimer) return;
-    this.killTimer = setTimeout(() => {
-      this.killTimer = undefined;
-      if (this.child?.pid === pid) {
-        this.note(`still running ${this.options.stopGraceMs} ms after ${signal}; sending SIGKILL`);
-        signalGroup(pid, 'SIGKILL');
-      }
-    }, this.options.stopGraceMs);
+    if (this.child?.pid === undefined) return;
+    this.stopSignal ??= signal;
+    this.group?.stop(signal);
   }
 
   private clearBackoff(): void {
@@ -176,12 +155,17 @@ export class Service {
     this.stateValue = 'running';
     let child: ChildProcess;
     try {
-      child = spawn(file!, args, {
-        detached: true, // own process group, so stop/restart reach every process of it
+      // Its own process group, so stop/restart reach every process of it.
+      this.stopSignal = undefined;
+      this.group = spawnGroup(file!, args, {
         stdio: ['ignore', 'pipe', 'pipe'],
         env,
         ...(this.config.cwd ? { cwd: this.config.cwd } : {}),
+        killGraceMs: this.options.stopGraceMs,
+        onKill: () => this.note(`still running ${this.options.stopGraceMs} ms after ${this.stopSignal}; sending SIGKILL`),
+        onSignalError: (message) => this.note(message),
       });
+      child = this.group.child;
     } catch (err) {
       this.note(`cannot start: ${messageOf(err)}`);
       this.onEnded(null, null);
@@ -211,8 +195,7 @@ export class Service {
   private onEnded(code: number | null, signal: string | null): void {
     const pid = this.child?.pid;
     this.child = undefined;
-    if (this.killTimer) clearTimeout(this.killTimer);
-    this.killTimer = undefined;
+    this.group = undefined;
     const ranForMs = this.startedAt ? Date.now() - this.startedAt.getTime() : 0;
     this.lastExitValue = { code, signal, at: new Date() };
     if (code !== null || signal !== null) this.note(signal ? `killed by ${signal}` : `exited with status ${code}`);

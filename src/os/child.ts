@@ -1,8 +1,7 @@
 // Child processes started without a shell (busybox --list; busybox-fetch's apt-get, xz,
 // dpkg-deb): each in its own process group, SIGTERM then SIGKILL to the group on timeout
 // or abort, always reaped.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { spawnGroup } from './group.js';
 
 export interface ChildResult {
   code: number | null;
@@ -26,34 +25,16 @@ export interface RunOptions {
   input?: Buffer;
 }
 
-/** Signals the whole process group; ignores a group that is already gone. */
-export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // ESRCH: already exited.
-  }
-}
-
-/** Ends a child: SIGTERM to its group, SIGKILL after the grace period. */
-export function terminate(child: ChildProcess, graceMs: number): void {
-  killGroup(child, 'SIGTERM');
-  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
-  timer.unref();
-  child.once('exit', () => clearTimeout(timer));
-}
-
 /** Runs `file args…` and collects its output. Rejects only when it cannot start. */
 export function runCapture(file: string, args: string[], options: RunOptions = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      detached: true,
+    const group = spawnGroup(file, args, {
       stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       env: options.env ?? process.env,
       cwd: options.cwd,
+      killGraceMs: options.killGraceMs ?? 1000,
     });
-    const grace = options.killGraceMs ?? 1000;
+    const child = group.child;
     const out: Buffer[] = [];
     let outBytes = 0;
     let err = '';
@@ -61,7 +42,7 @@ export function runCapture(file: string, args: string[], options: RunOptions = {
     const stop = (): void => {
       if (killed) return;
       killed = true;
-      terminate(child, grace);
+      group.stop();
     };
     const timer = options.timeoutMs ? setTimeout(stop, options.timeoutMs) : undefined;
     const onAbort = (): void => stop();

@@ -8,3 +8,4 @@ export * from './format.js';
 export * from './stream.js';
 export * from './ensure-dir.js';
 export * from './child.js';
+export * from './group.js';

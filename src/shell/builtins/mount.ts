@@ -1,7 +1,6 @@
 // mount: list mounts like util-linux (`SOURCE on DIR type TYPE (OPTIONS)`) from
 // /proc/self/mountinfo, or --json. Mounting needs the mount(2) system call, which Node.js
 // cannot make: a toolbox `mount` (or busybox) does it, spawned in its own process group.
-import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import type { FileSystem } from '../files/index.js';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { formatMountLine, mergeMountOptions, readMountinfo } from '../../proc/in
 import type { MountEntry } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
 import { fail } from './io.js';
-import { write } from '../../os/index.js';
+import { spawnGroup, write } from '../../os/index.js';
 import { JsonArrayWriter, LineWriter, usageError } from './system-util.js';
 
 const USAGE = `Usage: mount [-l] [-t TYPE[,TYPE…]] [--json]
@@ -58,35 +57,21 @@ const KILL_GRACE_MS = 2000;
  */
 export function runDelegate(target: DelegateTarget, args: string[], ctx: BuiltinContext): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(target.file, [...target.argv, ...args], {
+    const { child } = spawnGroup(target.file, [...target.argv, ...args], {
       cwd: ctx.cwd,
       env: ctx.shell.environ(),
-      detached: true,
       // mount/umount read nothing; the session's input stays with the shell.
       stdio: ['ignore', 'pipe', 'pipe'],
+      signal: ctx.signal,
+      killGraceMs: KILL_GRACE_MS,
+      endsAt: 'close',
     });
-    let killTimer: NodeJS.Timeout | undefined;
-    const killGroup = (signal: NodeJS.Signals): void => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, signal);
-      } catch {
-        // already gone
-      }
-    };
-    const onAbort = (): void => {
-      killGroup('SIGTERM');
-      killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
-    };
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    child.stdout.pipe(ctx.stdout, { end: false });
-    child.stderr.pipe(ctx.stderr, { end: false });
+    child.stdout!.pipe(ctx.stdout, { end: false });
+    child.stderr!.pipe(ctx.stderr, { end: false });
     child.on('error', (err) => {
-      ctx.signal.removeEventListener('abort', onAbort);
       void fail(ctx.stderr, target.argv[0] ?? target.file, `cannot run ${target.file}: ${err.message}`, 126).then(resolve);
     });
     child.on('close', (code, signal) => {
-      ctx.signal.removeEventListener('abort', onAbort);
-      if (killTimer) clearTimeout(killTimer);
       if (signal) {
         const number = (
           { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGPIPE: 13, SIGTERM: 15 } as Record<string, number>
