@@ -189,6 +189,23 @@ class DaemonLifetime {
   }
 }
 
+/** The listeners of --listen / --port; each accepted socket becomes a LiveConnection. */
+function createListeners(config: DaemonConfig, io: DaemonIO, audit: AuditLog, lifetime: DaemonLifetime, state: ServerState, fingerprint: string): ListenerSet {
+  return new ListenerSet({
+    spec: config.listen,
+    port: config.port,
+    createServer: () =>
+      createServer({ noDelay: true }, (socket: Socket) => {
+        if (lifetime.isStopping) return void socket.destroy();
+        const conn = new LiveConnection(socket, state);
+        lifetime.live.add(conn);
+        conn.start();
+      }),
+    onListening: (display) => io.stderr(`breakglassd: listening on ${display} (host key ${fingerprint})\n`),
+    onError: (display, err) => audit.warn(`cannot listen on ${display}: ${err.message}`),
+  });
+}
+
 /** Starts the daemon; rejects with UsageError for problems the user must fix. */
 export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<RunningDaemon> {
   const audit = createAuditLog(config.logFormat, io.stderr);
@@ -234,20 +251,7 @@ export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<R
     connections: lifetime.connections,
   };
 
-  const listeners = new ListenerSet({
-    spec: config.listen,
-    port: config.port,
-    createServer: () =>
-      createServer({ noDelay: true }, (socket: Socket) => {
-        if (lifetime.isStopping) return void socket.destroy();
-        const conn = new LiveConnection(socket, state);
-        lifetime.live.add(conn);
-        conn.start();
-      }),
-    onListening: (display) => io.stderr(`breakglassd: listening on ${display} (host key ${hostKey.fingerprint})\n`),
-    onError: (display, err) => audit.warn(`cannot listen on ${display}: ${err.message}`),
-  });
-
+  const listeners = createListeners(config, io, audit, lifetime, state, hostKey.fingerprint);
   io.stderr(`breakglassd: host key ${hostKey.publicLine}\n`);
   await lifetime.listen(listeners);
   return { finished: lifetime.finished, stop: () => lifetime.stop() };
