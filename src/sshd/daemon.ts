@@ -76,75 +76,158 @@ async function prepareDirs(config: DaemonConfig, audit: AuditLog, dirs: { toolbo
   return { ...dirs, toolbox, home };
 }
 
+function createKeyStore(path: string, audit: AuditLog): KeyStore {
+  return new KeyStore(path, {
+    onLoad: (file, count, warnings) => {
+      for (const w of warnings) audit.warn(`${file}:${w.line}: ${w.message}`, { file, line: w.line });
+      if (count === 0) audit.warn(`${file}: no usable key; nobody can log in until a key is added`, { file });
+      else audit.event('authorized-keys', { file, keys: count });
+    },
+    onUnavailable: (file, reason) => audit.warn(`${file} is unavailable (${reason}); refusing every login until it is back`, { file }),
+  });
+}
+
+async function removeOwnedToolboxDir(dirs: { toolboxDir: string; ownsToolboxDir: boolean }): Promise<void> {
+  if (dirs.ownsToolboxDir) await rm(dirs.toolboxDir, { recursive: true, force: true });
+}
+
+/** The session recorder for --record; an unusable dir is exit 2. */
+async function openRecorder(config: DaemonConfig, audit: AuditLog, dirs: Prepared): Promise<RecorderFactory | undefined> {
+  const record = config.record;
+  if (!record) return undefined;
+  try {
+    return await createRecordDir({ dir: record.dir, maxFileBytes: record.maxFileBytes, maxTotalBytes: record.maxTotalBytes, recordInput: record.input, audit: audit.event });
+  } catch (err) {
+    await removeOwnedToolboxDir(dirs);
+    throw new UsageError(`--record ${record.dir}: ${messageOf(err)}; give a writable directory (it is created with mode 0700)`);
+  }
+}
+
+/**
+ * The running daemon's mutable part: open connections, the --idle-exit timer, and stopping.
+ * Nobody connected (no authenticated connection, no detached session) arms the idle timer.
+ */
+class DaemonLifetime {
+  readonly live = new Set<LiveConnection>();
+  readonly terminals: SessionRegistry;
+  readonly finished: Promise<number>;
+  private authenticatedCount = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+  private listeners: ListenerSet | undefined;
+  private resolveFinished: (code: number) => void = () => undefined;
+
+  constructor(
+    private readonly config: DaemonConfig,
+    private readonly audit: AuditLog,
+    private readonly prepared: Prepared,
+  ) {
+    this.finished = new Promise<number>((resolve) => (this.resolveFinished = resolve));
+    // A detached session counts as open: its jobs wait for their owner.
+    this.terminals = new SessionRegistry({
+      detachTimeoutMs: config.detachTimeoutMs,
+      maxDetached: config.maxDetached,
+      audit: audit.event,
+      onCountChange: (count) => (count === 0 ? this.armIdle() : this.cancelIdle()),
+    });
+  }
+
+  get isStopping(): boolean {
+    return this.stopping !== undefined;
+  }
+
+  armIdle(): void {
+    if (this.config.idleExitMs <= 0 || this.authenticatedCount > 0 || this.terminals.count > 0) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.audit.event('idle-exit', { after_ms: this.config.idleExitMs });
+      void this.stop();
+    }, this.config.idleExitMs);
+  }
+
+  private cancelIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  readonly connections: ServerState['connections'] = {
+    authenticated: () => {
+      this.authenticatedCount++;
+      this.cancelIdle();
+    },
+    gone: (conn, wasAuthenticated) => {
+      this.live.delete(conn);
+      if (!wasAuthenticated) return;
+      this.authenticatedCount--;
+      this.armIdle();
+    },
+  };
+
+  /** Starts the listeners; stop() closes them. */
+  async listen(listeners: ListenerSet): Promise<void> {
+    this.listeners = listeners;
+    await listeners.start();
+    this.armIdle();
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const closing = this.listeners?.close();
+    const ending = Promise.all([...this.live].map((c) => c.shutdown()).concat(this.terminals.shutdown()));
+    const bound = new Promise((resolve) => setTimeout(resolve, SESSION_CLOSE_GRACE_MS + 1500).unref());
+    await Promise.race([Promise.all([closing, ending]), bound]);
+    await this.prepared.toolbox?.close().catch(() => undefined);
+    await removeOwnedToolboxDir(this.prepared).catch(() => undefined);
+    this.audit.event('stopped', {});
+    this.resolveFinished(0);
+  }
+}
+
+/** The listeners of --listen / --port; each accepted socket becomes a LiveConnection. */
+function createListeners(config: DaemonConfig, io: DaemonIO, audit: AuditLog, lifetime: DaemonLifetime, state: ServerState, fingerprint: string): ListenerSet {
+  return new ListenerSet({
+    spec: config.listen,
+    port: config.port,
+    createServer: () =>
+      createServer({ noDelay: true }, (socket: Socket) => {
+        if (lifetime.isStopping) return void socket.destroy();
+        const conn = new LiveConnection(socket, state);
+        lifetime.live.add(conn);
+        conn.start();
+      }),
+    onListening: (display) => io.stderr(`breakglassd: listening on ${display} (host key ${fingerprint})\n`),
+    onError: (display, err) => audit.warn(`cannot listen on ${display}: ${err.message}`),
+  });
+}
+
 /** Starts the daemon; rejects with UsageError for problems the user must fix. */
 export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<RunningDaemon> {
   const audit = createAuditLog(config.logFormat, io.stderr);
-  const authorizedKeysPath = await resolveAuthorizedKeysPath(config.authorizedKeys);
-  const keys = new KeyStore(authorizedKeysPath, {
-    onLoad: (path, count, warnings) => {
-      for (const w of warnings) audit.warn(`${path}:${w.line}: ${w.message}`, { file: path, line: w.line });
-      if (count === 0) audit.warn(`${path}: no usable key; nobody can log in until a key is added`, { file: path });
-      else audit.event('authorized-keys', { file: path, keys: count });
-    },
-    onUnavailable: (path, reason) => audit.warn(`${path} is unavailable (${reason}); refusing every login until it is back`, { file: path }),
-  });
+  const keys = createKeyStore(await resolveAuthorizedKeysPath(config.authorizedKeys), audit);
   // Every exit-2 problem is found before the first log line (keys.load() logs).
   const hostKey = await loadOrCreateHostKey(config.hostKey);
   const dirs = await makeToolboxDir(config);
   await keys.load().catch(async (err: unknown) => {
-    if (dirs.ownsToolboxDir) await rm(dirs.toolboxDir, { recursive: true, force: true });
+    await removeOwnedToolboxDir(dirs);
     throw err;
   });
   if (hostKey.generated) audit.event('host-key-generated', { file: config.hostKey, fingerprint: hostKey.fingerprint });
   if (hostKey.permissionWarning) audit.warn(hostKey.permissionWarning);
 
   const prepared = await prepareDirs(config, audit, dirs);
-  let recorder: RecorderFactory | undefined;
-  if (config.record) {
-    const record = config.record;
-    try {
-      recorder = await createRecordDir({ dir: record.dir, maxFileBytes: record.maxFileBytes, maxTotalBytes: record.maxTotalBytes, recordInput: record.input, audit: audit.event });
-    } catch (err) {
-      if (dirs.ownsToolboxDir) await rm(dirs.toolboxDir, { recursive: true, force: true });
-      throw new UsageError(`--record ${record.dir}: ${messageOf(err)}; give a writable directory (it is created with mode 0700)`);
-    }
-  }
+  const recorder = await openRecorder(config, audit, prepared);
   const onTmpfs = prepared.toolbox ? await prepared.toolbox.isTmpfs().catch(() => undefined) : undefined;
   if (onTmpfs === false) audit.warn(`toolbox dir ${prepared.toolboxDir} is not on tmpfs: uploads persist on disk`);
   const procRoot = '/proc';
   const sysRoot = '/sys';
   const facts = await readBannerFacts({ procRoot, sysRoot, toolboxDir: prepared.toolbox ? prepared.toolboxDir : undefined, toolboxOnTmpfs: onTmpfs });
 
-  const live = new Set<LiveConnection>();
-  let authenticatedCount = 0;
-  let idleTimer: NodeJS.Timeout | undefined;
-  let stopping: Promise<void> | undefined;
-  let resolveFinished!: (code: number) => void;
-  const finished = new Promise<number>((resolve) => (resolveFinished = resolve));
-
-  // A detached session counts as open: its jobs wait for their owner.
-  const terminals = new SessionRegistry({
-    detachTimeoutMs: config.detachTimeoutMs,
-    maxDetached: config.maxDetached,
-    audit: audit.event,
-    onCountChange: (count) => {
-      if (count === 0) armIdle();
-      else if (idleTimer) {
-        clearTimeout(idleTimer);
-        idleTimer = undefined;
-      }
-    },
-  });
-
-  const armIdle = (): void => {
-    if (config.idleExitMs <= 0 || authenticatedCount > 0 || terminals.count > 0) return;
-    if (idleTimer) clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => {
-      audit.event('idle-exit', { after_ms: config.idleExitMs });
-      void stop();
-    }, config.idleExitMs);
-  };
-
+  const lifetime = new DaemonLifetime(config, audit, prepared);
   const state: ServerState = {
     config: { ...config, home: prepared.home },
     ssh: new SshServer({ hostKey: hostKey.privateKey, ident: SERVER_IDENT }),
@@ -162,55 +245,13 @@ export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<R
     toolbox: prepared.toolbox,
     banner: config.banner ? () => bannerNow(facts) : undefined,
     path: io.env.PATH,
-    terminals,
+    terminals: lifetime.terminals,
     ...(recorder ? { recorder } : {}),
-    connections: {
-      authenticated: () => {
-        authenticatedCount++;
-        if (idleTimer) clearTimeout(idleTimer);
-        idleTimer = undefined;
-      },
-      gone: (conn, wasAuthenticated) => {
-        live.delete(conn);
-        if (!wasAuthenticated) return;
-        authenticatedCount--;
-        armIdle();
-      },
-    },
+    connections: lifetime.connections,
   };
 
-  const listeners = new ListenerSet({
-    spec: config.listen,
-    port: config.port,
-    createServer: () =>
-      createServer({ noDelay: true }, (socket: Socket) => {
-        if (stopping) return void socket.destroy();
-        const conn = new LiveConnection(socket, state);
-        live.add(conn);
-        conn.start();
-      }),
-    onListening: (display) => io.stderr(`breakglassd: listening on ${display} (host key ${hostKey.fingerprint})\n`),
-    onError: (display, err) => audit.warn(`cannot listen on ${display}: ${err.message}`),
-  });
-
+  const listeners = createListeners(config, io, audit, lifetime, state, hostKey.fingerprint);
   io.stderr(`breakglassd: host key ${hostKey.publicLine}\n`);
-  await listeners.start();
-  armIdle();
-
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      if (idleTimer) clearTimeout(idleTimer);
-      const closing = listeners.close();
-      const ending = Promise.all([...live].map((c) => c.shutdown()).concat(terminals.shutdown()));
-      const bound = new Promise((resolve) => setTimeout(resolve, SESSION_CLOSE_GRACE_MS + 1500).unref());
-      await Promise.race([Promise.all([closing, ending]), bound]);
-      await prepared.toolbox?.close().catch(() => undefined);
-      if (prepared.ownsToolboxDir) await rm(prepared.toolboxDir, { recursive: true, force: true }).catch(() => undefined);
-      audit.event('stopped', {});
-      resolveFinished(0);
-    })();
-    return stopping;
-  };
-
-  return { finished, stop };
+  await lifetime.listen(listeners);
+  return { finished: lifetime.finished, stop: () => lifetime.stop() };
 }

@@ -7,3 +7,8 @@ export async function fail(stderr: Writable, name: string, message: string, code
   await write(stderr, `${name}: ${message}\n`).catch(() => undefined);
   return code;
 }
+
+/** `NAME: missing WHAT` for a command run without its required operand: a usage error, exit 2. */
+export function failMissing(stderr: Writable, name: string, what = 'operand'): Promise<number> {
+  return fail(stderr, name, `missing ${what}`, 2);
+}

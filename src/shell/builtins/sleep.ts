@@ -1,6 +1,6 @@
 // sleep DURATION...: fractional, with s/m/h/d suffixes (summed), `inf`; ^C ends it (130).
 import type { Builtin } from '../types.js';
-import { fail } from './io.js';
+import { fail, failMissing } from './io.js';
 
 const UNIT: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -17,7 +17,7 @@ export const sleep: Builtin = {
   summary: 'wait for a while',
   usage: 'Usage: sleep N[smhd]...\n\nPause for the sum of the durations (fractions allowed, e.g. 0.5 or 1m; "inf" for ever).\n^C ends it early (exit 130).',
   async run(args, ctx) {
-    if (args.length === 0) return fail(ctx.stderr, 'sleep', 'missing operand', 2);
+    if (args.length === 0) return failMissing(ctx.stderr, 'sleep');
     let seconds = 0;
     for (const a of args) {
       const s = parseSleep(a);

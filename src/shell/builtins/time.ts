@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Builtin } from '../types.js';
-import { fail } from './io.js';
+import { fail, failMissing } from './io.js';
 import { write } from '../../os/index.js';
 
 const TICKS_PER_SECOND = 100;
@@ -35,7 +35,7 @@ export const time: Builtin = {
   summary: 'run a command and report the time it took',
   usage: 'Usage: time COMMAND [ARG]...\n\nRun COMMAND, then print its real (wall clock), user and system time on stderr.',
   async run(args, ctx) {
-    if (args.length === 0) return fail(ctx.stderr, 'time', 'missing COMMAND', 2);
+    if (args.length === 0) return failMissing(ctx.stderr, 'time', 'COMMAND');
     if (!ctx.shell.exec) return fail(ctx.stderr, 'time', 'cannot run commands here', 126);
     const started = process.hrtime.bigint();
     const cpu = process.cpuUsage();

@@ -1,6 +1,6 @@
 // The line being edited: text, cursor, history navigation, kill buffer and ^R search.
 // Pure state: keys in, an action out; drawing is render.ts's job.
-import type { Key } from './keys.js';
+import type { Key, KeyName } from './keys.js';
 
 export type EditAction =
   | 'none'
@@ -72,103 +72,112 @@ export class LineEditor {
       this.insert(key.text);
       return 'redraw';
     }
-    switch (key.name) {
-      case 'enter':
-        return 'submit';
-      case 'tab':
-        this.lastWasTab = wasTab ? false : true;
-        return 'complete';
-      case 'ctrl-a':
-      case 'home':
-        this.cursor = 0;
-        return 'redraw';
-      case 'ctrl-e':
-      case 'end':
-        this.cursor = this.buf.length;
-        return 'redraw';
-      case 'ctrl-b':
-      case 'left':
-        if (this.cursor === 0) return 'none';
-        this.cursor--;
-        return 'redraw';
-      case 'ctrl-f':
-      case 'right':
-        if (this.cursor === this.buf.length) return 'none';
-        this.cursor++;
-        return 'redraw';
-      case 'meta-b':
-      case 'ctrl-left':
-        this.cursor = this.wordStart(this.cursor);
-        return 'redraw';
-      case 'meta-f':
-      case 'ctrl-right':
-        this.cursor = this.wordEnd(this.cursor);
-        return 'redraw';
-      case 'backspace':
-        if (this.cursor === 0) return 'bell';
-        this.buf.splice(--this.cursor, 1);
-        return 'redraw';
-      case 'delete':
-        if (this.cursor === this.buf.length) return 'none';
-        this.buf.splice(this.cursor, 1);
-        return 'redraw';
-      case 'ctrl-d':
-        if (this.buf.length === 0) return 'eof';
-        if (this.cursor < this.buf.length) this.buf.splice(this.cursor, 1);
-        return 'redraw';
-      case 'ctrl-k':
-        this.killed = this.buf.splice(this.cursor).join('');
-        return 'redraw';
-      case 'ctrl-u':
-        this.killed = this.buf.splice(0, this.cursor).join('');
-        this.cursor = 0;
-        return 'redraw';
-      case 'ctrl-w':
-      case 'meta-backspace': {
-        // ^W kills back to the previous whitespace (readline's unix-word-rubout).
-        let start = this.cursor;
-        const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t';
-        if (key.name === 'ctrl-w') {
-          while (start > 0 && isSpace(this.buf[start - 1])) start--;
-          while (start > 0 && !isSpace(this.buf[start - 1])) start--;
-        } else start = this.wordStart(this.cursor);
-        this.killed = this.buf.splice(start, this.cursor - start).join('');
-        this.cursor = start;
-        return 'redraw';
-      }
-      case 'meta-d': {
-        const end = this.wordEnd(this.cursor);
-        this.killed = this.buf.splice(this.cursor, end - this.cursor).join('');
-        return 'redraw';
-      }
-      case 'ctrl-y':
-        if (!this.killed) return 'none';
-        this.insert(this.killed);
-        return 'redraw';
-      case 'ctrl-t': {
-        if (this.cursor === 0 || this.buf.length < 2) return 'bell';
-        const at = this.cursor === this.buf.length ? this.cursor - 1 : this.cursor;
-        [this.buf[at - 1], this.buf[at]] = [this.buf[at]!, this.buf[at - 1]!];
-        this.cursor = at + 1;
-        return 'redraw';
-      }
-      case 'ctrl-p':
-      case 'up':
-        return this.historyMove(-1);
-      case 'ctrl-n':
-      case 'down':
-        return this.historyMove(1);
-      case 'ctrl-r':
-        this.search = { query: '', match: -1, failed: false };
-        this.draft = this.text;
-        return 'redraw';
-      case 'ctrl-c':
-        return 'interrupt';
-      case 'ctrl-l':
-        return 'clear-screen';
-      default:
-        return 'none';
+    if (key.name === 'tab') {
+      this.lastWasTab = !wasTab;
+      return 'complete';
     }
+    return LineEditor.COMMANDS[key.name]?.(this) ?? 'none';
+  }
+
+  /** What each editing key does (readline's emacs bindings); keys not listed do nothing. */
+  private static readonly COMMANDS: Partial<Record<KeyName, (ed: LineEditor) => EditAction>> = {
+    enter: () => 'submit',
+    'ctrl-a': (ed) => ed.moveTo(0),
+    home: (ed) => ed.moveTo(0),
+    'ctrl-e': (ed) => ed.moveTo(ed.buf.length),
+    end: (ed) => ed.moveTo(ed.buf.length),
+    'ctrl-b': (ed) => ed.moveBy(-1),
+    left: (ed) => ed.moveBy(-1),
+    'ctrl-f': (ed) => ed.moveBy(1),
+    right: (ed) => ed.moveBy(1),
+    'meta-b': (ed) => ed.moveTo(ed.wordStart(ed.cursor)),
+    'ctrl-left': (ed) => ed.moveTo(ed.wordStart(ed.cursor)),
+    'meta-f': (ed) => ed.moveTo(ed.wordEnd(ed.cursor)),
+    'ctrl-right': (ed) => ed.moveTo(ed.wordEnd(ed.cursor)),
+    backspace: (ed) => ed.deleteBackward(),
+    delete: (ed) => ed.deleteForward(),
+    'ctrl-d': (ed) => ed.deleteOrEof(),
+    'ctrl-k': (ed) => ed.kill(ed.cursor, ed.buf.length),
+    'ctrl-u': (ed) => ed.kill(0, ed.cursor),
+    'ctrl-w': (ed) => ed.kill(ed.whitespaceStart(ed.cursor), ed.cursor),
+    'meta-backspace': (ed) => ed.kill(ed.wordStart(ed.cursor), ed.cursor),
+    'meta-d': (ed) => ed.kill(ed.cursor, ed.wordEnd(ed.cursor)),
+    'ctrl-y': (ed) => ed.yank(),
+    'ctrl-t': (ed) => ed.transpose(),
+    'ctrl-p': (ed) => ed.historyMove(-1),
+    up: (ed) => ed.historyMove(-1),
+    'ctrl-n': (ed) => ed.historyMove(1),
+    down: (ed) => ed.historyMove(1),
+    'ctrl-r': (ed) => ed.startSearch(),
+    'ctrl-c': () => 'interrupt',
+    'ctrl-l': () => 'clear-screen',
+  };
+
+  private moveTo(cursor: number): EditAction {
+    this.cursor = cursor;
+    return 'redraw';
+  }
+
+  /** One character left or right; nothing at either end. */
+  private moveBy(delta: -1 | 1): EditAction {
+    const next = this.cursor + delta;
+    if (next < 0 || next > this.buf.length) return 'none';
+    return this.moveTo(next);
+  }
+
+  private deleteBackward(): EditAction {
+    if (this.cursor === 0) return 'bell';
+    this.buf.splice(--this.cursor, 1);
+    return 'redraw';
+  }
+
+  private deleteForward(): EditAction {
+    if (this.cursor === this.buf.length) return 'none';
+    this.buf.splice(this.cursor, 1);
+    return 'redraw';
+  }
+
+  /** ^D: end of input on an empty line, else delete forward (and redraw even at the end). */
+  private deleteOrEof(): EditAction {
+    if (this.buf.length === 0) return 'eof';
+    this.deleteForward();
+    return 'redraw';
+  }
+
+  /** Cuts buf[start..end) into the kill buffer; the cursor goes to start. */
+  private kill(start: number, end: number): EditAction {
+    this.killed = this.buf.splice(start, end - start).join('');
+    this.cursor = start;
+    return 'redraw';
+  }
+
+  /** ^W kills back to the previous whitespace (readline's unix-word-rubout). */
+  private whitespaceStart(from: number): number {
+    const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t';
+    let start = from;
+    while (start > 0 && isSpace(this.buf[start - 1])) start--;
+    while (start > 0 && !isSpace(this.buf[start - 1])) start--;
+    return start;
+  }
+
+  private yank(): EditAction {
+    if (!this.killed) return 'none';
+    this.insert(this.killed);
+    return 'redraw';
+  }
+
+  private transpose(): EditAction {
+    if (this.cursor === 0 || this.buf.length < 2) return 'bell';
+    const at = this.cursor === this.buf.length ? this.cursor - 1 : this.cursor;
+    [this.buf[at - 1], this.buf[at]] = [this.buf[at]!, this.buf[at - 1]!];
+    this.cursor = at + 1;
+    return 'redraw';
+  }
+
+  private startSearch(): EditAction {
+    this.search = { query: '', match: -1, failed: false };
+    this.draft = this.text;
+    return 'redraw';
   }
 
   private historyMove(delta: number): EditAction {

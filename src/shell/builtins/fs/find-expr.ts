@@ -90,167 +90,205 @@ export function permTest(text: string): (mode: number) => boolean {
 /** Resolves `-user NAME|UID` / `-group NAME|GID` to a number. */
 export type IdLookup = (kind: 'user' | 'group', name: string) => number | undefined;
 
+/** The parser's state: the tokens, where it is, and what the primaries have set so far. */
+class FindParser {
+  pos = 0;
+  readonly result: ParsedFind = { predicate: () => true, hasAction: false, minDepth: 0, postOrder: false, newerFiles: [] };
+
+  constructor(
+    readonly tokens: string[],
+    readonly newerStats: (file: string) => Stats | undefined,
+    readonly lookupId: IdLookup,
+  ) {}
+
+  peek(): string | undefined {
+    return this.tokens[this.pos];
+  }
+
+  /** The argument of the primary `name`. */
+  arg(name: string): string {
+    const value = this.tokens[this.pos++];
+    if (value === undefined) throw new FindSyntaxError(`missing argument to '${name}'`);
+    return value;
+  }
+
+  orExpr(): Predicate {
+    let left = this.andExpr();
+    while (this.peek() === '-o' || this.peek() === '-or') {
+      this.pos++;
+      const l = left;
+      const right = this.andExpr();
+      left = async (e, a) => (await l(e, a)) || right(e, a);
+    }
+    return left;
+  }
+
+  andExpr(): Predicate {
+    let left = this.notExpr();
+    for (;;) {
+      const t = this.peek();
+      if (t === undefined || t === ')' || t === '-o' || t === '-or') return left;
+      if (t === '-a' || t === '-and') this.pos++;
+      const l = left;
+      const right = this.notExpr();
+      left = async (e, a) => (await l(e, a)) && right(e, a);
+    }
+  }
+
+  notExpr(): Predicate {
+    if (this.peek() === '!' || this.peek() === '-not') {
+      this.pos++;
+      const inner = this.notExpr();
+      return async (e, a) => !(await inner(e, a));
+    }
+    return this.primary();
+  }
+
+  primary(): Predicate {
+    const token = this.tokens[this.pos++];
+    if (token === undefined) throw new FindSyntaxError('expected an expression');
+    const parse = Object.hasOwn(PRIMARIES, token) ? PRIMARIES[token] : undefined;
+    if (parse !== undefined) return parse(this, token);
+    if (UNSUPPORTED.has(token)) {
+      throw new FindSyntaxError(`${token} is not supported by the built-in find; use the toolbox's busybox find (\`busybox find ... ${token} ...\`)`);
+    }
+    throw new FindSyntaxError(token.startsWith('-') ? `unknown predicate '${token}'` : `paths must precede expression: '${token}'`);
+  }
+}
+
+/** Parses one primary (its arguments follow at `p.pos`); `token` is the primary's name. */
+type PrimaryParser = (p: FindParser, token: string) => Predicate;
+
+const always: Predicate = () => true;
+
+const group: PrimaryParser = (p) => {
+  const inner = p.orExpr();
+  if (p.tokens[p.pos++] !== ')') throw new FindSyntaxError("missing ')'");
+  return inner;
+};
+
+const nameTest: PrimaryParser = (p, token) => {
+  const re = globToRegExp(p.arg(token), token === '-iname');
+  return (e) => re.test(base(e.shown));
+};
+
+const pathTest: PrimaryParser = (p, token) => {
+  const re = globToRegExp(p.arg(token), token === '-ipath');
+  return (e) => re.test(e.shown);
+};
+
+const typeTest: PrimaryParser = (p, token) => {
+  const tests = p.arg(token).split(',').map((l) => {
+    const t = TYPE_TEST[l];
+    if (!t) throw new FindSyntaxError(`Unknown argument to -type: ${l}`);
+    return t;
+  });
+  return (e) => tests.some((t) => t(e.stats));
+};
+
+const ageTest: PrimaryParser = (p, token) => {
+  const test = numericTest(p.arg(token), token);
+  const unit = token === '-mtime' ? 86_400_000 : 60_000;
+  return (e, a) => test(Math.floor((a.now - e.stats.mtimeMs) / unit));
+};
+
+const newerTest: PrimaryParser = (p, token) => {
+  const file = p.arg(token);
+  p.result.newerFiles.push(file);
+  return (e) => {
+    const ref = p.newerStats(file);
+    return ref !== undefined && e.stats.mtimeMs > ref.mtimeMs;
+  };
+};
+
+const ownerTest: PrimaryParser = (p, token) => {
+  const name = p.arg(token);
+  const kind = token === '-user' ? 'user' : 'group';
+  const id = /^\d+$/.test(name) ? Number(name) : p.lookupId(kind, name);
+  if (id === undefined) throw new FindSyntaxError(`'${name}' is not the name of a known ${kind}`);
+  return (e) => (kind === 'user' ? e.stats.uid : e.stats.gid) === id;
+};
+
+const printAction: PrimaryParser = (p, token) => {
+  p.result.hasAction = true;
+  const terminator = token === '-print' ? '\n' : '\0';
+  return async (e, a) => {
+    await a.print(e, terminator);
+    return true;
+  };
+};
+
+const deleteAction: PrimaryParser = (p) => {
+  p.result.hasAction = true;
+  p.result.postOrder = true;
+  return (e, a) => a.remove(e);
+};
+
+const depthOption: PrimaryParser = (p, token) => {
+  const text = p.arg(token);
+  if (!/^\d+$/.test(text)) throw new FindSyntaxError(`Expected a positive decimal integer argument to ${token}, but got '${text}'`);
+  if (token === '-maxdepth') p.result.maxDepth = Number(text);
+  else p.result.minDepth = Number(text);
+  return always;
+};
+
+const PRIMARIES: Record<string, PrimaryParser> = {
+  '(': group,
+  '-name': nameTest,
+  '-iname': nameTest,
+  '-path': pathTest,
+  '-wholename': pathTest,
+  '-ipath': pathTest,
+  '-type': typeTest,
+  '-size': (p, token) => {
+    const test = sizeTest(p.arg(token));
+    return (e) => test(e.stats.size);
+  },
+  '-mtime': ageTest,
+  '-mmin': ageTest,
+  '-newer': newerTest,
+  '-perm': (p, token) => {
+    const test = permTest(p.arg(token));
+    return (e) => test(e.stats.mode);
+  },
+  '-user': ownerTest,
+  '-group': ownerTest,
+  '-empty': () => async (e, a) => (e.stats.isFile() ? e.stats.size === 0 : e.stats.isDirectory() ? a.isEmptyDir(e) : false),
+  '-true': () => always,
+  '-false': () => () => false,
+  '-print': printAction,
+  '-print0': printAction,
+  '-delete': deleteAction,
+  '-prune': () => (e, a) => {
+    a.prune(e);
+    return true;
+  },
+  '-quit': () => (_e, a) => {
+    a.quit();
+    return true;
+  },
+  '-maxdepth': depthOption,
+  '-mindepth': depthOption,
+  '-depth': (p) => {
+    p.result.postOrder = true;
+    return always;
+  },
+  '-xdev': () => always,
+  '-mount': () => always,
+  '-noleaf': () => always,
+};
+
+const UNSUPPORTED = new Set(['-exec', '-execdir', '-ok']);
+
 export function parseFindExpression(
   tokens: string[],
   newerStats: (file: string) => Stats | undefined,
   lookupId: IdLookup = () => undefined,
 ): ParsedFind {
-  let pos = 0;
-  const result: ParsedFind = { predicate: () => true, hasAction: false, minDepth: 0, postOrder: false, newerFiles: [] };
-  const peek = (): string | undefined => tokens[pos];
-  const arg = (name: string): string => {
-    const value = tokens[pos++];
-    if (value === undefined) throw new FindSyntaxError(`missing argument to '${name}'`);
-    return value;
-  };
-
-  const primary = (): Predicate => {
-    const token = tokens[pos++];
-    if (token === undefined) throw new FindSyntaxError('expected an expression');
-    switch (token) {
-      case '(': {
-        const inner = orExpr();
-        if (tokens[pos++] !== ')') throw new FindSyntaxError("missing ')'");
-        return inner;
-      }
-      case '-name':
-      case '-iname': {
-        const re = globToRegExp(arg(token), token === '-iname');
-        return (e) => re.test(base(e.shown));
-      }
-      case '-path':
-      case '-wholename':
-      case '-ipath': {
-        const re = globToRegExp(arg(token), token === '-ipath');
-        return (e) => re.test(e.shown);
-      }
-      case '-type': {
-        const letters = arg(token).split(',');
-        const tests = letters.map((l) => {
-          const t = TYPE_TEST[l];
-          if (!t) throw new FindSyntaxError(`Unknown argument to -type: ${l}`);
-          return t;
-        });
-        return (e) => tests.some((t) => t(e.stats));
-      }
-      case '-size': {
-        const test = sizeTest(arg(token));
-        return (e) => test(e.stats.size);
-      }
-      case '-mtime':
-      case '-mmin': {
-        const test = numericTest(arg(token), token);
-        const unit = token === '-mtime' ? 86_400_000 : 60_000;
-        return (e, a) => test(Math.floor((a.now - e.stats.mtimeMs) / unit));
-      }
-      case '-newer': {
-        const file = arg(token);
-        result.newerFiles.push(file);
-        return (e) => {
-          const ref = newerStats(file);
-          return ref !== undefined && e.stats.mtimeMs > ref.mtimeMs;
-        };
-      }
-      case '-perm': {
-        const test = permTest(arg(token));
-        return (e) => test(e.stats.mode);
-      }
-      case '-user':
-      case '-group': {
-        const name = arg(token);
-        const kind = token === '-user' ? 'user' : 'group';
-        const id = /^\d+$/.test(name) ? Number(name) : lookupId(kind, name);
-        if (id === undefined) throw new FindSyntaxError(`'${name}' is not the name of a known ${kind}`);
-        return (e) => (kind === 'user' ? e.stats.uid : e.stats.gid) === id;
-      }
-      case '-empty':
-        return async (e, a) => (e.stats.isFile() ? e.stats.size === 0 : e.stats.isDirectory() ? a.isEmptyDir(e) : false);
-      case '-true':
-        return () => true;
-      case '-false':
-        return () => false;
-      case '-print':
-      case '-print0': {
-        result.hasAction = true;
-        const terminator = token === '-print' ? '\n' : '\0';
-        return async (e, a) => {
-          await a.print(e, terminator);
-          return true;
-        };
-      }
-      case '-delete':
-        result.hasAction = true;
-        result.postOrder = true;
-        return (e, a) => a.remove(e);
-      case '-prune':
-        return (e, a) => {
-          a.prune(e);
-          return true;
-        };
-      case '-quit':
-        return (_e, a) => {
-          a.quit();
-          return true;
-        };
-      case '-maxdepth':
-      case '-mindepth': {
-        const text = arg(token);
-        if (!/^\d+$/.test(text)) throw new FindSyntaxError(`Expected a positive decimal integer argument to ${token}, but got '${text}'`);
-        if (token === '-maxdepth') result.maxDepth = Number(text);
-        else result.minDepth = Number(text);
-        return () => true;
-      }
-      case '-depth':
-        result.postOrder = true;
-        return () => true;
-      case '-xdev':
-      case '-mount':
-      case '-noleaf':
-        return () => true;
-      case '-exec':
-      case '-execdir':
-      case '-ok':
-        throw new FindSyntaxError(`${token} is not supported by the built-in find; use the toolbox's busybox find (\`busybox find ... ${token} ...\`)`);
-      default:
-        throw new FindSyntaxError(token.startsWith('-') ? `unknown predicate '${token}'` : `paths must precede expression: '${token}'`);
-    }
-  };
-
-  const notExpr = (): Predicate => {
-    if (peek() === '!' || peek() === '-not') {
-      pos++;
-      const inner = notExpr();
-      return async (e, a) => !(await inner(e, a));
-    }
-    return primary();
-  };
-
-  const andExpr = (): Predicate => {
-    let left = notExpr();
-    for (;;) {
-      const t = peek();
-      if (t === undefined || t === ')' || t === '-o' || t === '-or') return left;
-      if (t === '-a' || t === '-and') pos++;
-      const l = left;
-      const right = notExpr();
-      left = async (e, a) => (await l(e, a)) && right(e, a);
-    }
-  };
-
-  const orExpr = (): Predicate => {
-    let left = andExpr();
-    while (peek() === '-o' || peek() === '-or') {
-      pos++;
-      const l = left;
-      const right = andExpr();
-      left = async (e, a) => (await l(e, a)) || right(e, a);
-    }
-    return left;
-  };
-
+  const p = new FindParser(tokens, newerStats, lookupId);
   if (tokens.length > 0) {
-    result.predicate = orExpr();
-    if (pos < tokens.length) throw new FindSyntaxError(tokens[pos] === ')' ? "unexpected ')'" : `unexpected '${tokens[pos]}'`);
+    p.result.predicate = p.orExpr();
+    if (p.pos < tokens.length) throw new FindSyntaxError(tokens[p.pos] === ')' ? "unexpected ')'" : `unexpected '${tokens[p.pos]}'`);
   }
-  return result;
+  return p.result;
 }

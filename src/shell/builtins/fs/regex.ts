@@ -75,142 +75,130 @@ function interval(pattern: string, i: number, close: string): [string, number] |
   return [`{${min}${m[2] !== undefined ? `,${m[3]}` : ''}}`, end + close.length];
 }
 
+/** Where posixToJs is in the pattern and what it has written; `i` is past the token being handled. */
+interface Translation {
+  readonly pattern: string;
+  readonly extended: boolean;
+  i: number;
+  out: string;
+  depth: number;
+  groups: number;
+  /** Where a `*` is literal: at the start of the RE or of a group / alternative, or after `^`. */
+  atStart: boolean;
+}
+
+type TokenHandler = (t: Translation, token: string) => void;
+
+/** Appends `text` after which a quantifier applies. */
+function emit(t: Translation, text: string): void {
+  t.out += text;
+  t.atStart = false;
+}
+
+const openGroup: TokenHandler = (t) => {
+  t.out += '(';
+  t.depth++;
+  t.groups++;
+  t.atStart = true;
+};
+
+const closeGroup: TokenHandler = (t) => {
+  if (t.depth === 0) throw new RegexSyntaxError('Unmatched ) or \\)');
+  t.depth--;
+  emit(t, ')');
+};
+
+const alternative: TokenHandler = (t) => {
+  t.out += '|';
+  t.atStart = true;
+};
+
+/** `+` / `?`: literal where nothing precedes them. */
+const repeat: TokenHandler = (t, op) => emit(t, t.atStart ? `\\${op}` : op);
+
+/** The grouping and repetition operators: ERE spells them plain, BRE (GNU) with a backslash. */
+const OPERATORS: Record<string, TokenHandler> = { '(': openGroup, ')': closeGroup, '|': alternative, '+': repeat, '?': repeat };
+
+/** BRE `\{m,n\}`: an error when unclosed or with nothing to repeat. */
+const breInterval: TokenHandler = (t) => {
+  const q = interval(t.pattern, t.i, '\\}');
+  if (!q) throw new RegexSyntaxError('Unmatched \\{');
+  if (t.atStart) throw new RegexSyntaxError('Invalid preceding regular expression');
+  t.out += q[0];
+  t.i = q[1];
+};
+
+/** ERE `{m,n}`: a literal `{` unless it is a valid interval after something. */
+const ereInterval: TokenHandler = (t) => {
+  const q = interval(t.pattern, t.i, '}');
+  if (q && !t.atStart) {
+    t.out += q[0];
+    t.i = q[1];
+  } else t.out += '\\{';
+  t.atStart = false;
+};
+
+/** Backslash escapes that are not operators: word boundaries, classes, back references. */
+function escapeSequence(t: Translation, next: string): string {
+  if (next === '<') return '(?<![\\p{L}\\p{N}_])(?=[\\p{L}\\p{N}_])';
+  if (next === '>') return '(?<=[\\p{L}\\p{N}_])(?![\\p{L}\\p{N}_])';
+  if ('bBwWsS'.includes(next)) return `\\${next}`;
+  if (/[1-9]/.test(next)) {
+    if (Number(next) > t.groups) throw new RegexSyntaxError('Invalid back reference');
+    return `\\${next}`;
+  }
+  if (next === 'n') return '\\n';
+  if (next === 't') return 't';
+  return lit(next);
+}
+
+function escaped(t: Translation, next: string | undefined): void {
+  if (next === undefined) throw new RegexSyntaxError('Trailing backslash');
+  t.i += 2;
+  if (!t.extended && Object.hasOwn(OPERATORS, next)) OPERATORS[next]!(t, next);
+  else if (!t.extended && next === '{') breInterval(t, next);
+  else emit(t, escapeSequence(t, next));
+}
+
+/** Characters special in both BRE and ERE. */
+const SPECIAL: Record<string, TokenHandler> = {
+  '[': (t) => {
+    const [cls, end] = bracket(t.pattern, t.i - 1);
+    t.i = end;
+    emit(t, cls);
+  },
+  '.': (t) => emit(t, '.'),
+  '*': (t) => emit(t, t.atStart ? '\\*' : '*'),
+  // BRE: an anchor only first (or after \( / \|); ERE: always an anchor.
+  '^': (t) => {
+    if (t.extended || t.atStart) t.out += '^';
+    else emit(t, '\\^');
+  },
+  $: (t) => {
+    const rest = t.pattern.slice(t.i);
+    const anchor = t.extended || rest === '' || rest.startsWith('\\)') || rest.startsWith('\\|');
+    emit(t, anchor ? '$' : '\\$');
+  },
+};
+
+function plain(t: Translation, c: string): void {
+  t.i++;
+  if (Object.hasOwn(SPECIAL, c)) SPECIAL[c]!(t, c);
+  else if (t.extended && Object.hasOwn(OPERATORS, c)) OPERATORS[c]!(t, c);
+  else if (t.extended && c === '{') ereInterval(t, c);
+  else emit(t, lit(c));
+}
+
 /** Translates a BRE (extended=false) or ERE to JS RegExp source. */
 export function posixToJs(pattern: string, extended: boolean): string {
-  let out = '';
-  let depth = 0;
-  let groups = 0;
-  // Where a `*` is literal: at the start of the RE or of a group / alternative, or after `^`.
-  let atStart = true;
-  let i = 0;
-  const quantifiable = (): boolean => !atStart;
-  while (i < pattern.length) {
-    const c = pattern[i]!;
-    const next = pattern[i + 1];
-    if (c === '\\') {
-      if (next === undefined) throw new RegexSyntaxError('Trailing backslash');
-      i += 2;
-      const groupOpen = extended ? null : '(';
-      const groupClose = extended ? null : ')';
-      if (next === groupOpen) {
-        out += '(';
-        depth++;
-        groups++;
-        atStart = true;
-        continue;
-      }
-      if (next === groupClose) {
-        if (depth === 0) throw new RegexSyntaxError('Unmatched ) or \\)');
-        out += ')';
-        depth--;
-        atStart = false;
-        continue;
-      }
-      if (!extended && next === '|') {
-        out += '|';
-        atStart = true;
-        continue;
-      }
-      if (!extended && next === '{') {
-        const q = interval(pattern, i, '\\}');
-        if (!q) throw new RegexSyntaxError('Unmatched \\{');
-        if (atStart) throw new RegexSyntaxError('Invalid preceding regular expression');
-        out += q[0];
-        i = q[1];
-        continue;
-      }
-      if (!extended && (next === '+' || next === '?')) {
-        out += atStart ? `\\${next}` : next;
-        atStart = false;
-        continue;
-      }
-      if (next === '<') out += '(?<![\\p{L}\\p{N}_])(?=[\\p{L}\\p{N}_])';
-      else if (next === '>') out += '(?<=[\\p{L}\\p{N}_])(?![\\p{L}\\p{N}_])';
-      else if ('bBwWsS'.includes(next)) out += `\\${next}`;
-      else if (/[1-9]/.test(next)) {
-        if (Number(next) > groups) throw new RegexSyntaxError('Invalid back reference');
-        out += `\\${next}`;
-      } else if (next === 'n') out += '\\n';
-      else if (next === 't') out += 't';
-      else out += lit(next);
-      atStart = false;
-      continue;
-    }
-    i++;
-    if (c === '[') {
-      const [cls, end] = bracket(pattern, i - 1);
-      out += cls;
-      i = end;
-      atStart = false;
-      continue;
-    }
-    if (c === '.') {
-      out += '.';
-      atStart = false;
-      continue;
-    }
-    if (c === '*') {
-      out += quantifiable() ? '*' : '\\*';
-      atStart = false;
-      continue;
-    }
-    if (c === '^') {
-      // BRE: an anchor only first (or after \( / \|); ERE: always an anchor.
-      if (extended || atStart) {
-        out += '^';
-        continue;
-      }
-      out += '\\^';
-      atStart = false;
-      continue;
-    }
-    if (c === '$') {
-      const rest = pattern.slice(i);
-      const anchor = extended || rest === '' || rest.startsWith('\\)') || rest.startsWith('\\|');
-      out += anchor ? '$' : '\\$';
-      atStart = false;
-      continue;
-    }
-    if (extended) {
-      if (c === '(') {
-        out += '(';
-        depth++;
-        groups++;
-        atStart = true;
-        continue;
-      }
-      if (c === ')') {
-        if (depth === 0) throw new RegexSyntaxError('Unmatched ) or \\)');
-        out += ')';
-        depth--;
-        atStart = false;
-        continue;
-      }
-      if (c === '|') {
-        out += '|';
-        atStart = true;
-        continue;
-      }
-      if (c === '+' || c === '?') {
-        out += atStart ? `\\${c}` : c;
-        atStart = false;
-        continue;
-      }
-      if (c === '{') {
-        const q = interval(pattern, i, '}');
-        if (q && !atStart) {
-          out += q[0];
-          i = q[1];
-        } else out += '\\{';
-        atStart = false;
-        continue;
-      }
-    }
-    out += lit(c);
-    atStart = false;
+  const t: Translation = { pattern, extended, i: 0, out: '', depth: 0, groups: 0, atStart: true };
+  while (t.i < pattern.length) {
+    const c = pattern[t.i]!;
+    if (c === '\\') escaped(t, pattern[t.i + 1]);
+    else plain(t, c);
   }
-  if (depth > 0) throw new RegexSyntaxError('Unmatched ( or \\(');
-  return out;
+  if (t.depth > 0) throw new RegexSyntaxError('Unmatched ( or \\(');
+  return t.out;
 }
 
 /** Escapes a fixed string (grep -F) for a JS pattern. */
