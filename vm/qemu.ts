@@ -8,7 +8,6 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { VmArch } from './arch.js';
 import { VmError } from './errors.js';
-import { missingToolMessage } from './tools.js';
 
 export interface QemuOptions {
   arch: VmArch;
@@ -99,7 +98,7 @@ export function startQemu(options: QemuOptions): RunningVm {
   let spawnError: Error | undefined;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('error', (err) => {
-      spawnError = (err as NodeJS.ErrnoException).code === 'ENOENT' ? new VmError(missingToolMessage(binary)) : err;
+      spawnError = (err as NodeJS.ErrnoException).code === 'ENOENT' ? new VmError(`${binary} not found: install it with apt-get install ${options.arch.qemuPackage}`) : err;
       exitedWith = { code: null, signal: null };
       resolve(exitedWith);
     });
