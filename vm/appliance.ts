@@ -10,7 +10,7 @@ import { ensureParts } from './parts.js';
 import type { Parts } from './parts.js';
 import { ensurePerm } from './perm.js';
 import { freeLoopbackPort } from './ports.js';
-import { kvmUnavailable, startQemu } from './qemu.js';
+import { kvmUnavailable, startQemu, stopLeftover } from './qemu.js';
 import type { RunningVm } from './qemu.js';
 import { buildSquashfs } from './rootfs.js';
 
@@ -92,12 +92,14 @@ export async function bootAppliance(built: BuiltAppliance, o: BootOptions): Prom
   const httpPort = o.httpPort ?? (await freeLoopbackPort());
   const sshPort = o.sshPort ?? (await freeLoopbackPort());
   const serialLog = join(built.dir, 'serial.log');
+  const pidFile = join(built.dir, 'qemu.pid');
+  if (await stopLeftover(pidFile, built.dir)) o.log(`stopped the VM an earlier run left running (${pidFile})`);
   await writeFile(serialLog, '');
   const vm = startQemu({
     arch: built.arch, kvm,
     kernel: built.parts.vmlinuz, initramfs: built.initramfs,
     rootImage: built.rootImage, permImage: built.permImage,
-    serialLog, httpPort, sshPort,
+    serialLog, pidFile, httpPort, sshPort,
     memoryMiB: o.memoryMiB ?? 512, cpus: o.cpus ?? 2,
   });
   return { vm, kvm, httpPort, sshPort, serialLog };

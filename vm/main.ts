@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UsageError, messageOf } from '../src/common/errors.js';
 import { formatHelp, parseFlags } from '../src/common/flags.js';
 import type { FlagSpec } from '../src/common/flags.js';
+import { fetchBusybox } from '../busybox-fetch/fetch.js';
 import { WEB_UI_READY, bootAppliance, buildAppliance, defaultCacheDir } from './appliance.js';
 import { VM_ARCH_NAMES, lookupVmArch } from './arch.js';
 import { VmError } from './errors.js';
@@ -84,6 +85,9 @@ async function main(argv: string[]): Promise<number> {
     keepImages: values.keep === true,
     log: say,
   });
+  // The toolbox tarball as busybox-fetch makes it, from the busybox-static .deb already fetched.
+  const tarball = join(cacheDir, arch.name, `debug-${arch.name}.tar`);
+  await fetchBusybox({ arch: arch.elf, out: tarball, deb: built.parts.busyboxDeb, log: say });
   const booted = await bootAppliance(built, {
     memoryMiB: positiveInt(values.memory, 'memory', 512),
     cpus: positiveInt(values.cpus, 'cpus', 2),
@@ -110,15 +114,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const seconds = ((Date.now() - vm.startedAt) / 1000).toFixed(1);
   const password = (await readFile(built.passwordFile, 'utf8')).trim();
-  const tarball = join(cacheDir, arch.name, `debug-${arch.name}.tar`);
   process.stderr.write(
     [
       '',
       `  ${arch.name} appliance "${hostname}" is up after ${seconds} s (kernel ${built.parts.kernelVersion}, ${booted.kvm ? 'KVM' : 'TCG'})`,
       `  web UI: http://127.0.0.1:${booted.httpPort}/  user gokrazy, password ${password}`,
       `  SSH:    127.0.0.1 port ${booted.sshPort} (breakglassd starts on demand through the web UI)`,
-      '  open a session (a toolbox from busybox-fetch is uploaded when the tarball exists):',
-      `    node dist/busybox-fetch.js --arch ${arch.name} --deb ${built.parts.busyboxDeb} --out ${tarball}`,
+      `  open a session (uploads busybox-fetch's ${arch.name} toolbox: busybox, sh):`,
       `    node dist/breakglass.js --http-port ${booted.httpPort} --ssh-port ${booted.sshPort} --password-file ${built.passwordFile} \\`,
       `      --identity ${key} --debug-tarball-pattern ${tarball} 127.0.0.1`,
       '  press ^C to stop the VM (/perm is kept; the toolbox, on tmpfs, is not)',

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { VmArch } from './arch.js';
 import { VmError } from './errors.js';
 
@@ -17,6 +17,8 @@ export interface QemuOptions {
   rootImage: string;
   permImage: string;
   serialLog: string;
+  /** QEMU writes its PID here (a later run stops a VM left behind: stopLeftover). */
+  pidFile?: string;
   httpPort: number;
   sshPort: number;
   memoryMiB: number;
@@ -44,6 +46,7 @@ export function qemuArgs(o: QemuOptions): string[] {
     '-smp', String(o.cpus),
     '-nodefaults', '-display', 'none', '-no-reboot',
     '-serial', `file:${o.serialLog}`,
+    ...(o.pidFile ? ['-pidfile', o.pidFile] : []),
     '-kernel', o.kernel,
     '-initrd', o.initramfs,
     '-append', kernelCommandLine(o.arch),
@@ -66,6 +69,23 @@ export function kvmUnavailable(arch: VmArch): string | undefined {
   } catch (err) {
     return `/dev/kvm is not usable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
   }
+}
+
+/**
+ * A QEMU that an earlier, killed run left running still holds the disk images (QEMU
+ * locks them): SIGTERM it when its PID file names a QEMU using `imageDir`'s files.
+ */
+export async function stopLeftover(pidFile: string, imageDir: string): Promise<boolean> {
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+  await rm(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return false;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!/qemu-system-/.test(cmdline) || !cmdline.includes(imageDir)) return false;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined)) !== undefined; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
 }
 
 export interface RunningVm {

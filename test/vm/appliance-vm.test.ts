@@ -5,16 +5,16 @@
 // BREAKGLASS_VM_ARCH=amd64|arm64 (npm run test:vm / test:arm64) runs it for that
 // architecture, under TCG when there is no KVM. In plain `npm test` the amd64 VM runs only
 // when /dev/kvm is usable, and is skipped with the reason otherwise.
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_UI_READY, bootAppliance, buildAppliance, defaultCacheDir } from '../../vm/appliance.js';
 import type { BootedAppliance, BuiltAppliance } from '../../vm/appliance.js';
 import { lookupVmArch } from '../../vm/arch.js';
-import { kvmUnavailable } from '../../vm/qemu.js';
-import { DIST, REPO, makeKey, run } from '../helpers/server.js';
+import { kvmUnavailable, stopLeftover } from '../../vm/qemu.js';
+import { DIST, REPO, makeKey, run, waitFor } from '../helpers/server.js';
 import type { KeyPair, RunResult } from '../helpers/server.js';
 
 const requested = process.env.BREAKGLASS_VM_ARCH;
@@ -200,4 +200,32 @@ describe.skipIf(skip)(TITLE, () => {
     figures.hostCpu = `${process.arch}, ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores`;
     await writeFile(join(REPO, 'vm', `last-${arch.name}.json`), `${JSON.stringify(figures, null, 2)}\n`);
   }, BOOT_TIMEOUT_MS + COMMAND_TIMEOUT_MS * 5);
+
+  it('npm run vm (dist/vm.js) prints how to reach the VM, the client command it prints works, ^C stops QEMU', async () => {
+    await booted?.vm.stop(); // one VM at a time: TCG is CPU-bound
+    const cache = join(base, 'cli-cache');
+    await mkdir(join(cache, arch.name), { recursive: true });
+    await symlink(built.parts.dir, join(cache, arch.name, 'parts')); // the parts fetched already
+    const instance = join(cache, arch.name, 'instance');
+    const child = spawn(process.execPath, [join(DIST, 'vm.js'), '--arch', arch.name, '--cache', cache], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => stderr, /press \^C to stop the VM/, BOOT_TIMEOUT_MS + 60_000);
+      expect(stderr).toMatch(kvm ? /booting \w+ \(KVM\)/ : /no KVM: .*; booting under TCG/);
+      expect(stderr).toMatch(/web UI: http:\/\/127\.0\.0\.1:\d+\/ {2}user gokrazy, password \S+/);
+      const printed = /node (dist\/breakglass\.js .*) \\\n\s+(.*127\.0\.0\.1)$/m.exec(stderr);
+      expect(printed, stderr).not.toBeNull();
+      const argv = `${printed![1]} ${printed![2]}`.split(/\s+/);
+      const r = await run(process.execPath, [join(REPO, argv[0]!), ...argv.slice(1), 'busybox uname -m'], { timeoutMs: COMMAND_TIMEOUT_MS * 2, env: { ...process.env, HOME: client } });
+      expect(r.stdout.toString(), r.stderr).toBe(`${arch.unameMachine}\n`);
+      process.kill(child.pid!, 'SIGINT');
+      expect(await exited).toBe(0);
+      expect(stderr).toMatch(/vm: stopping the VM\nvm: VM stopped\n$/);
+    } finally {
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+      await stopLeftover(join(instance, 'qemu.pid'), instance);
+    }
+  }, BOOT_TIMEOUT_MS + COMMAND_TIMEOUT_MS * 4);
 });
