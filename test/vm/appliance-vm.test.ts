@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_UI_READY, bootAppliance, buildAppliance, defaultCacheDir } from '../../vm/appliance.js';
 import type { BootedAppliance, BuiltAppliance } from '../../vm/appliance.js';
 import { lookupVmArch } from '../../vm/arch.js';
-import { kvmUnavailable, stopLeftover } from '../../vm/qemu.js';
+import { kvmUnavailable, startQemu, stopLeftover } from '../../vm/qemu.js';
+import { freeLoopbackPort } from '../../vm/ports.js';
 import { DIST, REPO, makeKey, run, waitFor } from '../helpers/server.js';
 import type { KeyPair, RunResult } from '../helpers/server.js';
 
@@ -228,4 +229,23 @@ describe.skipIf(skip)(TITLE, () => {
       await stopLeftover(join(instance, 'qemu.pid'), instance);
     }
   }, BOOT_TIMEOUT_MS + COMMAND_TIMEOUT_MS * 4);
+
+  it('a boot that fails in the initramfs stops QEMU and is reported with the reason, not a hang', async () => {
+    await booted?.vm.stop();
+    // A /perm disk that is not ext4: /init cannot mount it, says so and exits; the kernel
+    // panics (panic=-1) and QEMU, with -no-reboot, exits.
+    const notExt4 = join(base, 'zeros.img');
+    await writeFile(notExt4, Buffer.alloc(4 * 1024 * 1024));
+    const vm = startQemu({
+      arch, kvm, kernel: built.parts.vmlinuz, initramfs: built.initramfs, rootImage: built.rootImage, permImage: notExt4,
+      serialLog: join(base, 'broken-serial.log'), httpPort: await freeLoopbackPort(), sshPort: await freeLoopbackPort(), memoryMiB: 512, cpus: 2,
+    });
+    try {
+      const failure = vm.waitForSerial(WEB_UI_READY, BOOT_TIMEOUT_MS);
+      await expect(failure).rejects.toThrow(/exited \(0\) before the serial console showed/);
+      await expect(failure).rejects.toThrow(/initramfs: cannot mount \/perm \(ext4 on \/dev\/vdb\); stopping/);
+    } finally {
+      await vm.stop();
+    }
+  }, BOOT_TIMEOUT_MS + 30_000);
 });
