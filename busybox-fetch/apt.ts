@@ -27,7 +27,8 @@ export function privateAptOptions(debianArch: string, workDir: string): string[]
   ];
 }
 
-async function aptGet(args: string[], cwd: string, log: (line: string) => void): Promise<ChildResult> {
+/** Runs apt-get with C-locale messages; ENOENT becomes an AptError that says what to do. */
+export async function aptGet(args: string[], cwd: string, log: (line: string) => void): Promise<ChildResult> {
   log(`apt-get ${args.join(' ')}`);
   try {
     return await runCapture('apt-get', args, { cwd, timeoutMs: APT_TIMEOUT_MS, env: { ...process.env, LC_ALL: 'C' } });
@@ -44,7 +45,8 @@ async function downloadedDeb(dir: string): Promise<string | undefined> {
   return debs.length ? join(dir, debs[0]!) : undefined;
 }
 
-function lastError(r: ChildResult): string {
+/** The last `E:` line of apt's stderr (its reason), else its last line. */
+export function lastError(r: ChildResult): string {
   const lines = r.stderr.split('\n').filter((l) => l.startsWith('E:'));
   return lines.at(-1) ?? r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`;
 }

@@ -24,6 +24,8 @@ const ENTRIES = {
   'breakglass-init': 'src/cli/breakglass-init.ts',
   breakglass: 'src/cli/breakglass.ts',
   'busybox-fetch': 'busybox-fetch/main.ts',
+  // The QEMU appliance builder (npm run vm); never copied into an appliance.
+  vm: 'vm/main.ts',
 };
 
 /** Replaces ssh2's Poly1305 wasm module with a stub: see scripts/poly1305-stub.cjs. */
