@@ -6,7 +6,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { aptGet, lastError, privateAptOptions } from '../busybox-fetch/apt.js';
-import { runCapture } from '../src/transfer/child.js';
+import { runCapture } from '../src/os/index.js';
 import { VmError } from './errors.js';
 
 export interface AptState {

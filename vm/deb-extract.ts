@@ -3,7 +3,7 @@
 // /lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/…), decompressing xz/zstd itself.
 import { readFile } from 'node:fs/promises';
 import { parseAr } from '../busybox-fetch/deb.js';
-import { runCapture } from '../src/transfer/child.js';
+import { runCapture } from '../src/os/index.js';
 import { VmError } from './errors.js';
 
 const TAR_FILTER: Record<string, string[]> = { '': [], '.gz': ['-z'], '.xz': ['-J'], '.zst': ['--zstd'] };

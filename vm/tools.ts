@@ -1,7 +1,7 @@
 // The host programs the VM build runs, each with the Debian package to install when it is
 // missing (the error says so instead of "spawn mksquashfs ENOENT").
-import { runCapture } from '../src/transfer/child.js';
-import type { ChildResult, RunOptions } from '../src/transfer/child.js';
+import { runCapture } from '../src/os/index.js';
+import type { ChildResult, RunOptions } from '../src/os/index.js';
 import { VmError } from './errors.js';
 
 /** Program → Debian package that ships it. */
