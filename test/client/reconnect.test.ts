@@ -87,7 +87,8 @@ describe('breakglass reconnects like mosh', () => {
     await waitPane('flaky', /# ?$/m);
     await type('flaky', 'echo id-is-$BREAKGLASS_SESSION; echo resume-env-[$BREAKGLASS_RESUME]');
     const idLine = /^id-is-(\d+)$/m.exec(await waitPane('flaky', /^id-is-\d+$/m))!;
-    expect(await pane('flaky')).toMatch(/^resume-env-\[\]$/m); // the secret never reaches the shell
+    // The second echo may draw a moment after the first: wait for its line, then check it.
+    expect(await waitPane('flaky', /^resume-env-/m)).toMatch(/^resume-env-\[\]$/m); // the secret never reaches the shell
     await type('flaky', `/usr/bin/tail -f ${log}`);
     await waitPane('flaky', /^before-cut-marker$/m);
 

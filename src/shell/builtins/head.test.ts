@@ -6,6 +6,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cat } from './cat.js';
 import { head } from './head.js';
+import { nodeFileSystem } from '../files/index.js';
+import type { FileSystem } from '../files/index.js';
 import { makeTestContext, runBuiltin, runReal } from './fs/test-context.js';
 
 let dir: string;
@@ -48,6 +50,21 @@ describe('head, compared with GNU head', () => {
   });
   it('reads stdin', async () => {
     expect((await runBuiltin(head, ['-n', '2'], { cwd: dir, stdin: 'a\nb\nc\n' })).out).toBe('a\nb\n');
+  });
+  it('closes every file it opened, also when the first chunk already held enough (headers)', async () => {
+    let open = 0;
+    const counting: FileSystem = {
+      ...nodeFileSystem,
+      open: async (...args: Parameters<FileSystem['open']>) => {
+        const file = await nodeFileSystem.open(...args);
+        open++;
+        const close = file.close.bind(file);
+        return Object.assign(file, { close: () => (open--, close()) });
+      },
+    };
+    const run = await runBuiltin(head, ['-n', '1', 'lines', 'nonl', 'lines'], { cwd: dir, fs: counting });
+    expect(run.out).toBe('==> lines <==\nline 1\n\n==> nonl <==\na\n\n==> lines <==\nline 1\n');
+    expect(open).toBe(0);
   });
   it('reports a missing file and still prints the others', async () => {
     const r = await runBuiltin(head, ['-n', '1', 'nope', 'nonl'], { cwd: dir });

@@ -100,8 +100,14 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
 }
 
 async function* prepend(first: Buffer, rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
-  yield first;
-  yield* rest;
+  try {
+    yield first;
+    yield* rest;
+  } finally {
+    // A consumer that stops after `first` never reaches the yield*: end `rest` here, or
+    // its file stays open until the garbage collector finds it.
+    await rest.return(undefined);
+  }
 }
 
 export const head = fileBuiltin({
