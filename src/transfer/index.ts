@@ -1,18 +1,13 @@
 // Public surface of file transfer: SFTP, legacy scp and the toolbox. breakglassd calls these.
 import type { Readable, Writable } from 'node:stream';
-import { createToolbox as createToolboxImpl } from './toolbox/index.js';
-import type { Toolbox, ToolboxOptions, TransferContext } from './types.js';
+import type { TransferContext } from './types.js';
 import { serveSftp as serveSftpImpl } from './sftp/index.js';
 import { isScpCommand as isScpLine, runScpCommand } from './scp/index.js';
 
 export type { AddOptions, Manifest } from './toolbox/index.js';
 export type { Toolbox, ToolboxOptions, TransferContext } from './types.js';
-export { ToolboxError } from './toolbox/index.js';
-
-/** Creates the dir when missing (and a staging dir beside it); breakglassd calls this at startup. */
-export function createToolbox(options: ToolboxOptions): Promise<Toolbox> {
-  return createToolboxImpl(options);
-}
+// createToolbox creates the dir when missing (and a staging dir beside it); breakglassd calls it at startup.
+export { ToolboxError, createToolbox } from './toolbox/index.js';
 
 /**
  * Serves one SFTP subsystem channel. `sftp` is ssh2's SFTP server stream (the object

@@ -15,6 +15,7 @@ import { stageArchive } from './extract.js';
 import { isVolatileFs } from './statfs.js';
 import { emptyDir, listTree, usedBytes } from './tree.js';
 import type { TreeEntry } from './tree.js';
+import type { ToolboxHandle } from '../../shell/index.js';
 
 export type AuditFn = (event: string, fields: Record<string, unknown>) => void;
 
@@ -38,23 +39,23 @@ export interface AddOptions {
   signal?: AbortSignal;
 }
 
-/** What createToolbox returns (the Toolbox of ../index.ts). */
-export interface ToolboxImpl {
-  readonly dir: string;
+/** The toolbox: a directory on PATH that tarballs are unpacked into. */
+export interface Toolbox extends ToolboxHandle {
   readonly quotaBytes: number;
-  pathDirs(): string[];
+  /** As ToolboxHandle.add; the manifest also counts busybox applet links. An abort signal cancels it. */
   add(input: Readable, label: string, options?: AddOptions): Promise<Manifest>;
   list(): Promise<TreeEntry[]>;
-  clear(): Promise<void>;
+  /** Called by SFTP/scp when an uploaded file at the top of the dir is closed. */
   onUploadClosed(path: string): Promise<void>;
+  /** True when the dir is on tmpfs (statfs); false means tools would survive on flash. */
   isTmpfs(): Promise<boolean>;
-  /** Where to write an upload of `path` instead, when it is an archive at the top of the toolbox. */
+  /** SFTP/scp write an archive upload here instead of into the toolbox (undefined: not an archive). */
   uploadPath(path: string): string | undefined;
-  /** Extracts an upload written to an uploadPath(), then deletes it (also on failure). */
+  /** Extracts a finished upload written to an uploadPath(), then deletes it (also on failure). */
   installUpload(tempPath: string, label: string): Promise<Manifest>;
   /** Deletes an upload that was cut short. */
   discardUpload(tempPath: string): Promise<void>;
-  /** Removes the staging dir; call once no upload runs any more. */
+  /** Removes the staging dir (breakglassd stopping; no upload runs any more); the toolbox itself stays. */
   close(): Promise<void>;
 }
 
@@ -99,7 +100,7 @@ async function prepareStaging(dir: string): Promise<{ root: string; hidden: Set<
   return { root: inside, hidden: new Set([FALLBACK_STAGING]) };
 }
 
-export async function createToolbox(options: ToolboxOptions): Promise<ToolboxImpl> {
+export async function createToolbox(options: ToolboxOptions): Promise<Toolbox> {
   const dir = await prepareDir(options.dir);
   const staging = await prepareStaging(dir);
   const serializer = new Serializer();
@@ -148,7 +149,7 @@ export async function createToolbox(options: ToolboxOptions): Promise<ToolboxImp
     }
   };
 
-  const toolbox: ToolboxImpl = {
+  const toolbox: Toolbox = {
     dir,
     quotaBytes,
     pathDirs(): string[] {
