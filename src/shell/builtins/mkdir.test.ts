@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdir } from './mkdir.js';
-import { runBuiltin } from './fs/test-context.js';
+import { runBuiltin } from '../../../test/helpers/file-builtin-ctx.js';
 
 let dir: string;
 afterAll(async () => rm(dir, { recursive: true, force: true }));
