@@ -1,10 +1,10 @@
 // The program side of a fleet run: the hosts file, the output format, ^C/SIGTERM, the
 // summary on stderr and the exit status (0 only when every host succeeded).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../common/index.js';
-import { errnoCode } from '../os/index.js';
+import { ensureDir, errnoCode } from '../os/index.js';
 import { checkFleet, outFileName, parseHostsFile } from './fleet-hosts.js';
 import type { FleetHost } from './fleet-hosts.js';
 import { jsonSink, outDirSink, summaryLines, textSink } from './fleet-output.js';
@@ -52,7 +52,7 @@ async function makeSink(options: FleetMainOptions): Promise<FleetSink> {
   if (output.kind === 'text') return textSink(setup);
   const files = new Map(options.hosts.map((h) => [h.name, outFileName(h.name)]));
   if (new Set(files.values()).size !== files.size) throw new UsageError('--out: two host names give the same file name; give one of them --name LABEL in the hosts file');
-  await mkdir(output.dir, { recursive: true });
+  await ensureDir(output.dir, 0o777); // the umask decides, as for mkdir -p
   return outDirSink(setup, (host, data) => writeFile(join(output.dir, files.get(host)!), data));
 }
 

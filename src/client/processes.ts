@@ -6,7 +6,7 @@ import type { StdioOptions } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import { BreakglassError } from '../common/index.js';
-import { errnoCode } from '../os/index.js';
+import { errnoCode, signalThenKill } from '../os/index.js';
 
 export interface ChildResult {
   /** sh convention: the exit status, or 128+N when killed by signal N. */
@@ -64,17 +64,16 @@ export function runProgram(file: string, args: string[], options: RunOptions = {
       child.kill(signal);
     };
     for (const signal of options.forwardSignals ?? []) process.on(signal, forward);
-    let killTimer: NodeJS.Timeout | undefined;
+    const closed = new Promise<void>((done) => child.once('close', () => done()));
+    // Not a group leader (see above): the signals go to the child alone, not to a group.
     const abort = (): void => {
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_DELAY_MS);
+      void signalThenKill((signal) => child.kill(signal), ['SIGTERM'], closed, KILL_DELAY_MS);
     };
     if (options.signal?.aborted) abort();
     else options.signal?.addEventListener('abort', abort, { once: true });
     child.once('close', (code, signal) => {
       for (const s of options.forwardSignals ?? []) process.off(s, forward);
       options.signal?.removeEventListener('abort', abort);
-      clearTimeout(killTimer);
       resolve({ code: exitCodeOf(code, signal), stdout, stderr });
     });
   });

@@ -2,10 +2,10 @@
 // file exists one is generated (20 random alphanumerics, mode 0400, written atomically
 // so a crash never leaves a half-written password).
 import { randomInt } from 'node:crypto';
-import { readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BreakglassError } from '../common/index.js';
-import { errnoCode } from '../os/index.js';
+import { ensureDir, errnoCode } from '../os/index.js';
 
 export const DEFAULT_PASSWORD_FILES = ['/perm/gokr-pw.txt', '/etc/gokr-pw.txt'];
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -30,7 +30,7 @@ async function readPassword(file: string): Promise<string | undefined> {
 
 /** Writes a new password with mode 0400 via a temporary file and rename. */
 export async function writePasswordFile(file: string, password: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  await ensureDir(dirname(file), 0o777); // the umask decides, as for mkdir -p
   const tmp = join(dirname(file), `.${process.pid}.gokr-pw.tmp`);
   try {
     await writeFile(tmp, `${password}\n`, { mode: 0o400, flag: 'wx' });

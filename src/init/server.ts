@@ -6,11 +6,11 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
-import { chmod, lstat, unlink, mkdir } from 'node:fs/promises';
+import { chmod, lstat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ListenSpec } from '../common/index.js';
 import { BreakglassError, ListenerSet } from '../common/index.js';
-import { errnoCode } from '../os/index.js';
+import { ensureDir, errnoCode } from '../os/index.js';
 import type { RequestOrigin } from './api.js';
 
 type ApiHandler = (req: IncomingMessage, res: ServerResponse, origin: RequestOrigin) => void;
@@ -79,7 +79,7 @@ export class WebServer {
 
   private async listenUnix(handler: ApiHandler): Promise<void> {
     const path = this.options.socketPath;
-    await mkdir(dirname(path), { recursive: true });
+    await ensureDir(dirname(path), 0o777); // the umask decides, as for mkdir -p
     await removeStaleSocket(path);
     const server = this.track(createServer((req, res) => handler(req, res, { trusted: true })));
     // bind(2) creates the file with the umask applied: 0177 leaves 0600 from the start.

@@ -1,8 +1,9 @@
 // spawnGroup against real processes: the whole group gets the signal, SIGKILL only after
 // the grace and only when something is still there.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { spawnGroup } from './group.js';
+import { signalThenKill, spawnGroup } from './group.js';
 import type { ProcessGroup } from './group.js';
 
 /** Running, not gone or a zombie (a reparented child may wait for a reaper that never comes). */
@@ -77,5 +78,42 @@ describe('spawnGroup', () => {
     group.stop('SIGHUP');
     expect((await ended).signal).toBe('SIGHUP');
     expect(() => group.stop()).not.toThrow();
+  });
+});
+
+describe('signalThenKill', () => {
+  /** A plain child (not a group leader, as the client's ssh) that prints "ready" first. */
+  function child(script: string): { sent: NodeJS.Signals[]; send: (s: NodeJS.Signals) => void; ready: Promise<void>; exit: Promise<NodeJS.Signals | null> } {
+    const proc = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const sent: NodeJS.Signals[] = [];
+    return {
+      sent,
+      send: (s) => {
+        sent.push(s);
+        proc.kill(s);
+      },
+      ready: new Promise((resolve) => proc.stdout.once('data', () => resolve())),
+      exit: new Promise((resolve) => proc.once('exit', (_code, signal) => resolve(signal))),
+    };
+  }
+
+  it('sends the signals in order, then SIGKILL after the grace to what is still there', async () => {
+    const target = child("trap '' HUP CONT; echo ready; while :; do sleep 1; done");
+    await target.ready;
+    let kills = 0;
+    const first = await signalThenKill(target.send, ['SIGHUP', 'SIGCONT'], target.exit, 300, () => kills++);
+    expect(first).toBe('killed');
+    expect(kills).toBe(1);
+    expect(target.sent).toEqual(['SIGHUP', 'SIGCONT', 'SIGKILL']);
+    expect(await target.exit).toBe('SIGKILL');
+  });
+
+  it('no SIGKILL for a target that ended within the grace', async () => {
+    const target = child('echo ready; exec sleep 1000');
+    await target.ready;
+    const first = await signalThenKill(target.send, ['SIGTERM'], target.exit, 5000);
+    expect(first).toBe('ended');
+    expect(target.sent).toEqual(['SIGTERM']);
+    expect(await target.exit).toBe('SIGTERM');
   });
 });

@@ -1,5 +1,6 @@
-// A child process in its own process group, and "kill the group, SIGKILL after a grace
-// period": what the shell's mount delegate, init's services and runCapture share.
+// A child process in its own process group, and "signal, then SIGKILL after a grace
+// period": what the shell's mount delegate, init's services, runCapture, the shell's jobs
+// and the client's ssh/scp share.
 import { spawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { errnoCode } from './errno.js';
@@ -16,6 +17,33 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): string | undef
     if (errnoCode(err) === 'ESRCH') return undefined;
     return `cannot send ${signal} to process group ${pid}: ${err instanceof Error ? err.message : String(err)}`;
   }
+}
+
+/**
+ * Sends each of `signals` through `send` now and SIGKILL once `graceMs` passed, unless
+ * `ended` settled first. Resolves with which came first, after that SIGKILL was sent.
+ * The grace timer does not keep Node running (what is being ended does, while it runs).
+ */
+export async function signalThenKill(
+  send: (signal: NodeJS.Signals) => void,
+  signals: readonly NodeJS.Signals[],
+  ended: Promise<unknown>,
+  graceMs: number,
+  onKill?: () => void,
+): Promise<'ended' | 'killed'> {
+  for (const signal of signals) send(signal);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'killed'>((resolve) => {
+    timer = setTimeout(() => resolve('killed'), graceMs);
+    timer.unref();
+  });
+  const first = await Promise.race([ended.then((): 'ended' => 'ended', (): 'ended' => 'ended'), expired]);
+  clearTimeout(timer);
+  if (first === 'killed') {
+    onKill?.();
+    send('SIGKILL');
+  }
+  return first;
 }
 
 export interface GroupOptions extends Omit<SpawnOptions, 'detached' | 'signal'> {
@@ -53,7 +81,11 @@ export function spawnGroup(file: string, args: readonly string[], options: Group
   const { signal: abort, killSignal = 'SIGTERM', killGraceMs = 1000, endsAt = 'exit', onKill, onSignalError, ...spawnOptions } = options;
   const child = spawn(file, args, { ...spawnOptions, detached: true });
   let ended = false;
-  let killTimer: NodeJS.Timeout | undefined;
+  let killPending = false;
+  let markEnded = (): void => undefined;
+  const whenEnded = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
   const send = (sig: NodeJS.Signals): void => {
     if (child.pid === undefined) return;
     const failure = signalGroup(child.pid, sig);
@@ -61,22 +93,17 @@ export function spawnGroup(file: string, args: readonly string[], options: Group
   };
   const stop = (sig: NodeJS.Signals = killSignal): void => {
     if (ended || child.pid === undefined) return;
-    send(sig);
-    if (sig === 'SIGKILL' || killTimer) return;
-    killTimer = setTimeout(() => {
-      killTimer = undefined;
-      if (ended) return;
-      onKill?.();
-      send('SIGKILL');
-    }, killGraceMs);
-    killTimer.unref();
+    if (sig === 'SIGKILL' || killPending) return send(sig);
+    killPending = true;
+    void signalThenKill(send, [sig], whenEnded, killGraceMs, onKill).then(() => {
+      killPending = false;
+    });
   };
   const onAbort = (): void => stop();
   abort?.addEventListener('abort', onAbort, { once: true });
   const end = (): void => {
     ended = true;
-    if (killTimer) clearTimeout(killTimer);
-    killTimer = undefined;
+    markEnded();
     abort?.removeEventListener('abort', onAbort);
   };
   child.once(endsAt, end);

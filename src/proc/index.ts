@@ -14,7 +14,7 @@ export * from './processes.js';
 export * from './system.js';
 export * from './format.js';
 export * from './ps-format.js';
-// Network parsers and readers (engineer G's net*.ts).
+// Network: parsers of /proc/net (sockets, routes, links, addresses) and their readers.
 export * from './net-addr.js';
 export * from './net-links.js';
 export * from './net-read.js';

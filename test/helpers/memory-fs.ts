@@ -228,18 +228,17 @@ export class MemoryFileSystem implements FileSystem {
     await file.close();
   }
 
-  async mkdir(path: string, options?: { recursive?: boolean; mode?: number }): Promise<string | undefined> {
+  async mkdir(path: string, options?: { recursive?: boolean; mode?: number }): Promise<void> {
     const found = this.find(path, true, 'mkdir', options?.recursive);
     if (found.node) {
-      if (options?.recursive && found.node.type === 'dir') return undefined;
+      if (options?.recursive && found.node.type === 'dir') return;
       throw fsError('EEXIST', 'mkdir', path);
     }
     if (options?.recursive) {
       this.ensureDir(found.path, options.mode);
-      return found.path;
+      return;
     }
     this.attach(found.parent, found.name, this.makeDir((options?.mode ?? 0o777) & ~0o022));
-    return undefined;
   }
 
   async rmdir(path: string): Promise<void> {

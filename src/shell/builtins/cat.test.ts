@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cat } from './cat.js';
-import { makeTestContext, runBuiltin, runReal } from './fs/test-context.js';
+import { makeTestContext, runBuiltin, runReal } from '../../../test/helpers/file-builtin-ctx.js';
 
 let dir: string;
 beforeAll(async () => {

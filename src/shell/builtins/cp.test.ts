@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cp } from './cp.js';
 import { mv } from './mv.js';
-import { runBuiltin } from './fs/test-context.js';
+import { runBuiltin } from '../../../test/helpers/file-builtin-ctx.js';
 
 let dir: string;
 beforeEach(async () => {

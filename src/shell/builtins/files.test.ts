@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FILE_BUILTINS } from './files.js';
 import { builtinTable } from './index.js';
-import { runBuiltin } from './fs/test-context.js';
+import { runBuiltin } from '../../../test/helpers/file-builtin-ctx.js';
 
 describe('FILE_BUILTINS', () => {
   it('registers every file built-in once', () => {

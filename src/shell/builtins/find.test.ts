@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { find } from './find.js';
-import { makeTestContext, runBuiltin, runReal } from './fs/test-context.js';
+import { makeTestContext, runBuiltin, runReal } from '../../../test/helpers/file-builtin-ctx.js';
 import { sizeTest } from './fs/find-expr.js';
 
 let dir: string;

@@ -8,7 +8,7 @@ import { cat } from './cat.js';
 import { head } from './head.js';
 import { nodeFileSystem } from '../files/index.js';
 import type { FileSystem } from '../files/index.js';
-import { makeTestContext, runBuiltin, runReal } from './fs/test-context.js';
+import { makeTestContext, runBuiltin, runReal } from '../../../test/helpers/file-builtin-ctx.js';
 
 let dir: string;
 const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join('\n');

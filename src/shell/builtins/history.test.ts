@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runLines } from '../interp/testing.js';
+import { runLines } from '../../../test/helpers/test-interpreter.js';
 
 describe('history and clear', () => {
   it('numbers entries, shows the last N, clears', async () => {

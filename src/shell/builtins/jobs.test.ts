@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runLines } from '../interp/testing.js';
+import { runLines } from '../../../test/helpers/test-interpreter.js';
 import { jobLine } from './jobs.js';
 
 describe('jobs, fg, bg, wait', () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { runLines } from '../interp/testing.js';
+import { runLines } from '../../../test/helpers/test-interpreter.js';
 
 const alive = (pid: number): Promise<boolean> =>
   readFile(`/proc/${pid}/stat`, 'utf8').then(

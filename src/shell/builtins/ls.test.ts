@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ls } from './ls.js';
 import { layoutColumns } from './fs/columns.js';
 import { humanSize } from './fs/format.js';
-import { runBuiltin, runReal } from './fs/test-context.js';
+import { runBuiltin, runReal } from '../../../test/helpers/file-builtin-ctx.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { ln } from './ln.js';
 import { mkdir as mkdirBuiltin } from './mkdir.js';
 import { rm } from './rm.js';
 import { rmdir } from './rmdir.js';
-import { runBuiltin } from './fs/test-context.js';
+import { runBuiltin } from '../../../test/helpers/file-builtin-ctx.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { md5sum } from './md5sum.js';
 import { sha256sum } from './sha256sum.js';
-import { runBuiltin, runReal } from './fs/test-context.js';
+import { runBuiltin, runReal } from '../../../test/helpers/file-builtin-ctx.js';
 
 let dir: string;
 beforeAll(async () => {

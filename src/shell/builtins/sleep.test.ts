@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runLines, testInterpreter } from '../interp/testing.js';
+import { runLines, testInterpreter } from '../../../test/helpers/test-interpreter.js';
 import { parseSleep } from './sleep.js';
 
 describe('sleep', () => {

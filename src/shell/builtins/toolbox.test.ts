@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { goodArchive, gzip, makeTar, sha256 } from '../../../test/fixtures/tar/build.js';
 import { createToolbox } from '../../transfer/index.js';
 import type { Toolbox } from '../../transfer/index.js';
-import { makeTestContext } from './fs/test-context.js';
-import type { TestContextOptions } from './fs/test-context.js';
+import { makeTestContext } from '../../../test/helpers/file-builtin-ctx.js';
+import type { TestContextOptions } from '../../../test/helpers/file-builtin-ctx.js';
 import { toolbox } from './toolbox.js';
 
 let base: string;

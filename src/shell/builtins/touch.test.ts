@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { touch, parseTouchDate, parseTouchStamp } from './touch.js';
-import { runBuiltin } from './fs/test-context.js';
+import { runBuiltin } from '../../../test/helpers/file-builtin-ctx.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -48,7 +48,8 @@ export interface FileSystem {
   open(path: string, flags: OpenFlags, mode?: number): Promise<OpenFile>;
   readFile(path: string, encoding: 'utf8'): Promise<string>;
   writeFile(path: string, data: string | Uint8Array, options?: { mode?: number }): Promise<void>;
-  mkdir(path: string, options?: { recursive?: boolean; mode?: number }): Promise<string | undefined>;
+  /** `recursive`: parents as needed, an existing directory is fine (mkdir -p). */
+  mkdir(path: string, options?: { recursive?: boolean; mode?: number }): Promise<void>;
   rmdir(path: string): Promise<void>;
   unlink(path: string): Promise<void>;
   rm(path: string, options?: { recursive?: boolean; force?: boolean }): Promise<void>;

@@ -1,6 +1,7 @@
 // The FileSystem of a real session: node:fs/promises, which runs every call on libuv's
 // thread pool, so a slow disk delays only the session that waits for it.
 import { promises as fsp } from 'node:fs';
+import { ensureDir } from '../../os/index.js';
 import type { FileSystem } from './file-system.js';
 
 export const nodeFileSystem: FileSystem = {
@@ -13,7 +14,11 @@ export const nodeFileSystem: FileSystem = {
   open: fsp.open,
   readFile: (path, encoding) => fsp.readFile(path, encoding),
   writeFile: (path, data, options) => fsp.writeFile(path, data, options),
-  mkdir: (path, options) => fsp.mkdir(path, options),
+  // Not fs.mkdir's own recursive mode: it spins forever under /proc/PID (see ensureDir).
+  mkdir: async (path, options) => {
+    if (options?.recursive) await ensureDir(path, options.mode ?? 0o777);
+    else await fsp.mkdir(path, options);
+  },
   rmdir: (path) => fsp.rmdir(path),
   unlink: fsp.unlink,
   rm: fsp.rm,

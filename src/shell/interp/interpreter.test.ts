@@ -1,12 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile, chmod, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Builtin } from '../types.js';
 import { builtinTable } from '../builtins/index.js';
 import { readAll, write } from '../../os/stream.js';
 import { OptionError } from '../options.js';
-import { runLines } from './testing.js';
+import { runLines, testInterpreter } from '../../../test/helpers/test-interpreter.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -179,7 +180,6 @@ describe('interpreter tables', () => {
   });
 
   it('a built-in whose output is gone exits 141, like a process killed by SIGPIPE', async () => {
-    const { PassThrough } = await import('node:stream');
     const gone = new PassThrough();
     gone.destroy();
     const r = await runLines('echo hello', { stdout: gone });
@@ -266,8 +266,6 @@ describe('interpreter tables', () => {
 
 describe('close()', () => {
   it('ends a foreground built-in blocked reading stdin that never ends', async () => {
-    const { PassThrough } = await import('node:stream');
-    const { testInterpreter } = await import('./testing.js');
     const never = new PassThrough();
     // Reads to the end and ignores its AbortSignal.
     const builtins = builtinTable();

@@ -4,6 +4,8 @@
 import { spawn as nodeSpawn } from 'node:child_process';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import { signalThenKill } from '../../os/index.js';
 import { nodeFileSystem } from '../files/index.js';
 import type { FileSystem, OpenFile } from '../files/index.js';
 import { parse, ParseError } from '../syntax/index.js';
@@ -83,6 +85,8 @@ interface Prepared {
 }
 
 const SHELL_NAME = 'sh';
+/** After the SIGKILL, how long close() still waits for the processes to be reaped. */
+const KILLED_WAIT_MS = 1000;
 
 export class Interpreter {
   readonly vars = new Map<string, Var>();
@@ -598,23 +602,14 @@ export class Interpreter {
   /** Ends every job: SIGHUP (and SIGCONT so stopped ones see it), SIGKILL after grace. */
   async close(graceMs = this.opts.killGraceMs ?? 2000): Promise<void> {
     const jobs = [...this.all];
-    for (const j of jobs) {
-      j.kill('SIGHUP');
-      j.kill('SIGCONT');
-      // A built-in blocked reading stdin ends too: nobody will type any more.
-      j.input?.destroy();
-    }
     const allDone = Promise.all(jobs.map((j) => waitLive(j)));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((r) => {
-      timer = setTimeout(() => {
-        for (const j of jobs) j.kill('SIGKILL');
-        r();
-      }, graceMs);
-    });
-    await Promise.race([allDone, timeout]);
-    clearTimeout(timer);
-    await Promise.race([allDone, new Promise((r) => setTimeout(r, 1000))]);
+    const sendAll = (signal: NodeJS.Signals): void => {
+      for (const j of jobs) j.kill(signal);
+    };
+    const ending = signalThenKill(sendAll, ['SIGHUP', 'SIGCONT'], allDone, graceMs);
+    // A built-in blocked reading stdin ends too: nobody will type any more.
+    for (const j of jobs) j.input?.destroy();
+    if ((await ending) === 'killed') await Promise.race([allDone, delay(KILLED_WAIT_MS, undefined, { ref: false })]);
   }
 }
 

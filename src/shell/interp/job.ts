@@ -4,6 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
+import { signalGroup } from '../../os/index.js';
 import type { ExitResult } from '../types.js';
 import { statusOfSignal } from './signals.js';
 
@@ -61,15 +62,8 @@ export class Job {
   kill(signal: NodeJS.Signals): void {
     for (const child of this.children) {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) continue;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        try {
-          child.kill(signal);
-        } catch {
-          // Already gone.
-        }
-      }
+      // The group refused the signal (not gone, that is fine): try the leader alone.
+      if (signalGroup(child.pid, signal) !== undefined) child.kill(signal);
     }
     if (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL', 'SIGQUIT'].includes(signal) && !this.abort.signal.aborted) {
       this.abortedBy = signal;

@@ -7,6 +7,7 @@ import type { Hash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { Readable, TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { readChunk } from '../../os/index.js';
 import { ToolboxError } from './errors.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -41,37 +42,10 @@ export class ByteLimit extends Transform {
 }
 
 /** Waits for the first chunk and puts it back; null when the stream is empty. */
-export function peekFirstChunk(input: Readable): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const cleanup = (): void => {
-      input.off('readable', onReadable);
-      input.off('end', onEnd);
-      input.off('error', onError);
-      input.off('close', onEnd);
-    };
-    const onReadable = (): void => {
-      const chunk = input.read() as Buffer | string | null;
-      if (chunk === null) return;
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      if (buf.length === 0) return onReadable();
-      cleanup();
-      input.unshift(buf);
-      resolve(buf);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(null);
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(err);
-    };
-    input.on('readable', onReadable);
-    input.once('end', onEnd);
-    input.once('close', onEnd);
-    input.once('error', onError);
-    if (input.readableEnded) onEnd();
-  });
+export async function peekFirstChunk(input: Readable): Promise<Buffer | null> {
+  const chunk = await readChunk(input);
+  if (chunk) input.unshift(chunk);
+  return chunk;
 }
 
 export function isGzip(head: Buffer): boolean {

@@ -3,6 +3,7 @@
 // unless the built-in is done early (`head`), and every loop stops on ctx.signal.
 import type { FileSystem, OpenFile } from '../../files/index.js';
 import type { Readable } from 'node:stream';
+import { readChunk } from '../../../os/index.js';
 import type { BuiltinContext } from '../../types.js';
 import { Aborted, throwIfAborted } from './guard.js';
 
@@ -58,35 +59,12 @@ export async function* fileChunks(fs: FileSystem, path: string, signal: AbortSig
 export async function* streamChunks(stream: Readable, signal: AbortSignal): AsyncGenerator<Buffer> {
   for (;;) {
     throwIfAborted(signal);
-    const chunk: unknown = stream.read();
-    if (chunk !== null) {
-      yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-      continue;
-    }
-    if (stream.readableEnded || stream.destroyed) {
-      const error = (stream as { errored?: Error | null }).errored;
-      if (error) throw error;
+    const chunk = await readChunk(stream, signal);
+    if (chunk === null) {
+      throwIfAborted(signal);
       return;
     }
-    await new Promise<void>((resolve, reject) => {
-      const done = (): void => {
-        stream.off('readable', done);
-        stream.off('end', done);
-        stream.off('close', done);
-        stream.off('error', onError);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const onError = (err: Error): void => {
-        done();
-        reject(err);
-      };
-      stream.on('readable', done);
-      stream.on('end', done);
-      stream.on('close', done);
-      stream.on('error', onError);
-      signal.addEventListener('abort', done);
-    });
+    yield chunk;
   }
 }
 

@@ -1,9 +1,9 @@
 // Test helpers: an interpreter wired to in-memory streams (used by unit tests only).
 import { PassThrough, Readable } from 'node:stream';
-import { builtinTable } from '../builtins/index.js';
-import type { Builtin, ExitResult, SessionServices } from '../types.js';
-import { Interpreter } from './interpreter.js';
-import type { InterpreterOptions } from './interpreter.js';
+import { builtinTable } from '../../src/shell/builtins/index.js';
+import type { Builtin, ExitResult, SessionServices } from '../../src/shell/types.js';
+import { Interpreter } from '../../src/shell/interp/interpreter.js';
+import type { InterpreterOptions } from '../../src/shell/interp/interpreter.js';
 
 export const TEST_SERVICES: SessionServices = { hostname: 'testhost', procRoot: '/proc', sysRoot: '/sys', devRoot: '/dev' };
 

@@ -1,12 +1,13 @@
 // A BuiltinContext for unit tests: a temp cwd, stdin from a Buffer (or a stream), and
-// stdout/stderr collected from PassThrough streams. Test-only; not imported by src.
+// stdout/stderr collected from PassThrough streams; runReal runs the coreutils program
+// to compare with. (builtin-ctx.ts is the other one, with a fake terminal and services.)
 import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { nodeFileSystem } from '../../files/index.js';
-import type { FileSystem } from '../../files/index.js';
-import type { Builtin, BuiltinContext, ShellHandle } from '../../types.js';
+import { nodeFileSystem } from '../../src/shell/files/index.js';
+import type { FileSystem } from '../../src/shell/files/index.js';
+import type { Builtin, BuiltinContext, ShellHandle } from '../../src/shell/types.js';
 
 export interface TestRun {
   code: number;
