@@ -28,7 +28,7 @@ import {
   ttyName,
   userName,
 } from '../../proc/index.js';
-import type { ProcessInfo, PsColumn, PsEnv } from '../../proc/index.js';
+import type { ProcessInfo, PsColumn, PsEnv, ScanOptions } from '../../proc/index.js';
 import type { Builtin, BuiltinContext } from '../types.js';
 import { fail } from './io.js';
 import { JsonArrayWriter, LineWriter, clip, parseOrExit, usageError } from './system-util.js';
@@ -261,76 +261,147 @@ function userFilter(names: readonly string[], env: PsEnv): Set<number> {
   );
 }
 
-async function runPs(args: string[], ctx: BuiltinContext): Promise<number> {
-  let options: PsOptions | number;
-  let env: PsEnv;
-  let columns: PsColumn[] | null;
-  let uidSet: Set<number> | undefined;
+/** Everything runPs decides before reading a process: options, system values, layout. */
+interface PsPlan {
+  o: PsOptions;
+  env: PsEnv;
+  /** `null` is the busybox layout; `[]` with --json. */
+  columns: PsColumn[] | null;
+  uidSet: Set<number> | undefined;
+}
+
+/** Parses the arguments and reads the system values; a number is the exit code to return. */
+async function planPs(args: string[], ctx: BuiltinContext): Promise<PsPlan | number> {
   try {
-    options = await parsePsArgs(args, ctx);
-    if (typeof options === 'number') return options;
-    env = await makeEnv(ctx.services.procRoot);
-    columns = options.json ? [] : chooseColumns(options, env.pidWidth);
-    if (options.users.length > 0) uidSet = userFilter(options.users, env);
-    if (options.sort.length > 0) sorter(options.sort, env);
+    const o = await parsePsArgs(args, ctx);
+    if (typeof o === 'number') return o;
+    const env = await makeEnv(ctx.services.procRoot);
+    const columns = o.json ? [] : chooseColumns(o, env.pidWidth);
+    const uidSet = o.users.length > 0 ? userFilter(o.users, env) : undefined;
+    // Checked here so a bad key is a usage error before any output.
+    if (o.sort.length > 0) sorter(o.sort, env);
+    return { o, env, columns, uidSet };
   } catch (err) {
     if (err instanceof PsUsage || err instanceof PsFormatError) return usageError('ps', err.message, ctx);
     return fail(ctx.stderr, 'ps', `cannot read ${ctx.services.procRoot} (is /proc mounted?): ${(err as Error).message}`);
   }
-  const o = options;
-  const needsArgs = o.json || columns === null || columns.some((c) => c.needsArgs) || o.forest;
-  const needsUid = o.json || columns === null || columns.some((c) => c.needsUid) || uidSet !== undefined;
-  const pidSet = o.pids.length > 0 ? new Set(o.pids) : undefined;
-  const commSet = o.commands.length > 0 ? new Set(o.commands) : undefined;
-  const filtered = pidSet !== undefined || uidSet !== undefined || commSet !== undefined;
-  const selected = (p: ProcessInfo): boolean =>
-    !filtered || (pidSet?.has(p.pid) ?? false) || (uidSet?.has(p.uid) ?? false) || (commSet?.has(p.comm) ?? false);
+}
 
-  const out = new LineWriter(ctx.stdout);
-  const cut = (line: string): string => (ctx.isTTY && !o.wide && !o.json ? clip(line, ctx.terminal.cols) : line);
-  const json = o.json ? new JsonArrayWriter(out) : undefined;
-  const treeColumn = columns?.findIndex((c) => c.key === 'args' || c.key === 'cmd' || c.key === 'comm') ?? -1;
-  const emit = async (p: ProcessInfo, prefix = ''): Promise<void> => {
-    if (json) return json.item(jsonRecord(p, env));
-    if (columns === null) return out.line(cut(busyboxRow(p, env, prefix)));
-    const cells = columns.map((c) => c.value(p, env));
-    if (prefix && treeColumn >= 0) cells[treeColumn] = prefix + cells[treeColumn]!;
-    return out.line(cut(formatRow(cells, columns)));
-  };
+/** The -p, -u and -C selection: a process passes if it matches any of them (procps). */
+class PsSelection {
+  readonly pidSet: Set<number> | undefined;
+  readonly commSet: Set<string> | undefined;
+  readonly filtered: boolean;
 
-  if (!json && !o.noHeaders) {
+  constructor(
+    o: PsOptions,
+    readonly uidSet: Set<number> | undefined,
+  ) {
+    this.pidSet = o.pids.length > 0 ? new Set(o.pids) : undefined;
+    this.commSet = o.commands.length > 0 ? new Set(o.commands) : undefined;
+    this.filtered = this.pidSet !== undefined || uidSet !== undefined || this.commSet !== undefined;
+  }
+
+  has(p: ProcessInfo): boolean {
+    return (
+      !this.filtered || (this.pidSet?.has(p.pid) ?? false) || (this.uidSet?.has(p.uid) ?? false) || (this.commSet?.has(p.comm) ?? false)
+    );
+  }
+
+  /** With only -p, the scan reads just those PIDs. */
+  onlyPids(): { pids: number[] } | Record<string, never> {
+    return this.pidSet && !this.uidSet && !this.commSet ? { pids: [...this.pidSet] } : {};
+  }
+}
+
+/** Writes the header and one row (or JSON item) per process in the plan's layout. */
+class PsPrinter {
+  private readonly out: LineWriter;
+  private readonly json: JsonArrayWriter | undefined;
+  private readonly treeColumn: number;
+
+  constructor(
+    private readonly plan: PsPlan,
+    private readonly ctx: BuiltinContext,
+  ) {
+    this.out = new LineWriter(ctx.stdout);
+    this.json = plan.o.json ? new JsonArrayWriter(this.out) : undefined;
+    this.treeColumn = plan.columns?.findIndex((c) => c.key === 'args' || c.key === 'cmd' || c.key === 'comm') ?? -1;
+  }
+
+  private cut(line: string): string {
+    const { o } = this.plan;
+    return this.ctx.isTTY && !o.wide && !o.json ? clip(line, this.ctx.terminal.cols) : line;
+  }
+
+  async header(): Promise<void> {
+    const { columns } = this.plan;
+    if (this.json || this.plan.o.noHeaders) return;
     const header = columns === null ? BUSYBOX_HEADER : headerRow(columns);
     // `-o pid=` everywhere: no header line at all (procps).
-    if (columns === null || columns.some((c) => c.header !== '')) await out.line(cut(header));
+    if (columns === null || columns.some((c) => c.header !== '')) await this.out.line(this.cut(header));
   }
-  const scan = {
-    cmdline: needsArgs,
-    uid: needsUid,
-    ...(pidSet && !uidSet && !commSet ? { pids: [...pidSet] } : {}),
+
+  async row(p: ProcessInfo, prefix = ''): Promise<void> {
+    const { columns, env } = this.plan;
+    if (this.json) return this.json.item(jsonRecord(p, env));
+    if (columns === null) return this.out.line(this.cut(busyboxRow(p, env, prefix)));
+    const cells = columns.map((c) => c.value(p, env));
+    if (prefix && this.treeColumn >= 0) cells[this.treeColumn] = prefix + cells[this.treeColumn]!;
+    return this.out.line(this.cut(formatRow(cells, columns)));
+  }
+
+  async end(): Promise<void> {
+    if (this.json) await this.json.end();
+    await this.out.flush();
+  }
+}
+
+/** --tree and --sort: read the whole table, then print it; returns the rows printed. */
+async function printWholeTable(plan: PsPlan, selection: PsSelection, printer: PsPrinter, scan: ScanOptions, ctx: BuiltinContext): Promise<number> {
+  const { o, env } = plan;
+  let list = (await readAllProcesses(ctx.services.procRoot, scan)).filter((p) => selection.has(p));
+  if (o.sort.length > 0) list = list.sort(sorter(o.sort, env));
+  const nodes = o.forest ? buildForest(list) : list.map((p) => ({ process: p, prefix: '' }));
+  let count = 0;
+  for (const node of nodes) {
+    if (ctx.signal.aborted) break;
+    await printer.row(node.process, node.prefix);
+    count++;
+  }
+  return count;
+}
+
+/** The default: rows stream in PID order as they are read; returns the rows printed. */
+async function printStreaming(selection: PsSelection, printer: PsPrinter, scan: ScanOptions, ctx: BuiltinContext): Promise<number> {
+  let count = 0;
+  for await (const p of scanProcesses(ctx.services.procRoot, scan)) {
+    if (!selection.has(p)) continue;
+    await printer.row(p);
+    count++;
+  }
+  return count;
+}
+
+async function runPs(args: string[], ctx: BuiltinContext): Promise<number> {
+  const plan = await planPs(args, ctx);
+  if (typeof plan === 'number') return plan;
+  const { o, columns } = plan;
+  const selection = new PsSelection(o, plan.uidSet);
+  const scan: ScanOptions = {
+    cmdline: o.json || columns === null || columns.some((c) => c.needsArgs) || o.forest,
+    uid: o.json || columns === null || columns.some((c) => c.needsUid) || plan.uidSet !== undefined,
+    ...selection.onlyPids(),
     signal: ctx.signal,
   };
-  let count = 0;
-  if (o.forest || o.sort.length > 0) {
-    let list = (await readAllProcesses(ctx.services.procRoot, scan)).filter(selected);
-    if (o.sort.length > 0) list = list.sort(sorter(o.sort, env));
-    const nodes = o.forest ? buildForest(list) : list.map((p) => ({ process: p, prefix: '' }));
-    for (const node of nodes) {
-      if (ctx.signal.aborted) break;
-      await emit(node.process, node.prefix);
-      count++;
-    }
-  } else {
-    for await (const p of scanProcesses(ctx.services.procRoot, scan)) {
-      if (!selected(p)) continue;
-      await emit(p);
-      count++;
-    }
-  }
-  if (json) await json.end();
-  await out.flush();
+  const printer = new PsPrinter(plan, ctx);
+  await printer.header();
+  const count =
+    o.forest || o.sort.length > 0 ? await printWholeTable(plan, selection, printer, scan, ctx) : await printStreaming(selection, printer, scan, ctx);
+  await printer.end();
   if (ctx.signal.aborted) return 130;
   // procps exits 1 when a selection matched nothing.
-  return filtered && count === 0 ? 1 : 0;
+  return selection.filtered && count === 0 ? 1 : 0;
 }
 
 export const ps: Builtin = {

@@ -81,8 +81,8 @@ async function setValue(root: string, name: string, value: string, out: LineWrit
   return true;
 }
 
-async function runSysctl(args: string[], ctx: BuiltinContext): Promise<number> {
-  // -p takes an optional file: handle `-p` without a value before getopt.
+/** `-p` takes an optional file, which getopt cannot say: take it out of the arguments first. */
+function splitLoadOption(args: readonly string[]): { loadFile: string | undefined; rest: string[] } {
   let loadFile: string | undefined;
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -93,6 +93,103 @@ async function runSysctl(args: string[], ctx: BuiltinContext): Promise<number> {
       loadFile = attached ?? (next !== undefined && !next.startsWith('-') && !next.includes('=') ? (i++, next) : '/etc/sysctl.conf');
     } else rest.push(arg);
   }
+  return { loadFile, rest };
+}
+
+/** One run's state: where /proc/sys is, the flags, the output, and whether all went well. */
+class SysctlRun {
+  readonly root: string;
+  readonly out: LineWriter;
+  ok = true;
+  private readonly jsonValues: Record<string, string> | undefined;
+
+  constructor(
+    readonly f: Flags,
+    json: boolean,
+    readonly ctx: BuiltinContext,
+  ) {
+    this.root = join(ctx.services.procRoot, 'sys');
+    this.out = new LineWriter(ctx.stdout);
+    this.jsonValues = json ? {} : undefined;
+  }
+
+  /** A value read: printed at once, or kept for the one --json object. */
+  async emit(name: string, value: string): Promise<void> {
+    if (this.jsonValues) this.jsonValues[name] = value.replace(/\n$/, '');
+    else await show(this.out, name, value, this.f);
+  }
+
+  async error(message: string): Promise<void> {
+    await fail(this.ctx.stderr, 'sysctl', message);
+    this.ok = false;
+  }
+
+  async end(): Promise<number> {
+    if (this.jsonValues) await this.out.line(JSON.stringify(this.jsonValues));
+    await this.out.flush();
+    if (this.ctx.signal.aborted) return 130;
+    return this.ok ? 0 : 1;
+  }
+}
+
+/** -p FILE: set each NAME = VALUE line; a line starting with `-` may fail quietly. */
+async function loadConf(run: SysctlRun, loadFile: string): Promise<number | undefined> {
+  let entries;
+  try {
+    entries = parseSysctlConf(await readFile(run.ctx.resolve(loadFile), 'utf8'));
+  } catch (err) {
+    return fail(run.ctx.stderr, 'sysctl', `${loadFile}: ${errnoCode(err) ? describe(err) : (err as Error).message}`);
+  }
+  for (const entry of entries) {
+    const f = { ...run.f, ignore: run.f.ignore || entry.ignoreErrors };
+    if (!(await setValue(run.root, entry.name, entry.value, run.out, f, run.ctx))) run.ok = entry.ignoreErrors && run.ok;
+  }
+  return undefined;
+}
+
+/** -a [PATTERN]: every readable parameter whose name contains PATTERN. */
+async function showAll(run: SysctlRun, pattern: string | undefined): Promise<void> {
+  for await (const path of walk(run.root)) {
+    if (run.ctx.signal.aborted) break;
+    const name = sysctlName(path);
+    if (pattern !== undefined && !name.includes(pattern)) continue;
+    // Write-only entries (vm.compact_memory, net.ipv4.route.flush) and ones the kernel
+    // refuses to read are skipped, as sysctl -a does.
+    const value = await readProcFile(join(run.root, path)).catch(() => undefined);
+    if (value !== undefined) await run.emit(name, value);
+  }
+}
+
+/** One NAME operand: print its value. */
+async function showOne(run: SysctlRun, operand: string): Promise<void> {
+  let path: string;
+  try {
+    path = sysctlPath(operand);
+  } catch (err) {
+    return run.error((err as Error).message);
+  }
+  try {
+    await run.emit(sysctlName(path), await readProcFile(join(run.root, path)));
+  } catch (err) {
+    if (run.f.ignore && errnoCode(err) === 'ENOENT') return;
+    const message = errnoCode(err) === 'ENOENT' ? `cannot stat /proc/sys/${path}: No such file or directory` : `reading key "${sysctlName(path)}": ${describe(err)}`;
+    await run.error(message);
+  }
+}
+
+/** NAME and NAME=VALUE operands, in order; with -w every one must be NAME=VALUE. */
+async function handleOperands(run: SysctlRun, operands: readonly string[], writeOnly: boolean): Promise<void> {
+  for (const operand of operands) {
+    const eq = operand.indexOf('=');
+    if (eq !== -1) {
+      if (!(await setValue(run.root, operand.slice(0, eq).trim(), operand.slice(eq + 1).trim(), run.out, run.f, run.ctx))) run.ok = false;
+    } else if (writeOnly) await run.error(`"${operand}" must be of the form name=value`);
+    else await showOne(run, operand);
+  }
+}
+
+async function runSysctl(args: string[], ctx: BuiltinContext): Promise<number> {
+  const { loadFile, rest } = splitLoadOption(args);
   const opts = await parseOrExit('sysctl', USAGE, rest, {
     flags: 'anNeqwAX',
     long: { all: false, values: false, names: false, ignore: false, quiet: false, write: false, json: false },
@@ -104,72 +201,17 @@ async function runSysctl(args: string[], ctx: BuiltinContext): Promise<number> {
     ignore: opts.has('e') || opts.has('ignore'),
     quiet: opts.has('q') || opts.has('quiet'),
   };
-  const root = join(ctx.services.procRoot, 'sys');
-  const out = new LineWriter(ctx.stdout);
-  const json = opts.has('json');
-  const jsonValues: Record<string, string> = {};
-  const emit = async (name: string, value: string): Promise<void> => {
-    if (json) jsonValues[name] = value.replace(/\n$/, '');
-    else await show(out, name, value, f);
-  };
-  let ok = true;
-
+  const run = new SysctlRun(f, opts.has('json'), ctx);
   if (loadFile !== undefined) {
-    let entries;
-    try {
-      entries = parseSysctlConf(await readFile(ctx.resolve(loadFile), 'utf8'));
-    } catch (err) {
-      return fail(ctx.stderr, 'sysctl', `${loadFile}: ${errnoCode(err) ? describe(err) : (err as Error).message}`);
-    }
-    for (const entry of entries) {
-      if (!(await setValue(root, entry.name, entry.value, out, { ...f, ignore: f.ignore || entry.ignoreErrors }, ctx))) ok = entry.ignoreErrors && ok;
-    }
+    const failed = await loadConf(run, loadFile);
+    if (failed !== undefined) return failed;
   } else if (opts.has('a') || opts.has('all') || opts.has('A') || opts.has('X')) {
-    const pattern = opts.operands[0];
-    for await (const path of walk(root)) {
-      if (ctx.signal.aborted) break;
-      const name = sysctlName(path);
-      if (pattern !== undefined && !name.includes(pattern)) continue;
-      // Write-only entries (vm.compact_memory, net.ipv4.route.flush) and ones the kernel
-      // refuses to read are skipped, as sysctl -a does.
-      const value = await readProcFile(join(root, path)).catch(() => undefined);
-      if (value !== undefined) await emit(name, value);
-    }
+    await showAll(run, opts.operands[0]);
   } else {
     if (opts.operands.length === 0) return usageError('sysctl', 'no variables specified', ctx);
-    for (const operand of opts.operands) {
-      const eq = operand.indexOf('=');
-      if (eq !== -1) {
-        if (!(await setValue(root, operand.slice(0, eq).trim(), operand.slice(eq + 1).trim(), out, f, ctx))) ok = false;
-        continue;
-      }
-      if (opts.has('w') || opts.has('write')) {
-        await fail(ctx.stderr, 'sysctl', `"${operand}" must be of the form name=value`);
-        ok = false;
-        continue;
-      }
-      let path: string;
-      try {
-        path = sysctlPath(operand);
-      } catch (err) {
-        await fail(ctx.stderr, 'sysctl', (err as Error).message);
-        ok = false;
-        continue;
-      }
-      try {
-        await emit(sysctlName(path), await readProcFile(join(root, path)));
-      } catch (err) {
-        if (f.ignore && errnoCode(err) === 'ENOENT') continue;
-        const message = errnoCode(err) === 'ENOENT' ? `cannot stat /proc/sys/${path}: No such file or directory` : `reading key "${sysctlName(path)}": ${describe(err)}`;
-        await fail(ctx.stderr, 'sysctl', message);
-        ok = false;
-      }
-    }
+    await handleOperands(run, opts.operands, opts.has('w') || opts.has('write'));
   }
-  if (json) await out.line(JSON.stringify(jsonValues));
-  await out.flush();
-  if (ctx.signal.aborted) return 130;
-  return ok ? 0 : 1;
+  return run.end();
 }
 
 export const sysctl: Builtin = { name: 'sysctl', summary: 'read or write kernel parameters (/proc/sys)', usage: USAGE, run: runSysctl };

@@ -50,70 +50,86 @@ async function lastLinesOffset(handle: OpenFile, size: number, lines: number, si
   return 0;
 }
 
+/** `+N` on a stream: skip the first N-1 lines (or bytes), copy the rest. */
+async function copyFromStart(chunks: AsyncIterable<Buffer>, spec: TailSpec, ctx: BuiltinContext): Promise<void> {
+  let skip = Math.max(0, spec.count - 1);
+  for await (const chunk of chunks) {
+    let start = 0;
+    if (spec.bytes) {
+      start = Math.min(skip, chunk.length);
+      skip -= start;
+    } else {
+      while (skip > 0 && start < chunk.length) {
+        const nl = chunk.indexOf(10, start);
+        if (nl === -1) {
+          start = chunk.length;
+          break;
+        }
+        start = nl + 1;
+        skip--;
+      }
+    }
+    if (start < chunk.length) await write(ctx.stdout, chunk.subarray(start));
+  }
+}
+
+function countNewlines(b: Buffer): number {
+  let n = 0;
+  for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/** The trailing chunks of a stream that may still hold the last N lines (or bytes). */
+class TailWindow {
+  private readonly kept: Buffer[] = [];
+  private keptBytes = 0;
+  private keptNewlines = 0;
+
+  constructor(private readonly spec: TailSpec) {}
+
+  add(chunk: Buffer): void {
+    const { spec } = this;
+    this.kept.push(chunk);
+    this.keptBytes += chunk.length;
+    if (!spec.bytes && this.keptBytes > MAX_LINE + spec.count * 4096 && this.keptNewlines <= spec.count) throw new LineTooLong();
+    if (!spec.bytes) this.keptNewlines += countNewlines(chunk);
+    this.dropUnneeded();
+  }
+
+  /** Drop whole leading chunks that can no longer be part of the answer. */
+  private dropUnneeded(): void {
+    const { spec } = this;
+    while (this.kept.length > 1) {
+      const head = this.kept[0]!;
+      const needed = spec.bytes ? this.keptBytes - head.length < spec.count : this.keptNewlines - countNewlines(head) <= spec.count;
+      if (needed) break;
+      this.kept.shift();
+      this.keptBytes -= head.length;
+      if (!spec.bytes) this.keptNewlines -= countNewlines(head);
+    }
+  }
+
+  /** The last N bytes, or the last N lines (a final newline does not start a line). */
+  result(): Buffer {
+    const all = Buffer.concat(this.kept);
+    if (this.spec.bytes) return all.subarray(Math.max(0, all.length - this.spec.count));
+    let remaining = this.spec.count;
+    if (remaining === 0) return all.subarray(all.length);
+    for (let i = all.length - 2; i >= 0; i--) {
+      if (all[i] === 10 && --remaining === 0) return all.subarray(i + 1);
+    }
+    return all;
+  }
+}
+
 /** Tail of a stream that cannot seek: keep only what may still be output. */
 async function tailStream(chunks: AsyncIterable<Buffer>, spec: TailSpec, ctx: BuiltinContext): Promise<void> {
-  if (spec.fromStart) {
-    let skip = Math.max(0, spec.count - 1);
-    for await (const chunk of chunks) {
-      let start = 0;
-      if (spec.bytes) {
-        start = Math.min(skip, chunk.length);
-        skip -= start;
-      } else {
-        while (skip > 0 && start < chunk.length) {
-          const nl = chunk.indexOf(10, start);
-          if (nl === -1) {
-            start = chunk.length;
-            break;
-          }
-          start = nl + 1;
-          skip--;
-        }
-      }
-      if (start < chunk.length) await write(ctx.stdout, chunk.subarray(start));
-    }
-    return;
-  }
-  const kept: Buffer[] = [];
-  let keptBytes = 0;
-  let keptNewlines = 0;
-  const countNl = (b: Buffer): number => {
-    let n = 0;
-    for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
-    return n;
-  };
-  for await (const chunk of chunks) {
-    kept.push(chunk);
-    keptBytes += chunk.length;
-    if (!spec.bytes && keptBytes > MAX_LINE + spec.count * 4096 && keptNewlines <= spec.count) throw new LineTooLong();
-    if (!spec.bytes) keptNewlines += countNl(chunk);
-    // Drop whole leading chunks that can no longer be part of the answer.
-    while (kept.length > 1) {
-      const head = kept[0]!;
-      if (spec.bytes ? keptBytes - head.length >= spec.count : keptNewlines - countNl(head) > spec.count) {
-        kept.shift();
-        keptBytes -= head.length;
-        if (!spec.bytes) keptNewlines -= countNl(head);
-      } else break;
-    }
-  }
-  const all = Buffer.concat(kept);
-  if (spec.bytes) {
-    await write(ctx.stdout, all.subarray(Math.max(0, all.length - spec.count)));
-    return;
-  }
-  let start = all.length;
-  let remaining = spec.count;
-  if (remaining > 0) {
-    start = 0;
-    for (let i = all.length - 2; i >= 0; i--) {
-      if (all[i] === 10 && --remaining === 0) {
-        start = i + 1;
-        break;
-      }
-    }
-  }
-  if (start < all.length) await write(ctx.stdout, all.subarray(start));
+  if (spec.fromStart) return copyFromStart(chunks, spec, ctx);
+  const window = new TailWindow(spec);
+  for await (const chunk of chunks) window.add(chunk);
+  const rest = window.result();
+  // As before the split: bytes mode writes even an empty tail, lines mode only a non-empty one.
+  if (spec.bytes || rest.length > 0) await write(ctx.stdout, rest);
 }
 
 /** Copies [from, EOF) of an open file; returns the new offset. */

@@ -108,7 +108,17 @@ async function closeFile(stream: Writable, file: OpenFile): Promise<void> {
   }
 }
 
-async function runDownload(name: string, args: string[], ctx: BuiltinContext): Promise<number> {
+interface DownloadRequest {
+  url: string;
+  /** -O FILE; undefined is the built-in's default (a file named after the URL, or stdout). */
+  output: string | undefined;
+  quiet: boolean;
+  showHeaders: boolean;
+  fetch: FetchOptions;
+}
+
+/** The command line as a request; a number is the exit code (usage, --help, a bad value). */
+async function parseDownloadArgs(name: string, args: string[], ctx: BuiltinContext): Promise<DownloadRequest | number> {
   let opts;
   try {
     opts = parseOptions(args, { flags: 'qS', values: 'OTU', long: { header: true, 'no-check-certificate': false, quiet: false, 'output-document': true } });
@@ -121,7 +131,6 @@ async function runDownload(name: string, args: string[], ctx: BuiltinContext): P
     if (err instanceof OptionError) return fail(ctx.stderr, name, `${err.message}\nTry '${name} --help'.`, 2);
     throw err;
   }
-  const quiet = opts.has('q') || opts.has('quiet');
   const headers: Record<string, string> = {};
   for (const header of opts.all('header')) {
     const colon = header.indexOf(':');
@@ -131,68 +140,90 @@ async function runDownload(name: string, args: string[], ctx: BuiltinContext): P
   if (opts.get('U')) headers['user-agent'] = opts.get('U')!;
   const timeoutSecs = Number(opts.get('T') ?? 60);
   if (!Number.isFinite(timeoutSecs) || timeoutSecs <= 0) return fail(ctx.stderr, name, `bad -T '${opts.get('T')}': seconds, greater than 0`, 2);
-
-  const fetchOptions: FetchOptions = { headers, timeoutMs: timeoutSecs * 1000, insecure: opts.has('no-check-certificate'), signal: ctx.signal, timedOut: false };
-  const say = async (text: string): Promise<void> => {
-    if (!quiet) await write(ctx.stderr, `${text}\n`).catch(() => undefined);
+  return {
+    url: opts.operands[0]!,
+    output: opts.get('O') ?? opts.get('output-document'),
+    quiet: opts.has('q') || opts.has('quiet'),
+    showHeaders: opts.has('S'),
+    fetch: { headers, timeoutMs: timeoutSecs * 1000, insecure: opts.has('no-check-certificate'), signal: ctx.signal, timedOut: false },
   };
+}
 
-  let url: URL;
-  let res: IncomingMessage;
-  try {
-    url = parseUrl(opts.operands[0]!);
-    for (let hops = 0; ; hops++) {
-      await say(`Connecting to ${url.host}`);
-      res = await get(url, fetchOptions);
-      const status = res.statusCode ?? 0;
-      if (opts.has('S')) {
-        await write(ctx.stderr, `  HTTP/${res.httpVersion} ${status} ${res.statusMessage ?? ''}\n`);
-        for (let i = 0; i < res.rawHeaders.length; i += 2) await write(ctx.stderr, `  ${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}\n`);
-      }
-      if (status >= 300 && status < 400 && res.headers.location) {
-        res.resume();
-        if (hops >= MAX_REDIRECTS) throw new WgetError(`too many redirects (more than ${MAX_REDIRECTS})`);
-        url = parseUrl(new URL(res.headers.location, url).toString());
-        continue;
-      }
-      if (status < 200 || status >= 300) {
-        res.resume();
-        throw new WgetError(`server returned error: HTTP/${res.httpVersion} ${status} ${res.statusMessage ?? ''}`.trimEnd());
-      }
-      break;
+/** A progress line on stderr unless -q; a closed stderr does not stop the download. */
+async function say(request: DownloadRequest, ctx: BuiltinContext, text: string): Promise<void> {
+  if (!request.quiet) await write(ctx.stderr, `${text}\n`).catch(() => undefined);
+}
+
+/** -S: the status line and headers as received, indented as busybox does. */
+async function printHeaders(res: IncomingMessage, ctx: BuiltinContext): Promise<void> {
+  await write(ctx.stderr, `  HTTP/${res.httpVersion} ${res.statusCode ?? 0} ${res.statusMessage ?? ''}\n`);
+  for (let i = 0; i < res.rawHeaders.length; i += 2) await write(ctx.stderr, `  ${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}\n`);
+}
+
+/** GETs the URL, following redirects; resolves with the final 2xx response and its URL. */
+async function getFollowingRedirects(request: DownloadRequest, ctx: BuiltinContext): Promise<{ url: URL; res: IncomingMessage }> {
+  let url = parseUrl(request.url);
+  for (let hops = 0; ; hops++) {
+    await say(request, ctx, `Connecting to ${url.host}`);
+    const res = await get(url, request.fetch);
+    const status = res.statusCode ?? 0;
+    if (request.showHeaders) await printHeaders(res, ctx);
+    if (status >= 300 && status < 400 && res.headers.location) {
+      res.resume();
+      if (hops >= MAX_REDIRECTS) throw new WgetError(`too many redirects (more than ${MAX_REDIRECTS})`);
+      url = parseUrl(new URL(res.headers.location, url).toString());
+      continue;
     }
+    if (status < 200 || status >= 300) {
+      res.resume();
+      throw new WgetError(`server returned error: HTTP/${res.httpVersion} ${status} ${res.statusMessage ?? ''}`.trimEnd());
+    }
+    return { url, res };
+  }
+}
+
+/** Writes the body to `target` ('-' is stdout) through ctx.fs. */
+async function saveBody(res: IncomingMessage, target: string, request: DownloadRequest, ctx: BuiltinContext): Promise<void> {
+  if (target === '-') {
+    await say(request, ctx, 'writing to stdout');
+    await copyBody(res, ctx.stdout, ctx.signal);
+    return;
+  }
+  const opened = await ctx.fs.open(ctx.resolve(target), 'w').catch((err: unknown) => {
+    res.destroy();
+    throw new WgetError(`can't open '${target}': ${err instanceof Error ? err.message : String(err)}`);
+  });
+  const file = openFileWritable(opened);
+  await say(request, ctx, `saving to '${target}'`);
+  try {
+    await copyBody(res, file, ctx.signal);
+  } finally {
+    await closeFile(file, opened);
+  }
+  if (!ctx.signal.aborted) await say(request, ctx, `'${target}' saved`);
+}
+
+async function runDownload(name: string, args: string[], ctx: BuiltinContext): Promise<number> {
+  const request = await parseDownloadArgs(name, args, ctx);
+  if (typeof request === 'number') return request;
+  let response: { url: URL; res: IncomingMessage };
+  try {
+    response = await getFollowingRedirects(request, ctx);
   } catch (err) {
     if (ctx.signal.aborted) return 130;
     if (err instanceof WgetError) return fail(ctx.stderr, name, err.message);
-    return fail(ctx.stderr, name, describeNetError(err, new URL(opts.operands[0]!.startsWith('http') ? opts.operands[0]! : 'http://invalid')));
+    return fail(ctx.stderr, name, describeNetError(err, new URL(request.url.startsWith('http') ? request.url : 'http://invalid')));
   }
-
-  const target = opts.get('O') ?? opts.get('output-document') ?? (name === 'fetch' ? '-' : fileNameFromUrl(url));
+  const { url, res } = response;
+  const target = request.output ?? (name === 'fetch' ? '-' : fileNameFromUrl(url));
   try {
-    if (target === '-') {
-      await say('writing to stdout');
-      await copyBody(res, ctx.stdout, ctx.signal);
-    } else {
-      const path = ctx.resolve(target);
-      const opened = await ctx.fs.open(path, 'w').catch((err: unknown) => {
-        res.destroy();
-        throw new WgetError(`can't open '${target}': ${err instanceof Error ? err.message : String(err)}`);
-      });
-      const file = openFileWritable(opened);
-      await say(`saving to '${target}'`);
-      try {
-        await copyBody(res, file, ctx.signal);
-      } finally {
-        await closeFile(file, opened);
-      }
-      if (!ctx.signal.aborted) await say(`'${target}' saved`);
-    }
+    await saveBody(res, target, request, ctx);
   } catch (err) {
     res.destroy();
     if (err instanceof BrokenPipe) throw err;
     if (ctx.signal.aborted) return 130;
     if (err instanceof WgetError) return fail(ctx.stderr, name, err.message);
-    if (fetchOptions.timedOut) return fail(ctx.stderr, name, 'download timed out');
+    if (request.fetch.timedOut) return fail(ctx.stderr, name, 'download timed out');
     return fail(ctx.stderr, name, `download failed: ${err instanceof Error ? err.message : String(err)}`);
   }
   return ctx.signal.aborted ? 130 : 0;

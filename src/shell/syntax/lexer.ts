@@ -20,6 +20,37 @@ export function tokenize(source: string): Token[] {
   return new Lexer(source).run();
 }
 
+/** The parts of one word being read: adjacent literal text with the same quoting joins into one part. */
+class WordParts {
+  readonly parts: WordPart[] = [];
+  /** '' and "" still make a (possibly empty) word. */
+  sawQuote = false;
+  private lit = '';
+  private litQuoted = false;
+
+  flush(): void {
+    if (this.lit) this.parts.push({ type: 'lit', value: this.lit, quoted: this.litQuoted });
+    this.lit = '';
+  }
+
+  addLit(text: string, quoted: boolean): void {
+    if (this.lit && this.litQuoted !== quoted) this.flush();
+    this.litQuoted = quoted;
+    this.lit += text;
+  }
+
+  push(part: WordPart): void {
+    this.flush();
+    this.parts.push(part);
+  }
+
+  finish(): WordPart[] {
+    this.flush();
+    if (this.parts.length === 0 && this.sawQuote) this.parts.push({ type: 'lit', value: '', quoted: true });
+    return this.parts;
+  }
+}
+
 class Lexer {
   private i = 0;
   private readonly tokens: Token[] = [];
@@ -76,75 +107,73 @@ class Lexer {
     return token;
   }
 
+  /** One word: a tilde prefix, then quotes, backslashes, `$` parameters and plain characters until a blank or operator. */
   private word(): void {
     const start = this.i;
-    const parts: WordPart[] = [];
-    let lit = '';
-    let litQuoted = false;
-    // '' and "" still make a (possibly empty) word.
-    let sawQuote = false;
-    const flush = (): void => {
-      if (lit) parts.push({ type: 'lit', value: lit, quoted: litQuoted });
-      lit = '';
-    };
-    const addLit = (text: string, quoted: boolean): void => {
-      if (lit && litQuoted !== quoted) flush();
-      litQuoted = quoted;
-      lit += text;
-    };
-    // `~` / `~user` before the first `/`, unquoted, at the start of the word.
-    if (this.src[this.i] === '~') {
-      let j = this.i + 1;
-      while (j < this.src.length && /[A-Za-z0-9_.-]/.test(this.src[j]!)) j++;
-      const next = this.src[j];
-      if (next === undefined || next === '/' || META.has(next)) {
-        parts.push({ type: 'tilde', user: this.src.slice(this.i + 1, j) });
-        this.i = j;
-      }
-    }
+    const parts = new WordParts();
+    this.tilde(parts);
     while (this.i < this.src.length) {
       const c = this.src[this.i]!;
       if (META.has(c)) break;
       if (c === '\\') {
-        const next = this.src[this.i + 1];
-        this.i += 2;
-        if (next === undefined) {
-          this.i--;
-          break;
-        }
-        if (next !== '\n') addLit(next, true);
-        continue;
-      }
-      if (c === "'") {
-        const close = this.src.indexOf("'", this.i + 1);
-        if (close === -1) throw syntaxError(this.src, this.i, 'unterminated quoted string');
-        addLit(this.src.slice(this.i + 1, close), true);
-        sawQuote = true;
-        this.i = close + 1;
-        continue;
-      }
-      if (c === '"') {
-        flush();
-        sawQuote = true;
-        this.doubleQuoted(parts);
-        continue;
-      }
-      if (c === '`') throw this.fail(this.i, "command substitution '`…`'");
-      if (c === '$') {
+        if (!this.backslash(parts)) break;
+      } else if (c === "'") this.singleQuoted(parts);
+      else if (c === '"') {
+        parts.flush();
+        parts.sawQuote = true;
+        this.doubleQuoted(parts.parts);
+      } else if (c === '`') throw this.fail(this.i, "command substitution '`…`'");
+      else if (c === '$') {
         const part = this.dollar(false);
-        if (part) {
-          flush();
-          parts.push(part);
-        } else addLit('$', false);
-        continue;
+        if (part) parts.push(part);
+        else parts.addLit('$', false);
+      } else {
+        parts.addLit(c, false);
+        this.i++;
       }
-      addLit(c, false);
-      this.i++;
     }
-    flush();
-    if (parts.length === 0 && sawQuote) parts.push({ type: 'lit', value: '', quoted: true });
+    this.endWord(start, parts.finish());
+  }
+
+  /** `~` / `~user` before the first `/`, unquoted, at the start of the word. */
+  private tilde(parts: WordParts): void {
+    if (this.src[this.i] !== '~') return;
+    let j = this.i + 1;
+    while (j < this.src.length && /[A-Za-z0-9_.-]/.test(this.src[j]!)) j++;
+    const next = this.src[j];
+    if (next === undefined || next === '/' || META.has(next)) {
+      parts.push({ type: 'tilde', user: this.src.slice(this.i + 1, j) });
+      this.i = j;
+    }
+  }
+
+  /**
+   * An unquoted backslash quotes the next character; `\\<newline>` disappears. A backslash
+   * at the very end is dropped and ends the word (returns false).
+   */
+  private backslash(parts: WordParts): boolean {
+    const next = this.src[this.i + 1];
+    if (next === undefined) {
+      this.i++;
+      return false;
+    }
+    this.i += 2;
+    if (next !== '\n') parts.addLit(next, true);
+    return true;
+  }
+
+  /** `'…'`: everything up to the next `'` literally. */
+  private singleQuoted(parts: WordParts): void {
+    const close = this.src.indexOf("'", this.i + 1);
+    if (close === -1) throw syntaxError(this.src, this.i, 'unterminated quoted string');
+    parts.addLit(this.src.slice(this.i + 1, close), true);
+    parts.sawQuote = true;
+    this.i = close + 1;
+  }
+
+  /** Pushes the word, or, for `2>file`, an all-digit word right before a redirect operator as its descriptor. */
+  private endWord(start: number, parts: WordPart[]): void {
     const raw = this.src.slice(start, this.i);
-    // `2>file`: an all-digit word right before a redirect operator is its descriptor.
     const nextChar = this.src[this.i];
     if (/^\d+$/.test(raw) && (nextChar === '<' || nextChar === '>')) {
       this.tokens.push(this.operator(Number(raw), start));
