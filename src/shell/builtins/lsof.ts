@@ -157,7 +157,7 @@ async function runLsof(args: string[], ctx: BuiltinContext): Promise<number> {
   const targets: Array<{ dev: number; ino: number }> = [];
   for (const operand of opts.operands) {
     try {
-      const st = await stat(ctx.resolve(operand));
+      const st = await ctx.fs.stat(ctx.resolve(operand));
       targets.push({ dev: st.dev, ino: st.ino });
     } catch (err) {
       return usageError('lsof', `status error on ${operand}: ${describeError(err)}`, ctx);

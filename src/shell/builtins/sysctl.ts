@@ -1,6 +1,8 @@
 // sysctl: read and write kernel parameters under /proc/sys (sysctl(8), procps). Writing
 // is an ordinary file write, so `-w` works without any special system call.
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+// /proc/sys itself is read and written under services.procRoot (a fixture tree in tests),
+// like every /proc reader in src/proc; the user's -p FILE goes through ctx.fs.
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../../os/index.js';
 import { parseSysctlConf, readProcFile, sysctlName, sysctlPath } from '../../proc/index.js';
@@ -136,7 +138,7 @@ class SysctlRun {
 async function loadConf(run: SysctlRun, loadFile: string): Promise<number | undefined> {
   let entries;
   try {
-    entries = parseSysctlConf(await readFile(run.ctx.resolve(loadFile), 'utf8'));
+    entries = parseSysctlConf(await run.ctx.fs.readFile(run.ctx.resolve(loadFile), 'utf8'));
   } catch (err) {
     return fail(run.ctx.stderr, 'sysctl', `${loadFile}: ${errnoCode(err) ? describe(err) : (err as Error).message}`);
   }
