@@ -48,91 +48,164 @@ function detectBinary(chunks: AsyncIterable<Buffer>, state: { binary: boolean })
   })();
 }
 
-async function searchInput(operand: string, shown: string, s: Settings): Promise<Outcome> {
-  const ctx = s.ctx;
-  const state = { binary: false };
-  let count = 0;
-  let lineNo = 0;
-  let out: Buffer[] = [];
-  let outBytes = 0;
-  const flush = async (): Promise<void> => {
-    if (out.length === 0) return;
-    const data = Buffer.concat(out);
-    out = [];
-    outBytes = 0;
-    await write(ctx.stdout, data);
-  };
-  const prefix = (sep: string, n: number): string => `${s.withName ? `${shown}${sep}` : ''}${s.lineNumbers ? `${n}${sep}` : ''}`;
-  const printsLines = !s.count && !s.listMatching && !s.listNonMatching && !s.quiet;
-  const withContext = s.before > 0 || s.after > 0;
-  /** Queues one output line; `sep` is ':' for a selected line, '-' for context. */
-  const printLine = (raw: Buffer, n: number, sep: string): void => {
-    if (withContext && s.last && !(s.last.shown === shown && s.last.lineNo === n - 1)) out.push(Buffer.from('--\n'));
-    s.last = { shown, lineNo: n };
-    out.push(Buffer.from(prefix(sep, n)), raw);
-    if (raw[raw.length - 1] !== 10) out.push(Buffer.from('\n'));
-    outBytes += raw.length;
-  };
-  let before: Array<{ raw: Buffer; lineNo: number }> = [];
-  let afterLeft = 0;
-  let stopped = false;
-  const batches = lineBatches(detectBinary(operandChunks(ctx, operand), state));
-  scan: for await (const batch of batches) {
-    for (const raw of batch) {
-      lineNo++;
-      if (stopped) {
-        // -m reached: only the trailing context is still printed (GNU).
-        if (afterLeft-- <= 0) break scan;
-        printLine(raw, lineNo, '-');
-        continue;
-      }
-      const hasNewline = raw[raw.length - 1] === 10;
-      const text = raw.toString('utf8', 0, hasNewline ? raw.length - 1 : raw.length);
-      s.re.lastIndex = 0;
-      if (s.re.test(text) === s.invert) {
-        if (!printsLines || s.onlyMatching) continue;
-        if (afterLeft > 0) {
-          afterLeft--;
-          printLine(raw, lineNo, '-');
-        } else if (s.before > 0) {
-          before.push({ raw, lineNo });
-          if (before.length > s.before) before.shift();
-        }
-        continue;
-      }
-      count++;
-      if (s.quiet) return { selected: true, error: false, done: true };
-      if (s.listMatching || s.listNonMatching) break scan;
-      if (printsLines) {
-        if (state.binary && !s.text) {
-          await flush();
-          await fail(ctx.stderr, 'grep', `${shown}: binary file matches`);
-          break scan;
-        }
-        if (s.onlyMatching) {
-          if (!s.invert) {
-            const global = new RegExp(s.re.source, `${s.re.flags}g`);
-            for (const m of text.matchAll(global)) if (m[0] !== '') out.push(Buffer.from(`${prefix(':', lineNo)}${m[0]}\n`));
-          }
-        } else {
-          for (const b of before) printLine(b.raw, b.lineNo, '-');
-          before = [];
-          printLine(raw, lineNo, ':');
-          afterLeft = s.after;
-        }
-        if (outBytes > 32 * 1024) await flush();
-      }
-      if (count >= s.maxCount) {
-        if (!printsLines || afterLeft === 0) break scan;
-        stopped = true;
+/** Output lines queued for one write: a write(2) per line would cost a syscall each. */
+class OutputBatch {
+  private parts: Buffer[] = [];
+  private bytes = 0;
+
+  constructor(private readonly stdout: BuiltinContext['stdout']) {}
+
+  push(part: Buffer): void {
+    this.parts.push(part);
+    this.bytes += part.length;
+  }
+
+  /** Writes once more than 32 KiB are queued. */
+  async flushIfFull(): Promise<void> {
+    if (this.bytes > 32 * 1024) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const data = Buffer.concat(this.parts);
+    this.parts = [];
+    this.bytes = 0;
+    await write(this.stdout, data);
+  }
+}
+
+/** What one line did to the scan: go on, stop this input, or stop everything (-q). */
+type Step = 'next' | 'stop' | 'quit';
+
+/** The scan of one input: selected lines, their context, -m, and the -c/-l/-L line at its end. */
+class InputSearch {
+  private readonly ctx: BuiltinContext;
+  private readonly out: OutputBatch;
+  private readonly input = { binary: false };
+  private readonly printsLines: boolean;
+  private readonly withContext: boolean;
+  private count = 0;
+  private lineNo = 0;
+  /** -B: the latest unselected lines not printed yet, at most `before`. */
+  private before: Array<{ raw: Buffer; lineNo: number }> = [];
+  /** -A: context lines still to print after the last selected line. */
+  private afterLeft = 0;
+  /** -m reached: only the trailing context is still printed (GNU). */
+  private stopped = false;
+
+  constructor(
+    private readonly operand: string,
+    private readonly shown: string,
+    private readonly s: Settings,
+  ) {
+    this.ctx = s.ctx;
+    this.out = new OutputBatch(s.ctx.stdout);
+    this.printsLines = !s.count && !s.listMatching && !s.listNonMatching && !s.quiet;
+    this.withContext = s.before > 0 || s.after > 0;
+  }
+
+  async run(): Promise<Outcome> {
+    const batches = lineBatches(detectBinary(operandChunks(this.ctx, this.operand), this.input));
+    scan: for await (const batch of batches) {
+      for (const raw of batch) {
+        const step = await this.line(raw);
+        if (step === 'quit') return { selected: true, error: false, done: true };
+        if (step === 'stop') break scan;
       }
     }
+    return this.finish();
   }
-  await flush();
-  if (s.count) await write(ctx.stdout, `${s.withName ? `${shown}:` : ''}${count}\n`);
-  if (s.listMatching && count > 0) await write(ctx.stdout, `${shown}\n`);
-  if (s.listNonMatching && count === 0) await write(ctx.stdout, `${shown}\n`);
-  return { selected: s.listNonMatching ? count === 0 : count > 0, error: false, done: false };
+
+  private async line(raw: Buffer): Promise<Step> {
+    this.lineNo++;
+    if (this.stopped) return this.trailingContext(raw);
+    const hasNewline = raw[raw.length - 1] === 10;
+    const text = raw.toString('utf8', 0, hasNewline ? raw.length - 1 : raw.length);
+    this.s.re.lastIndex = 0;
+    if (this.s.re.test(text) !== this.s.invert) return this.selected(raw, text);
+    this.unselected(raw);
+    return 'next';
+  }
+
+  private trailingContext(raw: Buffer): Step {
+    if (this.afterLeft-- <= 0) return 'stop';
+    this.printLine(raw, this.lineNo, '-');
+    return 'next';
+  }
+
+  /** A line not selected: context after the last selected line, or kept for -B. */
+  private unselected(raw: Buffer): void {
+    if (!this.printsLines || this.s.onlyMatching) return;
+    if (this.afterLeft > 0) {
+      this.afterLeft--;
+      this.printLine(raw, this.lineNo, '-');
+    } else if (this.s.before > 0) {
+      this.before.push({ raw, lineNo: this.lineNo });
+      if (this.before.length > this.s.before) this.before.shift();
+    }
+  }
+
+  private async selected(raw: Buffer, text: string): Promise<Step> {
+    this.count++;
+    if (this.s.quiet) return 'quit';
+    if (this.s.listMatching || this.s.listNonMatching) return 'stop';
+    if (this.printsLines) {
+      if (this.input.binary && !this.s.text) {
+        await this.out.flush();
+        await fail(this.ctx.stderr, 'grep', `${this.shown}: binary file matches`);
+        return 'stop';
+      }
+      if (this.s.onlyMatching) this.printMatches(text);
+      else this.printWithContext(raw);
+      await this.out.flushIfFull();
+    }
+    if (this.count < this.s.maxCount) return 'next';
+    if (!this.printsLines || this.afterLeft === 0) return 'stop';
+    this.stopped = true;
+    return 'next';
+  }
+
+  /** -o: each non-empty match on a line of its own (nothing with -v). */
+  private printMatches(text: string): void {
+    if (this.s.invert) return;
+    const global = new RegExp(this.s.re.source, `${this.s.re.flags}g`);
+    for (const m of text.matchAll(global)) if (m[0] !== '') this.out.push(Buffer.from(`${this.prefix(':', this.lineNo)}${m[0]}\n`));
+  }
+
+  /** The -B lines kept, then the selected line; -A context follows it. */
+  private printWithContext(raw: Buffer): void {
+    for (const b of this.before) this.printLine(b.raw, b.lineNo, '-');
+    this.before = [];
+    this.printLine(raw, this.lineNo, ':');
+    this.afterLeft = this.s.after;
+  }
+
+  private prefix(sep: string, n: number): string {
+    return `${this.s.withName ? `${this.shown}${sep}` : ''}${this.s.lineNumbers ? `${n}${sep}` : ''}`;
+  }
+
+  /** Queues one output line; `sep` is ':' for a selected line, '-' for context. */
+  private printLine(raw: Buffer, n: number, sep: string): void {
+    const last = this.s.last;
+    if (this.withContext && last && !(last.shown === this.shown && last.lineNo === n - 1)) this.out.push(Buffer.from('--\n'));
+    this.s.last = { shown: this.shown, lineNo: n };
+    this.out.push(Buffer.from(this.prefix(sep, n)));
+    this.out.push(raw);
+    if (raw[raw.length - 1] !== 10) this.out.push(Buffer.from('\n'));
+  }
+
+  private async finish(): Promise<Outcome> {
+    await this.out.flush();
+    const { s, shown, count } = this;
+    if (s.count) await write(this.ctx.stdout, `${s.withName ? `${shown}:` : ''}${count}\n`);
+    if (s.listMatching && count > 0) await write(this.ctx.stdout, `${shown}\n`);
+    if (s.listNonMatching && count === 0) await write(this.ctx.stdout, `${shown}\n`);
+    return { selected: s.listNonMatching ? count === 0 : count > 0, error: false, done: false };
+  }
+}
+
+function searchInput(operand: string, shown: string, s: Settings): Promise<Outcome> {
+  return new InputSearch(operand, shown, s).run();
 }
 
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
