@@ -5,6 +5,7 @@ import type { BuiltinContext } from '../types.js';
 import { BrokenPipe, write, errnoMessage } from '../../os/index.js';
 import { fail } from './io.js';
 import { parseOptions } from '../options.js';
+import type { OptionSpec, ParsedOptions } from '../options.js';
 import { bareColour, fileBuiltin, Aborted, UsageProblem, globToRegExp, isStdin, lineBatches, operandChunks, RegexSyntaxError, compileMatcher, walk } from './fs/index.js';
 
 interface Settings {
@@ -260,30 +261,39 @@ async function searchOperand(operand: string, recursive: 'no' | 'r' | 'R', impli
   return result;
 }
 
-async function main(args: string[], ctx: BuiltinContext): Promise<number> {
-  const opts = parseOptions(bareColour(args), {
-    flags: 'ivcnrREFGlLHhqswxoaIyU',
-    values: 'efmABC',
-    long: {
-      'ignore-case': false, 'invert-match': false, count: false, 'line-number': false, recursive: false,
-      'dereference-recursive': false, 'extended-regexp': false, 'fixed-strings': false, 'basic-regexp': false,
-      'files-with-matches': false, 'files-without-match': false, 'with-filename': false, 'no-filename': false,
-      quiet: false, silent: false, 'no-messages': false, 'word-regexp': false, 'line-regexp': false,
-      'only-matching': false, text: false, regexp: true, file: true, 'max-count': true, include: true,
-      exclude: true, 'exclude-dir': true, color: true, colour: true,
-    },
-  });
+const OPTION_SPEC: OptionSpec = {
+  flags: 'ivcnrREFGlLHhqswxoaIyU',
+  values: 'efmABC',
+  long: {
+    'ignore-case': false, 'invert-match': false, count: false, 'line-number': false, recursive: false,
+    'dereference-recursive': false, 'extended-regexp': false, 'fixed-strings': false, 'basic-regexp': false,
+    'files-with-matches': false, 'files-without-match': false, 'with-filename': false, 'no-filename': false,
+    quiet: false, silent: false, 'no-messages': false, 'word-regexp': false, 'line-regexp': false,
+    'only-matching': false, text: false, regexp: true, file: true, 'max-count': true, include: true,
+    exclude: true, 'exclude-dir': true, color: true, colour: true,
+  },
+};
+
+/** -B and -A line counts (-C sets both), or the text of an invalid one. */
+function contextOf(opts: ParsedOptions): { before: number; after: number } | string {
   for (const letter of ['A', 'B', 'C']) {
     const text = opts.get(letter);
-    if (text !== undefined && !/^\d+$/.test(text)) return fail(ctx.stderr, 'grep', `${text}: invalid context length argument`, 2);
+    if (text !== undefined && !/^\d+$/.test(text)) return text;
   }
-  const contextOf = (letter: string): number | undefined => (opts.get(letter) === undefined ? undefined : Number(opts.get(letter)));
-  const both = contextOf('C');
-  const beforeLines = contextOf('B') ?? both ?? 0;
-  const afterLines = contextOf('A') ?? both ?? 0;
+  const lines = (letter: string): number | undefined => (opts.get(letter) === undefined ? undefined : Number(opts.get(letter)));
+  const both = lines('C');
+  return { before: lines('B') ?? both ?? 0, after: lines('A') ?? both ?? 0 };
+}
+
+/**
+ * The patterns (from -e, from -f files, else the first operand; one per line) and the
+ * operands left, or the exit code when a -f file cannot be read.
+ */
+async function patternsOf(opts: ParsedOptions, ctx: BuiltinContext): Promise<{ patterns: string[]; operands: string[] } | number> {
   const operands = [...opts.operands];
   let patterns = [...opts.all('e'), ...opts.all('regexp')];
-  for (const file of [...opts.all('f'), ...opts.all('file')]) {
+  const files = [...opts.all('f'), ...opts.all('file')];
+  for (const file of files) {
     try {
       const text = file === '-' ? '' : await ctx.fs.readFile(ctx.resolve(file), 'utf8');
       patterns.push(...text.split('\n').filter((line, i, all) => i < all.length - 1 || line !== ''));
@@ -291,36 +301,43 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
       return fail(ctx.stderr, 'grep', `${file}: ${errnoMessage(err)}`, 2);
     }
   }
-  const fromFile = opts.all('f').length + opts.all('file').length > 0;
-  if (patterns.length === 0 && !fromFile) {
+  if (patterns.length === 0 && files.length === 0) {
     const first = operands.shift();
     if (first === undefined) throw new UsageProblem('no pattern given (usage: grep [OPTION]... PATTERN [FILE]...)');
     patterns = [first];
   }
-  patterns = patterns.flatMap((p) => p.split('\n'));
-  const maxText = opts.get('m') ?? opts.get('max-count');
-  if (maxText !== undefined && !/^\d+$/.test(maxText)) throw new UsageProblem(`invalid max count: '${maxText}'`);
-  let re: RegExp;
-  try {
-    re = patterns.length === 0
-      ? /(?!)/u
-      : compileMatcher(patterns, {
-          extended: opts.has('E') || opts.has('extended-regexp'),
-          fixed: opts.has('F') || opts.has('fixed-strings'),
-          ignoreCase: opts.has('i') || opts.has('y') || opts.has('ignore-case'),
-          word: opts.has('w') || opts.has('word-regexp'),
-          line: opts.has('x') || opts.has('line-regexp'),
-        });
-  } catch (err) {
-    if (err instanceof RegexSyntaxError) return fail(ctx.stderr, 'grep', err.message, 2);
-    throw err;
-  }
-  const recursive = opts.has('R') || opts.has('dereference-recursive') ? 'R' : opts.has('r') || opts.has('recursive') ? 'r' : 'no';
-  const implicit = operands.length === 0 && recursive !== 'no';
-  const inputs = operands.length > 0 ? operands : [recursive !== 'no' ? '.' : '-'];
-  const multiple = inputs.length > 1 || recursive !== 'no';
-  const s: Settings = {
-    re,
+  return { patterns: patterns.flatMap((p) => p.split('\n')), operands };
+}
+
+function maxCountOf(opts: ParsedOptions): number {
+  const text = opts.get('m') ?? opts.get('max-count');
+  if (text !== undefined && !/^\d+$/.test(text)) throw new UsageProblem(`invalid max count: '${text}'`);
+  return text === undefined ? Infinity : Number(text);
+}
+
+/** One RegExp for all the patterns (none: it matches nothing); throws RegexSyntaxError. */
+function matcherOf(patterns: string[], opts: ParsedOptions): RegExp {
+  if (patterns.length === 0) return /(?!)/u;
+  return compileMatcher(patterns, {
+    extended: opts.has('E') || opts.has('extended-regexp'),
+    fixed: opts.has('F') || opts.has('fixed-strings'),
+    ignoreCase: opts.has('i') || opts.has('y') || opts.has('ignore-case'),
+    word: opts.has('w') || opts.has('word-regexp'),
+    line: opts.has('x') || opts.has('line-regexp'),
+  });
+}
+
+interface Search {
+  re: RegExp;
+  context: { before: number; after: number };
+  maxCount: number;
+  /** More than one input (or -r): lines are prefixed with their file name by default. */
+  multiple: boolean;
+}
+
+function settingsOf(opts: ParsedOptions, search: Search, ctx: BuiltinContext): Settings {
+  return {
+    re: search.re,
     invert: opts.has('v') || opts.has('invert-match'),
     count: opts.has('c') || opts.has('count'),
     listMatching: opts.has('l') || opts.has('files-with-matches'),
@@ -329,17 +346,20 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
     silent: opts.has('s') || opts.has('no-messages'),
     lineNumbers: opts.has('n') || opts.has('line-number'),
     onlyMatching: opts.has('o') || opts.has('only-matching'),
-    withName: (multiple || opts.has('H') || opts.has('with-filename')) && !(opts.has('h') || opts.has('no-filename')),
-    text: opts.has('a') || opts.has('text'),
-    maxCount: maxText === undefined ? Infinity : Number(maxText),
-    before: beforeLines,
-    after: afterLines,
+    withName: (search.multiple || opts.has('H') || opts.has('with-filename')) && !(opts.has('h') || opts.has('no-filename')),
+    text: (opts.has('a') || opts.has('text')) && !opts.has('I'),
+    maxCount: search.maxCount,
+    before: search.context.before,
+    after: search.context.after,
     include: opts.all('include').map((g) => globToRegExp(g)),
     exclude: opts.all('exclude').map((g) => globToRegExp(g)),
     excludeDir: opts.all('exclude-dir').map((g) => globToRegExp(g)),
     ctx,
   };
-  if (opts.has('I')) s.text = false;
+}
+
+/** Searches every input; exit 0 when a line was selected, 1 when none, 2 on an error (not with -q and a match). */
+async function searchAll(inputs: string[], recursive: 'no' | 'r' | 'R', implicit: boolean, s: Settings): Promise<number> {
   let selected = false;
   let error = false;
   for (const input of inputs) {
@@ -350,6 +370,28 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   }
   if (error && !(s.quiet && selected)) return 2;
   return selected ? 0 : 1;
+}
+
+async function main(args: string[], ctx: BuiltinContext): Promise<number> {
+  const opts = parseOptions(bareColour(args), OPTION_SPEC);
+  const context = contextOf(opts);
+  if (typeof context === 'string') return fail(ctx.stderr, 'grep', `${context}: invalid context length argument`, 2);
+  const found = await patternsOf(opts, ctx);
+  if (typeof found === 'number') return found;
+  const { patterns, operands } = found;
+  const maxCount = maxCountOf(opts);
+  let re: RegExp;
+  try {
+    re = matcherOf(patterns, opts);
+  } catch (err) {
+    if (err instanceof RegexSyntaxError) return fail(ctx.stderr, 'grep', err.message, 2);
+    throw err;
+  }
+  const recursive = opts.has('R') || opts.has('dereference-recursive') ? 'R' : opts.has('r') || opts.has('recursive') ? 'r' : 'no';
+  const implicit = operands.length === 0 && recursive !== 'no';
+  const inputs = operands.length > 0 ? operands : [recursive !== 'no' ? '.' : '-'];
+  const s = settingsOf(opts, { re, context, maxCount, multiple: inputs.length > 1 || recursive !== 'no' }, ctx);
+  return searchAll(inputs, recursive, implicit, s);
 }
 
 export const grep = fileBuiltin({
