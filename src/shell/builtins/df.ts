@@ -7,6 +7,7 @@ import { formatSize } from '../../common/index.js';
 import { readMountinfo } from '../../proc/index.js';
 import type { MountEntry } from '../../proc/index.js';
 import type { FileSystem } from '../files/index.js';
+import type { OptionSpec, ParsedOptions } from '../options.js';
 import type { Builtin, BuiltinContext } from '../types.js';
 import { fail } from './io.js';
 import { parseOrExit } from './system-util.js';
@@ -86,108 +87,156 @@ function ceilDiv(a: number, b: number): number {
   return Math.ceil(a / b);
 }
 
-async function runDf(args: string[], ctx: BuiltinContext): Promise<number> {
-  const opts = await parseOrExit('df', USAGE, args, {
-    flags: 'ahkiTlP',
-    values: 'tx',
-    long: { all: false, 'human-readable': false, inodes: false, 'print-type': false, type: true, 'exclude-type': true, json: false, local: false },
-  }, ctx);
-  if (typeof opts === 'number') return opts;
-  const all = opts.has('a') || opts.has('all');
-  const human = opts.has('h') || opts.has('human-readable');
-  const inodes = opts.has('i') || opts.has('inodes');
-  const showType = opts.has('T') || opts.has('print-type');
-  const onlyTypes = new Set([...opts.all('t'), ...opts.all('type')]);
-  const notTypes = new Set([...opts.all('x'), ...opts.all('exclude-type')]);
+/** `part` as a percentage of `whole`, rounded up (coreutils), or null when `whole` is 0. */
+function percent(part: number, whole: number): number | null {
+  return whole > 0 ? ceilDiv(part * 100, whole) : null;
+}
 
+const OPTION_SPEC: OptionSpec = {
+  flags: 'ahkiTlP',
+  values: 'tx',
+  long: { all: false, 'human-readable': false, inodes: false, 'print-type': false, type: true, 'exclude-type': true, json: false, local: false },
+};
+
+interface Settings {
+  all: boolean;
+  human: boolean;
+  inodes: boolean;
+  showType: boolean;
+  json: boolean;
+  onlyTypes: Set<string>;
+  notTypes: Set<string>;
+  operands: string[];
+}
+
+function settingsOf(opts: ParsedOptions): Settings {
+  return {
+    all: opts.has('a') || opts.has('all'),
+    human: opts.has('h') || opts.has('human-readable'),
+    inodes: opts.has('i') || opts.has('inodes'),
+    showType: opts.has('T') || opts.has('print-type'),
+    json: opts.has('json'),
+    onlyTypes: new Set([...opts.all('t'), ...opts.all('type')]),
+    notTypes: new Set([...opts.all('x'), ...opts.all('exclude-type')]),
+    operands: opts.operands,
+  };
+}
+
+/** The mounts to report, and whether some operand could not be placed (exit 1). */
+async function selectMounts(ctx: BuiltinContext, entries: MountEntry[], s: Settings): Promise<{ mounts: MountEntry[]; failed: boolean }> {
+  if (s.operands.length > 0) return mountsOfOperands(ctx, entries, s.operands);
+  const typed = entries.filter((e) => (s.onlyTypes.size === 0 || s.onlyTypes.has(e.fsType)) && !s.notTypes.has(e.fsType));
+  return { mounts: s.all ? typed : await dedupe(ctx.fs, typed.filter((e) => !isDummy(e))), failed: false };
+}
+
+/** The mount holding each operand, in order; one that cannot be found is reported. */
+async function mountsOfOperands(ctx: BuiltinContext, entries: MountEntry[], operands: string[]): Promise<{ mounts: MountEntry[]; failed: boolean }> {
+  const mounts: MountEntry[] = [];
+  let failed = false;
+  for (const operand of operands) {
+    const found = await mountFor(ctx.fs, ctx.resolve(operand), entries).catch(async (err: Error) => {
+      const code = errnoCode(err);
+      const why = code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : err.message;
+      await fail(ctx.stderr, 'df', `${operand}: ${why}`);
+      return undefined;
+    });
+    if (found) mounts.push(found);
+    else failed = true;
+  }
+  return { mounts, failed };
+}
+
+/**
+ * statfs(2) of each mount, or undefined on ^C. Unless the mounts were asked for (-a or
+ * operands), zero-size ones are dropped and a failing statfs is skipped silently.
+ */
+async function statMounts(ctx: BuiltinContext, mounts: MountEntry[], s: Settings): Promise<{ rows: Row[]; failed: boolean } | undefined> {
+  const explicit = s.all || s.operands.length > 0;
+  const rows: Row[] = [];
+  let failed = false;
+  for (const entry of mounts) {
+    if (ctx.signal.aborted) return undefined;
+    try {
+      const fs = await ctx.fs.statfs(entry.mountPoint);
+      if (!explicit && (s.inodes ? fs.files === 0 : fs.blocks === 0)) continue;
+      rows.push({ entry, fs });
+    } catch (err) {
+      if (!explicit) continue;
+      await fail(ctx.stderr, 'df', `${entry.mountPoint}: ${(err as Error).message}`);
+      failed = true;
+    }
+  }
+  return { rows, failed };
+}
+
+function jsonRow({ entry, fs }: Row): Record<string, string | number | null> {
+  const used = fs.blocks - fs.bfree;
+  return {
+    filesystem: entry.source,
+    type: entry.fsType,
+    mounted_on: entry.mountPoint,
+    size_bytes: fs.blocks * fs.bsize,
+    used_bytes: used * fs.bsize,
+    available_bytes: fs.bavail * fs.bsize,
+    use_percent: percent(used, used + fs.bavail),
+    inodes: fs.files,
+    inodes_used: fs.files - fs.ffree,
+    inodes_free: fs.ffree,
+  };
+}
+
+function headerOf(s: Settings): string[] {
+  const header = s.inodes
+    ? ['Filesystem', 'Inodes', 'IUsed', 'IFree', 'IUse%', 'Mounted on']
+    : ['Filesystem', s.human ? 'Size' : '1K-blocks', 'Used', s.human ? 'Avail' : 'Available', 'Use%', 'Mounted on'];
+  if (s.showType) header.splice(1, 0, 'Type');
+  return header;
+}
+
+function cellsOf({ entry, fs }: Row, s: Settings): string[] {
+  const shownPercent = (pct: number | null): string => (pct === null ? '-' : `${pct}%`);
+  let cells: string[];
+  if (s.inodes) {
+    const used = fs.files - fs.ffree;
+    cells = [entry.source, String(fs.files), String(used), String(fs.ffree), shownPercent(percent(used, fs.files)), entry.mountPoint];
+  } else {
+    const used = fs.blocks - fs.bfree;
+    const size = (blocks: number): string => (s.human ? formatSize(blocks * fs.bsize) : String(ceilDiv(blocks * fs.bsize, 1024)));
+    cells = [entry.source, size(fs.blocks), size(used), size(fs.bavail), shownPercent(percent(used, used + fs.bavail)), entry.mountPoint];
+  }
+  if (s.showType) cells.splice(1, 0, entry.fsType);
+  return cells;
+}
+
+/** The coreutils table: names and the mount point left-aligned, numbers right-aligned. */
+function formatTable(rows: Row[], s: Settings): string {
+  const header = headerOf(s);
+  const table = [header, ...rows.map((row) => cellsOf(row, s))];
+  // coreutils df.c field_data: minimum widths (Filesystem 14, Type 4, numbers 5, Use% 4).
+  const minimum = header.map((h) => (h === 'Filesystem' ? 14 : h === 'Type' || h === 'Use%' ? 4 : h === 'Mounted on' ? 0 : 5));
+  const widths = header.map((_, i) => Math.max(minimum[i]!, ...table.map((r) => r[i]!.length)));
+  const leftAligned = new Set([0, header.length - 1, ...(s.showType ? [1] : [])]);
+  const lines = table.map((r) =>
+    r.map((cell, i) => (i === r.length - 1 ? cell : leftAligned.has(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' '),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+async function runDf(args: string[], ctx: BuiltinContext): Promise<number> {
+  const opts = await parseOrExit('df', USAGE, args, OPTION_SPEC, ctx);
+  if (typeof opts === 'number') return opts;
+  const s = settingsOf(opts);
   let entries: MountEntry[];
   try {
     entries = await readMountinfo(ctx.services.procRoot);
   } catch (err) {
     return fail(ctx.stderr, 'df', `cannot read the mount table (${ctx.services.procRoot}/self/mountinfo): ${(err as Error).message}`);
   }
-  let status = 0;
-  let selected: MountEntry[];
-  if (opts.operands.length > 0) {
-    selected = [];
-    for (const operand of opts.operands) {
-      const found = await mountFor(ctx.fs, ctx.resolve(operand), entries).catch(async (err: Error) => {
-        const why = errnoCode(err) === 'ENOENT' ? 'No such file or directory' : errnoCode(err) === 'EACCES' ? 'Permission denied' : err.message;
-        await fail(ctx.stderr, 'df', `${operand}: ${why}`);
-        return undefined;
-      });
-      if (found) selected.push(found);
-      else status = 1;
-    }
-  } else {
-    selected = entries.filter((e) => (onlyTypes.size === 0 || onlyTypes.has(e.fsType)) && !notTypes.has(e.fsType));
-    if (!all) selected = await dedupe(ctx.fs, selected.filter((e) => !isDummy(e)));
-  }
-
-  const rows: Row[] = [];
-  for (const entry of selected) {
-    if (ctx.signal.aborted) return 130;
-    try {
-      const fs = await ctx.fs.statfs(entry.mountPoint);
-      if (!all && opts.operands.length === 0 && (inodes ? fs.files === 0 : fs.blocks === 0)) continue;
-      rows.push({ entry, fs });
-    } catch (err) {
-      if (opts.operands.length > 0 || all) {
-        await fail(ctx.stderr, 'df', `${entry.mountPoint}: ${(err as Error).message}`);
-        status = 1;
-      }
-    }
-  }
-
-  if (opts.has('json')) {
-    const list = rows.map(({ entry, fs }) => {
-      const used = fs.blocks - fs.bfree;
-      return {
-        filesystem: entry.source,
-        type: entry.fsType,
-        mounted_on: entry.mountPoint,
-        size_bytes: fs.blocks * fs.bsize,
-        used_bytes: used * fs.bsize,
-        available_bytes: fs.bavail * fs.bsize,
-        use_percent: used + fs.bavail > 0 ? ceilDiv(used * 100, used + fs.bavail) : null,
-        inodes: fs.files,
-        inodes_used: fs.files - fs.ffree,
-        inodes_free: fs.ffree,
-      };
-    });
-    await write(ctx.stdout, `${JSON.stringify(list)}\n`);
-    return status;
-  }
-
-  const header = inodes
-    ? ['Filesystem', 'Inodes', 'IUsed', 'IFree', 'IUse%', 'Mounted on']
-    : ['Filesystem', human ? 'Size' : '1K-blocks', 'Used', human ? 'Avail' : 'Available', 'Use%', 'Mounted on'];
-  if (showType) header.splice(1, 0, 'Type');
-  const table: string[][] = [header];
-  for (const { entry, fs } of rows) {
-    let cells: string[];
-    if (inodes) {
-      const used = fs.files - fs.ffree;
-      const pct = fs.files > 0 ? `${ceilDiv(used * 100, fs.files)}%` : '-';
-      cells = [entry.source, String(fs.files), String(used), String(fs.ffree), pct, entry.mountPoint];
-    } else {
-      const used = fs.blocks - fs.bfree;
-      const pct = used + fs.bavail > 0 ? `${ceilDiv(used * 100, used + fs.bavail)}%` : '-';
-      const size = (blocks: number): string => (human ? formatSize(blocks * fs.bsize) : String(ceilDiv(blocks * fs.bsize, 1024)));
-      cells = [entry.source, size(fs.blocks), size(used), size(fs.bavail), pct, entry.mountPoint];
-    }
-    if (showType) cells.splice(1, 0, entry.fsType);
-    table.push(cells);
-  }
-  // coreutils df.c field_data: minimum widths (Filesystem 14, Type 4, numbers 5, Use% 4).
-  const minimum = header.map((h) => (h === 'Filesystem' ? 14 : h === 'Type' || h === 'Use%' ? 4 : h === 'Mounted on' ? 0 : 5));
-  const widths = header.map((_, i) => Math.max(minimum[i]!, ...table.map((r) => r[i]!.length)));
-  const leftAligned = new Set([0, header.length - 1, ...(showType ? [1] : [])]);
-  const lines = table.map((r) =>
-    r.map((cell, i) => (i === r.length - 1 ? cell : leftAligned.has(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' '),
-  );
-  await write(ctx.stdout, `${lines.join('\n')}\n`);
-  return status;
+  const selected = await selectMounts(ctx, entries, s);
+  const stats = await statMounts(ctx, selected.mounts, s);
+  if (stats === undefined) return 130;
+  await write(ctx.stdout, s.json ? `${JSON.stringify(stats.rows.map(jsonRow))}\n` : formatTable(stats.rows, s));
+  return selected.failed || stats.failed ? 1 : 0;
 }
 
 export const df: Builtin = { name: 'df', summary: 'file system space (-h, -i, -T, --json)', usage: USAGE, run: runDf };

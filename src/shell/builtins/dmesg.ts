@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { errnoCode } from '../../os/index.js';
 import { KMSG_LEVELS, formatKmsgRecord, formatLongStart, parseKmsgRecord, readSystemStat } from '../../proc/index.js';
 import type { KmsgRecord } from '../../proc/index.js';
+import type { OptionSpec } from '../options.js';
 import type { Builtin, BuiltinContext } from '../types.js';
 import { fail } from './io.js';
 import { JsonArrayWriter, LineWriter, parseOrExit, usageError } from './system-util.js';
@@ -78,8 +79,21 @@ function explain(err: unknown, path: string): string {
   return `cannot read ${path}: ${(err as Error).message}`;
 }
 
-async function runDmesg(args: string[], ctx: BuiltinContext): Promise<number> {
-  const opts = await parseOrExit('dmesg', USAGE, args, { flags: 'wrxT', values: 'l', long: { follow: false, raw: false, json: false, level: true, ctime: false } }, ctx);
+interface Settings {
+  /** Levels to print (empty: all). */
+  levels: Set<number>;
+  follow: boolean;
+  raw: boolean;
+  json: boolean;
+  /** -T: the boot time in ms since the epoch, to print wall-clock times. */
+  bootMs: number | undefined;
+}
+
+const OPTION_SPEC: OptionSpec = { flags: 'wrxT', values: 'l', long: { follow: false, raw: false, json: false, level: true, ctime: false } };
+
+/** The options, or the exit code after a usage error or a -T without the boot time. */
+async function settingsOf(args: string[], ctx: BuiltinContext): Promise<Settings | number> {
+  const opts = await parseOrExit('dmesg', USAGE, args, OPTION_SPEC, ctx);
   if (typeof opts === 'number') return opts;
   if (opts.operands.length > 0) return usageError('dmesg', `bad usage: unexpected argument '${opts.operands[0]}'`, ctx);
   const levelNames = [...opts.all('l'), ...opts.all('level')].flatMap((l) => l.split(',')).filter(Boolean);
@@ -89,8 +103,6 @@ async function runDmesg(args: string[], ctx: BuiltinContext): Promise<number> {
     if (index === -1) return usageError('dmesg', `unknown level '${name}' (valid: ${KMSG_LEVELS.join(', ')})`, ctx);
     levels.add(index);
   }
-  const follow = opts.has('w') || opts.has('follow');
-  const raw = opts.has('r') || opts.has('raw');
   let bootMs: number | undefined;
   if (opts.has('T') || opts.has('ctime')) {
     try {
@@ -99,6 +111,92 @@ async function runDmesg(args: string[], ctx: BuiltinContext): Promise<number> {
       return fail(ctx.stderr, 'dmesg', `-T needs the boot time from ${ctx.services.procRoot}/stat: ${(err as Error).message}`);
     }
   }
+  return { levels, follow: opts.has('w') || opts.has('follow'), raw: opts.has('r') || opts.has('raw'), json: opts.has('json'), bootMs };
+}
+
+/**
+ * Reads whole records from an open kmsg. A plain file may cut a record between two reads,
+ * so the unfinished tail is kept for the next read and handed out at the end of the file.
+ */
+class KmsgReader {
+  private readonly buf = Buffer.alloc(RECORD_MAX);
+  private pending = '';
+
+  constructor(private readonly fd: number) {}
+
+  /** Whole lines read (maybe none), or 'again' at the end of the buffer, or 'lost' (overrun). */
+  async next(): Promise<string | 'again' | 'lost'> {
+    const chunk = await readRecord(this.fd, this.buf);
+    if (chunk === 'lost') return 'lost';
+    if (chunk === 'again') {
+      const rest = this.pending;
+      this.pending = '';
+      return rest === '' ? 'again' : rest;
+    }
+    const text = this.pending + chunk;
+    const end = text.lastIndexOf('\n') + 1;
+    this.pending = text.slice(end);
+    return text.slice(0, end);
+  }
+}
+
+/** Prints the records the settings select, as text lines or as a streamed JSON array. */
+class RecordPrinter {
+  private readonly json: JsonArrayWriter | undefined;
+
+  constructor(
+    private readonly out: LineWriter,
+    private readonly s: Settings,
+  ) {
+    this.json = s.json ? new JsonArrayWriter(out) : undefined;
+  }
+
+  async print(record: KmsgRecord): Promise<void> {
+    if (this.s.levels.size > 0 && !this.s.levels.has(record.level)) return;
+    if (this.json) {
+      await this.json.item({ time_us: record.timestampUs, level: KMSG_LEVELS[record.level], facility: record.facility, sequence: record.sequence, message: record.message });
+    } else if (this.s.bootMs !== undefined) {
+      const prefix = this.s.raw ? `<${(record.facility << 3) | record.level}>` : '';
+      await this.out.line(`${prefix}[${formatLongStart(this.s.bootMs + record.timestampUs / 1000)}] ${record.message}`);
+    } else await this.out.line(formatKmsgRecord(record, this.s.raw));
+  }
+
+  flush(): Promise<void> {
+    return this.out.flush();
+  }
+
+  async end(): Promise<void> {
+    if (this.json) await this.json.end();
+    await this.out.flush();
+  }
+}
+
+/** Prints records until the end of the buffer (with -w: until ^C, polling). */
+async function printRecords(reader: KmsgReader, printer: RecordPrinter, follow: boolean, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    const got = await reader.next();
+    if (got === 'lost') continue;
+    if (got === 'again') {
+      if (!follow) return;
+      await printer.flush();
+      await sleep(FOLLOW_POLL_MS, signal);
+      continue;
+    }
+    for (const text of splitRecords(got)) {
+      let record: KmsgRecord;
+      try {
+        record = parseKmsgRecord(text);
+      } catch {
+        continue; // not a kmsg record (corrupt or foreign line): skip, keep the rest
+      }
+      await printer.print(record);
+    }
+  }
+}
+
+async function runDmesg(args: string[], ctx: BuiltinContext): Promise<number> {
+  const settings = await settingsOf(args, ctx);
+  if (typeof settings === 'number') return settings;
   const path = join(ctx.services.devRoot, 'kmsg');
   let fd: number;
   try {
@@ -107,51 +205,10 @@ async function runDmesg(args: string[], ctx: BuiltinContext): Promise<number> {
     return fail(ctx.stderr, 'dmesg', explain(err, path));
   }
   const out = new LineWriter(ctx.stdout);
-  const json = opts.has('json') ? new JsonArrayWriter(out) : undefined;
-  const buf = Buffer.alloc(RECORD_MAX);
-  const emit = async (record: KmsgRecord): Promise<void> => {
-    if (levels.size > 0 && !levels.has(record.level)) return;
-    if (json) {
-      await json.item({ time_us: record.timestampUs, level: KMSG_LEVELS[record.level], facility: record.facility, sequence: record.sequence, message: record.message });
-    } else if (bootMs !== undefined) {
-      await out.line(`${raw ? `<${(record.facility << 3) | record.level}>` : ''}[${formatLongStart(bootMs + record.timestampUs / 1000)}] ${record.message}`);
-    } else await out.line(formatKmsgRecord(record, raw));
-  };
-  // A plain file may cut a record between two reads; keep the unfinished tail.
-  let pending = '';
   try {
-    for (;;) {
-      if (ctx.signal.aborted) break;
-      const chunk = await readRecord(fd, buf);
-      let got = chunk;
-      if (chunk !== 'again' && chunk !== 'lost') {
-        const text = pending + chunk;
-        const end = text.lastIndexOf('\n') + 1;
-        pending = text.slice(end);
-        got = text.slice(0, end);
-      } else if (chunk === 'again' && pending !== '') {
-        got = pending;
-        pending = '';
-      }
-      if (got === 'lost') continue;
-      if (got === 'again') {
-        if (!follow) break;
-        await out.flush();
-        await sleep(FOLLOW_POLL_MS, ctx.signal);
-        continue;
-      }
-      for (const text of splitRecords(got)) {
-        let record: KmsgRecord;
-        try {
-          record = parseKmsgRecord(text);
-        } catch {
-          continue; // not a kmsg record (corrupt or foreign line): skip, keep the rest
-        }
-        await emit(record);
-      }
-    }
-    if (json) await json.end();
-    await out.flush();
+    const printer = new RecordPrinter(out, settings);
+    await printRecords(new KmsgReader(fd), printer, settings.follow, ctx.signal);
+    await printer.end();
   } catch (err) {
     await out.flush().catch(() => undefined);
     if (errnoCode(err) === 'EINVAL' || errnoCode(err) === 'EACCES' || errnoCode(err) === 'EPERM') return fail(ctx.stderr, 'dmesg', explain(err, path));

@@ -41,6 +41,16 @@ describe('find, compared with GNU find', () => {
     expect(sorted(ours.out)).toBe(sorted(real.out));
     expect(ours.code).toBe(real.code);
   });
+  it.each([
+    [['-name', 'lib', '-print', '-quit']], [['src', 'src', '-name', 'main.ts', '-print', '-quit']], [['-type', 'd', '-print0', '-quit']],
+    [['nope', 'src/lib', '-type', 'f']], [['src/lib', 'nope', 'README.md']], [['-mindepth', '1', '-name', 'deep', '-prune', '-o', '-print']],
+  ])('find %j (quit, prune, a missing root among others)', async (args) => {
+    const ours = await runBuiltin(find, args, { cwd: dir });
+    const real = runReal('find', args, { cwd: dir });
+    expect(sorted(ours.out)).toBe(sorted(real.out));
+    expect(ours.err).toBe(real.err);
+    expect(ours.code).toBe(real.code);
+  });
   it('prints a parent before its contents (and after with -depth)', async () => {
     const lines = (await runBuiltin(find, ['src'], { cwd: dir })).out.split('\n');
     expect(lines.indexOf('src')).toBeLessThan(lines.indexOf('src/lib'));

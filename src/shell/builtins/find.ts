@@ -21,14 +21,15 @@ function splitPaths(args: string[]): { follow: 'none' | 'top' | 'all'; paths: st
   return { follow, paths, expression: args.slice(i) };
 }
 
-async function main(args: string[], ctx: BuiltinContext): Promise<number> {
-  const { follow, paths, expression } = splitPaths(args);
+type ParsedFind = ReturnType<typeof parseFindExpression>;
+
+/** The parsed expression with its -newer files stat'ed, or the exit code after an error. */
+async function parseExpression(expression: string[], ctx: BuiltinContext): Promise<ParsedFind | number> {
   if (expression.includes('-follow')) throw new FindSyntaxError('use find -L instead of -follow');
   const newer = new Map<string, Stats>();
-  let parsed;
   try {
     const ids = expression.includes('-user') || expression.includes('-group') ? await loadIdNames('/etc', ctx.fs) : undefined;
-    parsed = parseFindExpression(expression, (file) => newer.get(file), (kind, name) => ids?.id?.(kind, name));
+    const parsed = parseFindExpression(expression, (file) => newer.get(file), (kind, name) => ids?.id?.(kind, name));
     for (const file of parsed.newerFiles) {
       try {
         newer.set(file, await ctx.fs.stat(ctx.resolve(file)));
@@ -36,64 +37,103 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
         return fail(ctx.stderr, 'find', `'${file}': ${errnoMessage(err)}`);
       }
     }
+    return parsed;
   } catch (err) {
     if (err instanceof FindSyntaxError) return fail(ctx.stderr, 'find', err.message);
     throw err;
   }
-  let status = 0;
-  let quitting = false;
-  const pruned = new WeakSet<FindEntry>();
-  let out = '';
-  const flush = async (): Promise<void> => {
-    if (out === '') return;
-    const text = out;
-    out = '';
-    await write(ctx.stdout, text);
-  };
-  const actions: FindActions = {
-    print: async (e, terminator) => {
-      out += `${e.shown}${terminator}`;
-      if (out.length > 16 * 1024) await flush();
-    },
-    remove: async (e) => {
-      if (e.depth === 0 && (e.shown === '.' || e.shown === '..')) return true;
-      try {
-        if (e.stats.isDirectory()) await ctx.fs.rmdir(e.path);
-        else await ctx.fs.rm(e.path);
-        return true;
-      } catch (err) {
-        status = await fail(ctx.stderr, 'find', `cannot delete '${e.shown}': ${errnoMessage(err)}`);
-        return false;
-      }
-    },
-    isEmptyDir: async (e) => (await ctx.fs.readdir(e.path).catch(() => ['?'])).length === 0,
-    prune: (e) => void pruned.add(e),
-    quit: () => void (quitting = true),
-    now: Date.now(),
-  };
-  for (const root of paths.length > 0 ? paths : ['.']) {
-    const entries = walk(ctx.resolve(root), root, {
-      fs: ctx.fs,
-      signal: ctx.signal,
-      follow,
-      ...(parsed.maxDepth !== undefined ? { maxDepth: parsed.maxDepth } : {}),
-      postOrder: parsed.postOrder,
-      descend: (e) => !pruned.has(e),
-      onError: async (shown, err) => {
-        await flush();
-        status = await fail(ctx.stderr, 'find', `'${shown}': ${errnoMessage(err)}`);
-      },
-    });
-    for await (const entry of entries) {
-      if (entry.depth < parsed.minDepth) continue;
-      const selected = await parsed.predicate(entry, actions);
-      if (selected && !parsed.hasAction) await actions.print(entry, '\n');
-      if (quitting) break;
-    }
-    if (quitting) break;
+}
+
+/**
+ * The actions of one find run and the state they change: the output (batched in 16 KiB
+ * writes), the exit status, the pruned directories and -quit.
+ */
+class FindRun implements FindActions {
+  status = 0;
+  quitting = false;
+  readonly now = Date.now();
+  private readonly pruned = new WeakSet<FindEntry>();
+  private out = '';
+
+  constructor(private readonly ctx: BuiltinContext) {}
+
+  async print(e: FindEntry, terminator: string): Promise<void> {
+    this.out += `${e.shown}${terminator}`;
+    if (this.out.length > 16 * 1024) await this.flush();
   }
-  await flush();
-  return status;
+
+  async remove(e: FindEntry): Promise<boolean> {
+    if (e.depth === 0 && (e.shown === '.' || e.shown === '..')) return true;
+    try {
+      if (e.stats.isDirectory()) await this.ctx.fs.rmdir(e.path);
+      else await this.ctx.fs.rm(e.path);
+      return true;
+    } catch (err) {
+      this.status = await fail(this.ctx.stderr, 'find', `cannot delete '${e.shown}': ${errnoMessage(err)}`);
+      return false;
+    }
+  }
+
+  async isEmptyDir(e: FindEntry): Promise<boolean> {
+    return (await this.ctx.fs.readdir(e.path).catch(() => ['?'])).length === 0;
+  }
+
+  prune(e: FindEntry): void {
+    this.pruned.add(e);
+  }
+
+  isPruned(e: FindEntry): boolean {
+    return this.pruned.has(e);
+  }
+
+  quit(): void {
+    this.quitting = true;
+  }
+
+  /** A path that cannot be read: what was printed so far goes out first. */
+  async walkError(shown: string, err: unknown): Promise<void> {
+    await this.flush();
+    this.status = await fail(this.ctx.stderr, 'find', `'${shown}': ${errnoMessage(err)}`);
+  }
+
+  async flush(): Promise<void> {
+    if (this.out === '') return;
+    const text = this.out;
+    this.out = '';
+    await write(this.ctx.stdout, text);
+  }
+}
+
+/** Walks one root, evaluating the expression on each entry until the walk ends or -quit. */
+async function findIn(root: string, parsed: ParsedFind, follow: 'none' | 'top' | 'all', run: FindRun, ctx: BuiltinContext): Promise<void> {
+  const entries = walk(ctx.resolve(root), root, {
+    fs: ctx.fs,
+    signal: ctx.signal,
+    follow,
+    ...(parsed.maxDepth !== undefined ? { maxDepth: parsed.maxDepth } : {}),
+    postOrder: parsed.postOrder,
+    descend: (e) => !run.isPruned(e),
+    onError: (shown, err) => run.walkError(shown, err),
+  });
+  for await (const entry of entries) {
+    if (entry.depth < parsed.minDepth) continue;
+    const selected = await parsed.predicate(entry, run);
+    if (selected && !parsed.hasAction) await run.print(entry, '\n');
+    if (run.quitting) return;
+  }
+}
+
+async function main(args: string[], ctx: BuiltinContext): Promise<number> {
+  const { follow, paths, expression } = splitPaths(args);
+  const parsed = await parseExpression(expression, ctx);
+  if (typeof parsed === 'number') return parsed;
+  const run = new FindRun(ctx);
+  for (const root of paths.length > 0 ? paths : ['.']) {
+    await findIn(root, parsed, follow, run, ctx);
+    if (run.quitting) break;
+  }
+  await run.flush();
+  return run.status;
 }
 
 async function guardedMain(args: string[], ctx: BuiltinContext): Promise<number> {

@@ -85,3 +85,33 @@ describe('grep, compared with GNU grep', () => {
     expect((await runBuiltin(grep, ['-r', 'x', '/'], { cwd: dir, signal: ac.signal })).code).toBe(130);
   });
 });
+
+describe('grep output paths, compared with GNU grep', () => {
+  // Files of their own under extra/, so the recursive cases above see the same tree.
+  beforeAll(async () => {
+    await mkdir(join(dir, 'extra'));
+    await writeFile(join(dir, 'extra/pats'), 'foo\nend\n');
+    await writeFile(join(dir, 'extra/empty'), '');
+    const lines = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? `line ${i} with x and x` : `line ${i}`));
+    await writeFile(join(dir, 'extra/big.txt'), `${lines.join('\n')}\n`);
+  });
+  it.each([
+    [['-on', 'o.', 'a.txt', 'b.log']], [['-ov', 'foo', 'a.txt']], [['-ow', 'foo', 'a.txt']], [['-o', 'foo', 'bin']],
+    [['-c', '-m', '1', 'foo', 'a.txt', 'ctx.txt']], [['-l', '-v', 'foo', 'a.txt', 'b.log']],
+    [['-f', 'extra/pats', 'a.txt']], [['-f', 'extra/empty', 'a.txt']], [['-f', 'extra/nope', 'a.txt']], [['-e', 'foo\nend', 'a.txt']],
+    [['-A1', 'foo', 'ctx.txt', 'b.log']], [['-B2', '-m2', 'foo', 'ctx.txt']], [['-x', '-F', 'foo', 'b.log', 'ctx.txt']],
+    [['-n', 'x', 'extra/big.txt']], [['-c', 'x', 'extra/big.txt']], [['-o', 'x', 'extra/big.txt']], [['-m', '3', '-A', '1', 'x', 'extra/big.txt']],
+    [['-rh', '--include=*.h', 'foo', 'tree']], [['-r', '--exclude=*.h', 'foo', 'tree']], [['-q', 'zzz', 'a.txt', 'b.log']], [['-qs', 'foo', 'nope']],
+    [['-C', '1', '-c', 'foo', 'ctx.txt']],
+  ])('grep %j', async (args) => {
+    const ours = await runBuiltin(grep, args, { cwd: dir });
+    const real = runReal('grep', args, { cwd: dir });
+    const order = (text: string): string => (args.some((a) => /^-\w*r/.test(a)) ? text.split('\n').sort().join('\n') : text);
+    expect(order(ours.out)).toBe(order(real.out));
+    expect(ours.err).toBe(real.err);
+    expect(ours.code).toBe(real.code);
+  });
+  it('reads patterns from -f and stdin together', async () => {
+    expect((await runBuiltin(grep, ['-f', 'extra/pats', '-e', 'world'], { cwd: dir, stdin: 'world\nthe end\nnone\n' })).out).toBe('world\nthe end\n');
+  });
+});

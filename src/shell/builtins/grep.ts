@@ -5,6 +5,7 @@ import type { BuiltinContext } from '../types.js';
 import { BrokenPipe, write, errnoMessage } from '../../os/index.js';
 import { fail } from './io.js';
 import { parseOptions } from '../options.js';
+import type { OptionSpec, ParsedOptions } from '../options.js';
 import { bareColour, fileBuiltin, Aborted, UsageProblem, globToRegExp, isStdin, lineBatches, operandChunks, RegexSyntaxError, compileMatcher, walk } from './fs/index.js';
 
 interface Settings {
@@ -48,91 +49,164 @@ function detectBinary(chunks: AsyncIterable<Buffer>, state: { binary: boolean })
   })();
 }
 
-async function searchInput(operand: string, shown: string, s: Settings): Promise<Outcome> {
-  const ctx = s.ctx;
-  const state = { binary: false };
-  let count = 0;
-  let lineNo = 0;
-  let out: Buffer[] = [];
-  let outBytes = 0;
-  const flush = async (): Promise<void> => {
-    if (out.length === 0) return;
-    const data = Buffer.concat(out);
-    out = [];
-    outBytes = 0;
-    await write(ctx.stdout, data);
-  };
-  const prefix = (sep: string, n: number): string => `${s.withName ? `${shown}${sep}` : ''}${s.lineNumbers ? `${n}${sep}` : ''}`;
-  const printsLines = !s.count && !s.listMatching && !s.listNonMatching && !s.quiet;
-  const withContext = s.before > 0 || s.after > 0;
-  /** Queues one output line; `sep` is ':' for a selected line, '-' for context. */
-  const printLine = (raw: Buffer, n: number, sep: string): void => {
-    if (withContext && s.last && !(s.last.shown === shown && s.last.lineNo === n - 1)) out.push(Buffer.from('--\n'));
-    s.last = { shown, lineNo: n };
-    out.push(Buffer.from(prefix(sep, n)), raw);
-    if (raw[raw.length - 1] !== 10) out.push(Buffer.from('\n'));
-    outBytes += raw.length;
-  };
-  let before: Array<{ raw: Buffer; lineNo: number }> = [];
-  let afterLeft = 0;
-  let stopped = false;
-  const batches = lineBatches(detectBinary(operandChunks(ctx, operand), state));
-  scan: for await (const batch of batches) {
-    for (const raw of batch) {
-      lineNo++;
-      if (stopped) {
-        // -m reached: only the trailing context is still printed (GNU).
-        if (afterLeft-- <= 0) break scan;
-        printLine(raw, lineNo, '-');
-        continue;
-      }
-      const hasNewline = raw[raw.length - 1] === 10;
-      const text = raw.toString('utf8', 0, hasNewline ? raw.length - 1 : raw.length);
-      s.re.lastIndex = 0;
-      if (s.re.test(text) === s.invert) {
-        if (!printsLines || s.onlyMatching) continue;
-        if (afterLeft > 0) {
-          afterLeft--;
-          printLine(raw, lineNo, '-');
-        } else if (s.before > 0) {
-          before.push({ raw, lineNo });
-          if (before.length > s.before) before.shift();
-        }
-        continue;
-      }
-      count++;
-      if (s.quiet) return { selected: true, error: false, done: true };
-      if (s.listMatching || s.listNonMatching) break scan;
-      if (printsLines) {
-        if (state.binary && !s.text) {
-          await flush();
-          await fail(ctx.stderr, 'grep', `${shown}: binary file matches`);
-          break scan;
-        }
-        if (s.onlyMatching) {
-          if (!s.invert) {
-            const global = new RegExp(s.re.source, `${s.re.flags}g`);
-            for (const m of text.matchAll(global)) if (m[0] !== '') out.push(Buffer.from(`${prefix(':', lineNo)}${m[0]}\n`));
-          }
-        } else {
-          for (const b of before) printLine(b.raw, b.lineNo, '-');
-          before = [];
-          printLine(raw, lineNo, ':');
-          afterLeft = s.after;
-        }
-        if (outBytes > 32 * 1024) await flush();
-      }
-      if (count >= s.maxCount) {
-        if (!printsLines || afterLeft === 0) break scan;
-        stopped = true;
+/** Output lines queued for one write: a write(2) per line would cost a syscall each. */
+class OutputBatch {
+  private parts: Buffer[] = [];
+  private bytes = 0;
+
+  constructor(private readonly stdout: BuiltinContext['stdout']) {}
+
+  push(part: Buffer): void {
+    this.parts.push(part);
+    this.bytes += part.length;
+  }
+
+  /** Writes once more than 32 KiB are queued. */
+  async flushIfFull(): Promise<void> {
+    if (this.bytes > 32 * 1024) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const data = Buffer.concat(this.parts);
+    this.parts = [];
+    this.bytes = 0;
+    await write(this.stdout, data);
+  }
+}
+
+/** What one line did to the scan: go on, stop this input, or stop everything (-q). */
+type Step = 'next' | 'stop' | 'quit';
+
+/** The scan of one input: selected lines, their context, -m, and the -c/-l/-L line at its end. */
+class InputSearch {
+  private readonly ctx: BuiltinContext;
+  private readonly out: OutputBatch;
+  private readonly input = { binary: false };
+  private readonly printsLines: boolean;
+  private readonly withContext: boolean;
+  private count = 0;
+  private lineNo = 0;
+  /** -B: the latest unselected lines not printed yet, at most `before`. */
+  private before: Array<{ raw: Buffer; lineNo: number }> = [];
+  /** -A: context lines still to print after the last selected line. */
+  private afterLeft = 0;
+  /** -m reached: only the trailing context is still printed (GNU). */
+  private stopped = false;
+
+  constructor(
+    private readonly operand: string,
+    private readonly shown: string,
+    private readonly s: Settings,
+  ) {
+    this.ctx = s.ctx;
+    this.out = new OutputBatch(s.ctx.stdout);
+    this.printsLines = !s.count && !s.listMatching && !s.listNonMatching && !s.quiet;
+    this.withContext = s.before > 0 || s.after > 0;
+  }
+
+  async run(): Promise<Outcome> {
+    const batches = lineBatches(detectBinary(operandChunks(this.ctx, this.operand), this.input));
+    scan: for await (const batch of batches) {
+      for (const raw of batch) {
+        const step = await this.line(raw);
+        if (step === 'quit') return { selected: true, error: false, done: true };
+        if (step === 'stop') break scan;
       }
     }
+    return this.finish();
   }
-  await flush();
-  if (s.count) await write(ctx.stdout, `${s.withName ? `${shown}:` : ''}${count}\n`);
-  if (s.listMatching && count > 0) await write(ctx.stdout, `${shown}\n`);
-  if (s.listNonMatching && count === 0) await write(ctx.stdout, `${shown}\n`);
-  return { selected: s.listNonMatching ? count === 0 : count > 0, error: false, done: false };
+
+  private async line(raw: Buffer): Promise<Step> {
+    this.lineNo++;
+    if (this.stopped) return this.trailingContext(raw);
+    const hasNewline = raw[raw.length - 1] === 10;
+    const text = raw.toString('utf8', 0, hasNewline ? raw.length - 1 : raw.length);
+    this.s.re.lastIndex = 0;
+    if (this.s.re.test(text) !== this.s.invert) return this.selected(raw, text);
+    this.unselected(raw);
+    return 'next';
+  }
+
+  private trailingContext(raw: Buffer): Step {
+    if (this.afterLeft-- <= 0) return 'stop';
+    this.printLine(raw, this.lineNo, '-');
+    return 'next';
+  }
+
+  /** A line not selected: context after the last selected line, or kept for -B. */
+  private unselected(raw: Buffer): void {
+    if (!this.printsLines || this.s.onlyMatching) return;
+    if (this.afterLeft > 0) {
+      this.afterLeft--;
+      this.printLine(raw, this.lineNo, '-');
+    } else if (this.s.before > 0) {
+      this.before.push({ raw, lineNo: this.lineNo });
+      if (this.before.length > this.s.before) this.before.shift();
+    }
+  }
+
+  private async selected(raw: Buffer, text: string): Promise<Step> {
+    this.count++;
+    if (this.s.quiet) return 'quit';
+    if (this.s.listMatching || this.s.listNonMatching) return 'stop';
+    if (this.printsLines) {
+      if (this.input.binary && !this.s.text) {
+        await this.out.flush();
+        await fail(this.ctx.stderr, 'grep', `${this.shown}: binary file matches`);
+        return 'stop';
+      }
+      if (this.s.onlyMatching) this.printMatches(text);
+      else this.printWithContext(raw);
+      await this.out.flushIfFull();
+    }
+    if (this.count < this.s.maxCount) return 'next';
+    if (!this.printsLines || this.afterLeft === 0) return 'stop';
+    this.stopped = true;
+    return 'next';
+  }
+
+  /** -o: each non-empty match on a line of its own (nothing with -v). */
+  private printMatches(text: string): void {
+    if (this.s.invert) return;
+    const global = new RegExp(this.s.re.source, `${this.s.re.flags}g`);
+    for (const m of text.matchAll(global)) if (m[0] !== '') this.out.push(Buffer.from(`${this.prefix(':', this.lineNo)}${m[0]}\n`));
+  }
+
+  /** The -B lines kept, then the selected line; -A context follows it. */
+  private printWithContext(raw: Buffer): void {
+    for (const b of this.before) this.printLine(b.raw, b.lineNo, '-');
+    this.before = [];
+    this.printLine(raw, this.lineNo, ':');
+    this.afterLeft = this.s.after;
+  }
+
+  private prefix(sep: string, n: number): string {
+    return `${this.s.withName ? `${this.shown}${sep}` : ''}${this.s.lineNumbers ? `${n}${sep}` : ''}`;
+  }
+
+  /** Queues one output line; `sep` is ':' for a selected line, '-' for context. */
+  private printLine(raw: Buffer, n: number, sep: string): void {
+    const last = this.s.last;
+    if (this.withContext && last && !(last.shown === this.shown && last.lineNo === n - 1)) this.out.push(Buffer.from('--\n'));
+    this.s.last = { shown: this.shown, lineNo: n };
+    this.out.push(Buffer.from(this.prefix(sep, n)));
+    this.out.push(raw);
+    if (raw[raw.length - 1] !== 10) this.out.push(Buffer.from('\n'));
+  }
+
+  private async finish(): Promise<Outcome> {
+    await this.out.flush();
+    const { s, shown, count } = this;
+    if (s.count) await write(this.ctx.stdout, `${s.withName ? `${shown}:` : ''}${count}\n`);
+    if (s.listMatching && count > 0) await write(this.ctx.stdout, `${shown}\n`);
+    if (s.listNonMatching && count === 0) await write(this.ctx.stdout, `${shown}\n`);
+    return { selected: s.listNonMatching ? count === 0 : count > 0, error: false, done: false };
+  }
+}
+
+function searchInput(operand: string, shown: string, s: Settings): Promise<Outcome> {
+  return new InputSearch(operand, shown, s).run();
 }
 
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
@@ -187,30 +261,39 @@ async function searchOperand(operand: string, recursive: 'no' | 'r' | 'R', impli
   return result;
 }
 
-async function main(args: string[], ctx: BuiltinContext): Promise<number> {
-  const opts = parseOptions(bareColour(args), {
-    flags: 'ivcnrREFGlLHhqswxoaIyU',
-    values: 'efmABC',
-    long: {
-      'ignore-case': false, 'invert-match': false, count: false, 'line-number': false, recursive: false,
-      'dereference-recursive': false, 'extended-regexp': false, 'fixed-strings': false, 'basic-regexp': false,
-      'files-with-matches': false, 'files-without-match': false, 'with-filename': false, 'no-filename': false,
-      quiet: false, silent: false, 'no-messages': false, 'word-regexp': false, 'line-regexp': false,
-      'only-matching': false, text: false, regexp: true, file: true, 'max-count': true, include: true,
-      exclude: true, 'exclude-dir': true, color: true, colour: true,
-    },
-  });
+const OPTION_SPEC: OptionSpec = {
+  flags: 'ivcnrREFGlLHhqswxoaIyU',
+  values: 'efmABC',
+  long: {
+    'ignore-case': false, 'invert-match': false, count: false, 'line-number': false, recursive: false,
+    'dereference-recursive': false, 'extended-regexp': false, 'fixed-strings': false, 'basic-regexp': false,
+    'files-with-matches': false, 'files-without-match': false, 'with-filename': false, 'no-filename': false,
+    quiet: false, silent: false, 'no-messages': false, 'word-regexp': false, 'line-regexp': false,
+    'only-matching': false, text: false, regexp: true, file: true, 'max-count': true, include: true,
+    exclude: true, 'exclude-dir': true, color: true, colour: true,
+  },
+};
+
+/** -B and -A line counts (-C sets both), or the text of an invalid one. */
+function contextOf(opts: ParsedOptions): { before: number; after: number } | string {
   for (const letter of ['A', 'B', 'C']) {
     const text = opts.get(letter);
-    if (text !== undefined && !/^\d+$/.test(text)) return fail(ctx.stderr, 'grep', `${text}: invalid context length argument`, 2);
+    if (text !== undefined && !/^\d+$/.test(text)) return text;
   }
-  const contextOf = (letter: string): number | undefined => (opts.get(letter) === undefined ? undefined : Number(opts.get(letter)));
-  const both = contextOf('C');
-  const beforeLines = contextOf('B') ?? both ?? 0;
-  const afterLines = contextOf('A') ?? both ?? 0;
+  const lines = (letter: string): number | undefined => (opts.get(letter) === undefined ? undefined : Number(opts.get(letter)));
+  const both = lines('C');
+  return { before: lines('B') ?? both ?? 0, after: lines('A') ?? both ?? 0 };
+}
+
+/**
+ * The patterns (from -e, from -f files, else the first operand; one per line) and the
+ * operands left, or the exit code when a -f file cannot be read.
+ */
+async function patternsOf(opts: ParsedOptions, ctx: BuiltinContext): Promise<{ patterns: string[]; operands: string[] } | number> {
   const operands = [...opts.operands];
   let patterns = [...opts.all('e'), ...opts.all('regexp')];
-  for (const file of [...opts.all('f'), ...opts.all('file')]) {
+  const files = [...opts.all('f'), ...opts.all('file')];
+  for (const file of files) {
     try {
       const text = file === '-' ? '' : await ctx.fs.readFile(ctx.resolve(file), 'utf8');
       patterns.push(...text.split('\n').filter((line, i, all) => i < all.length - 1 || line !== ''));
@@ -218,36 +301,43 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
       return fail(ctx.stderr, 'grep', `${file}: ${errnoMessage(err)}`, 2);
     }
   }
-  const fromFile = opts.all('f').length + opts.all('file').length > 0;
-  if (patterns.length === 0 && !fromFile) {
+  if (patterns.length === 0 && files.length === 0) {
     const first = operands.shift();
     if (first === undefined) throw new UsageProblem('no pattern given (usage: grep [OPTION]... PATTERN [FILE]...)');
     patterns = [first];
   }
-  patterns = patterns.flatMap((p) => p.split('\n'));
-  const maxText = opts.get('m') ?? opts.get('max-count');
-  if (maxText !== undefined && !/^\d+$/.test(maxText)) throw new UsageProblem(`invalid max count: '${maxText}'`);
-  let re: RegExp;
-  try {
-    re = patterns.length === 0
-      ? /(?!)/u
-      : compileMatcher(patterns, {
-          extended: opts.has('E') || opts.has('extended-regexp'),
-          fixed: opts.has('F') || opts.has('fixed-strings'),
-          ignoreCase: opts.has('i') || opts.has('y') || opts.has('ignore-case'),
-          word: opts.has('w') || opts.has('word-regexp'),
-          line: opts.has('x') || opts.has('line-regexp'),
-        });
-  } catch (err) {
-    if (err instanceof RegexSyntaxError) return fail(ctx.stderr, 'grep', err.message, 2);
-    throw err;
-  }
-  const recursive = opts.has('R') || opts.has('dereference-recursive') ? 'R' : opts.has('r') || opts.has('recursive') ? 'r' : 'no';
-  const implicit = operands.length === 0 && recursive !== 'no';
-  const inputs = operands.length > 0 ? operands : [recursive !== 'no' ? '.' : '-'];
-  const multiple = inputs.length > 1 || recursive !== 'no';
-  const s: Settings = {
-    re,
+  return { patterns: patterns.flatMap((p) => p.split('\n')), operands };
+}
+
+function maxCountOf(opts: ParsedOptions): number {
+  const text = opts.get('m') ?? opts.get('max-count');
+  if (text !== undefined && !/^\d+$/.test(text)) throw new UsageProblem(`invalid max count: '${text}'`);
+  return text === undefined ? Infinity : Number(text);
+}
+
+/** One RegExp for all the patterns (none: it matches nothing); throws RegexSyntaxError. */
+function matcherOf(patterns: string[], opts: ParsedOptions): RegExp {
+  if (patterns.length === 0) return /(?!)/u;
+  return compileMatcher(patterns, {
+    extended: opts.has('E') || opts.has('extended-regexp'),
+    fixed: opts.has('F') || opts.has('fixed-strings'),
+    ignoreCase: opts.has('i') || opts.has('y') || opts.has('ignore-case'),
+    word: opts.has('w') || opts.has('word-regexp'),
+    line: opts.has('x') || opts.has('line-regexp'),
+  });
+}
+
+interface Search {
+  re: RegExp;
+  context: { before: number; after: number };
+  maxCount: number;
+  /** More than one input (or -r): lines are prefixed with their file name by default. */
+  multiple: boolean;
+}
+
+function settingsOf(opts: ParsedOptions, search: Search, ctx: BuiltinContext): Settings {
+  return {
+    re: search.re,
     invert: opts.has('v') || opts.has('invert-match'),
     count: opts.has('c') || opts.has('count'),
     listMatching: opts.has('l') || opts.has('files-with-matches'),
@@ -256,17 +346,20 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
     silent: opts.has('s') || opts.has('no-messages'),
     lineNumbers: opts.has('n') || opts.has('line-number'),
     onlyMatching: opts.has('o') || opts.has('only-matching'),
-    withName: (multiple || opts.has('H') || opts.has('with-filename')) && !(opts.has('h') || opts.has('no-filename')),
-    text: opts.has('a') || opts.has('text'),
-    maxCount: maxText === undefined ? Infinity : Number(maxText),
-    before: beforeLines,
-    after: afterLines,
+    withName: (search.multiple || opts.has('H') || opts.has('with-filename')) && !(opts.has('h') || opts.has('no-filename')),
+    text: (opts.has('a') || opts.has('text')) && !opts.has('I'),
+    maxCount: search.maxCount,
+    before: search.context.before,
+    after: search.context.after,
     include: opts.all('include').map((g) => globToRegExp(g)),
     exclude: opts.all('exclude').map((g) => globToRegExp(g)),
     excludeDir: opts.all('exclude-dir').map((g) => globToRegExp(g)),
     ctx,
   };
-  if (opts.has('I')) s.text = false;
+}
+
+/** Searches every input; exit 0 when a line was selected, 1 when none, 2 on an error (not with -q and a match). */
+async function searchAll(inputs: string[], recursive: 'no' | 'r' | 'R', implicit: boolean, s: Settings): Promise<number> {
   let selected = false;
   let error = false;
   for (const input of inputs) {
@@ -277,6 +370,28 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   }
   if (error && !(s.quiet && selected)) return 2;
   return selected ? 0 : 1;
+}
+
+async function main(args: string[], ctx: BuiltinContext): Promise<number> {
+  const opts = parseOptions(bareColour(args), OPTION_SPEC);
+  const context = contextOf(opts);
+  if (typeof context === 'string') return fail(ctx.stderr, 'grep', `${context}: invalid context length argument`, 2);
+  const found = await patternsOf(opts, ctx);
+  if (typeof found === 'number') return found;
+  const { patterns, operands } = found;
+  const maxCount = maxCountOf(opts);
+  let re: RegExp;
+  try {
+    re = matcherOf(patterns, opts);
+  } catch (err) {
+    if (err instanceof RegexSyntaxError) return fail(ctx.stderr, 'grep', err.message, 2);
+    throw err;
+  }
+  const recursive = opts.has('R') || opts.has('dereference-recursive') ? 'R' : opts.has('r') || opts.has('recursive') ? 'r' : 'no';
+  const implicit = operands.length === 0 && recursive !== 'no';
+  const inputs = operands.length > 0 ? operands : [recursive !== 'no' ? '.' : '-'];
+  const s = settingsOf(opts, { re, context, maxCount, multiple: inputs.length > 1 || recursive !== 'no' }, ctx);
+  return searchAll(inputs, recursive, implicit, s);
 }
 
 export const grep = fileBuiltin({

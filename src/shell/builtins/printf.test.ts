@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runLines } from '../../../test/helpers/test-interpreter.js';
-import { formatAll } from './printf.js';
+import { formatAll, formatOnce } from './printf.js';
 
 describe('printf', () => {
   it.each([
@@ -36,5 +36,25 @@ describe('printf', () => {
     const r = await runLines('printf');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^printf: missing format/);
+  });
+
+  // One pass through the format: the text, whether \c stopped it, the arguments used, errors.
+  it.each([
+    ['%b|after', ['one\\ctwo'], { text: 'one', stop: true, consumed: 1, errors: [] }],
+    ['a\\cb%s', ['x'], { text: 'a', stop: true, consumed: 0, errors: [] }],
+    ['%.3i|%05s|%-05d|%#X|%+f|%E|%10.3e|', ['7', 'ab', '42', '255', '1.5', '12345.678', '3.14159'],
+      { text: '007|   ab|42   |0XFF|+1.500000|1.234568E+04| 3.142e+00|', stop: false, consumed: 7, errors: [] }],
+    ['%z|%', ['1'], { text: '%z|%', stop: false, consumed: 0, errors: ['%z: invalid conversion', '%: invalid conversion'] }],
+    ['%*d|', ['x', '5'], { text: '5|', stop: false, consumed: 2, errors: ["invalid number 'x'"] }],
+    ['[%c]', [''], { text: '[]', stop: false, consumed: 1, errors: [] }],
+    ['%d %d %d', ['010', '-0x10', '+7'], { text: '8 -16 7', stop: false, consumed: 3, errors: [] }],
+    ['%5%|%s', ['a'], { text: '%|a', stop: false, consumed: 1, errors: [] }],
+    ['\\1011\\x4G\\q\\e', [], { text: 'A1\x04G\\q\x1b', stop: false, consumed: 0, errors: [] }],
+    ['%o %#o %x', ['0', '0', '-1'], { text: '0 0 ffffffffffffffff', stop: false, consumed: 3, errors: [] }],
+    ['%s %s', ['only'], { text: 'only ', stop: false, consumed: 2, errors: [] }],
+    ['% d|%+ d|% 5d', ['5', '5', '-5'], { text: ' 5|+5|   -5', stop: false, consumed: 3, errors: [] }],
+    ['%-8.3s|%x', ['abcdef', "'é"], { text: 'abc     |e9', stop: false, consumed: 2, errors: [] }],
+  ])('formatOnce %j %j', (format, args, expected) => {
+    expect(formatOnce(format, args)).toEqual(expected);
   });
 });

@@ -33,6 +33,76 @@ function pad(text: string, width: number | undefined, left: boolean, zero: boole
   return text.padStart(width);
 }
 
+/** The escape at format[i] (a backslash): its length, its text, whether it is `\c`. */
+function escapeAt(format: string, i: number): { length: number; text: string; stop: boolean } {
+  // A backslash that ends the format prints as itself.
+  const end = /^\\(0[0-7]{0,3}|x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/s.exec(format.slice(i))?.[0] ?? '\\';
+  const seq = /^\\[1-7]/.test(end) ? `\\0${end.slice(1)}` : end;
+  const r = echoEscapes(seq);
+  return { length: end.length, text: r.text, stop: r.stop };
+}
+
+interface Conversion {
+  flags: string;
+  conv: string;
+  precision: number | undefined;
+}
+
+/** A converted argument; `stop` when a %b argument held `\c`. */
+type Converter = (arg: string | undefined, c: Conversion, errors: string[]) => { text: string; stop?: boolean };
+
+function integer(arg: string | undefined, { flags, precision }: Conversion, errors: string[]): { text: string } {
+  const n = Math.trunc(toNumber(arg, errors));
+  let text = String(Math.abs(n));
+  if (precision !== undefined) text = text.padStart(precision, '0');
+  return { text: (n < 0 ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + text };
+}
+
+function unsigned(arg: string | undefined, { flags, conv, precision }: Conversion, errors: string[]): { text: string } {
+  const n = Math.trunc(toNumber(arg, errors));
+  // Negative values wrap to 64 bits as in C; BigInt keeps every digit.
+  const big = BigInt.asUintN(64, BigInt(n));
+  let text = big.toString(conv === 'o' ? 8 : conv === 'u' ? 10 : 16);
+  if (conv === 'X') text = text.toUpperCase();
+  if (precision !== undefined) text = text.padStart(precision, '0');
+  if (flags.includes('#') && n !== 0) text = (conv === 'o' ? '0' : conv === 'x' ? '0x' : conv === 'X' ? '0X' : '') + text;
+  return { text };
+}
+
+function float(arg: string | undefined, { flags, conv, precision }: Conversion, errors: string[]): { text: string } {
+  const n = toNumber(arg, errors);
+  // A negative precision (from `*`) counts as none; JS formats at most 100 digits.
+  const p = Math.min(precision === undefined || precision < 0 ? 6 : precision, 100);
+  let text: string;
+  if (conv === 'f' || conv === 'F') text = n.toFixed(p);
+  else if (conv === 'e' || conv === 'E') text = n.toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
+  else text = String(Number(n.toPrecision(p || 1)));
+  if (conv === 'E' || conv === 'G') text = text.toUpperCase();
+  if (n >= 0 && flags.includes('+')) text = `+${text}`;
+  return { text };
+}
+
+const CONVERTERS: Record<string, Converter> = {
+  s: (arg, { precision }) => ({ text: precision === undefined ? (arg ?? '') : (arg ?? '').slice(0, precision) }),
+  b: (arg) => echoEscapes(arg ?? ''),
+  c: (arg) => ({ text: (arg ?? '').slice(0, 1) }),
+  d: integer,
+  i: integer,
+  o: unsigned,
+  u: unsigned,
+  x: unsigned,
+  X: unsigned,
+  f: float,
+  F: float,
+  e: float,
+  E: float,
+  g: float,
+  G: float,
+};
+
+/** A conversion: %, flags, width (or *), precision (or *), the conversion letter. */
+const CONVERSION = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([diouxXfFeEgGcsb%])/;
+
 /** Formats once through FORMAT with args starting at 0. */
 export function formatOnce(format: string, args: readonly string[]): Formatted {
   let out = '';
@@ -41,85 +111,31 @@ export function formatOnce(format: string, args: readonly string[]): Formatted {
   for (let i = 0; i < format.length; i++) {
     const c = format[i]!;
     if (c === '\\') {
-      // A backslash that ends the format prints as itself.
-      const end = /^\\(0[0-7]{0,3}|x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/s.exec(format.slice(i))?.[0] ?? '\\';
-      const seq = /^\\[1-7]/.test(end) ? `\\0${end.slice(1)}` : end;
-      const r = echoEscapes(seq);
-      if (r.stop) return { text: out, stop: true, consumed: k, errors };
-      out += r.text;
-      i += end.length - 1;
+      const escape = escapeAt(format, i);
+      if (escape.stop) return { text: out, stop: true, consumed: k, errors };
+      out += escape.text;
+      i += escape.length - 1;
       continue;
     }
-    if (c !== '%') {
-      out += c;
-      continue;
-    }
-    const m = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([diouxXfFeEgGcsb%])/.exec(format.slice(i));
+    const m = c === '%' ? CONVERSION.exec(format.slice(i)) : null;
     if (!m) {
-      errors.push(`%${format[i + 1] ?? ''}: invalid conversion`);
+      if (c === '%') errors.push(`%${format[i + 1] ?? ''}: invalid conversion`);
       out += c;
       continue;
     }
     i += m[0].length - 1;
-    const flags = m[1]!;
-    const conv = m[4]!;
+    const [, flags = '', widthText, precisionText, conv = ''] = m;
     if (conv === '%') {
       out += '%';
       continue;
     }
-    const width = m[2] === '*' ? toNumber(args[k++], errors) : m[2] ? Number(m[2]) : undefined;
-    const precision = m[3] === '*' ? toNumber(args[k++], errors) : m[3] !== undefined ? Number(m[3] || '0') : undefined;
-    const arg = args[k++];
+    const width = widthText === '*' ? toNumber(args[k++], errors) : widthText ? Number(widthText) : undefined;
+    const precision = precisionText === '*' ? toNumber(args[k++], errors) : precisionText !== undefined ? Number(precisionText || '0') : undefined;
+    const r = CONVERTERS[conv]!(args[k++], { flags, conv, precision }, errors);
+    if (r.stop) return { text: out + r.text, stop: true, consumed: k, errors };
     const left = flags.includes('-');
-    const zero = flags.includes('0') && !left;
-    let text: string;
-    switch (conv) {
-      case 's':
-        text = arg ?? '';
-        if (precision !== undefined) text = text.slice(0, precision);
-        break;
-      case 'b': {
-        const r = echoEscapes(arg ?? '');
-        if (r.stop) return { text: out + r.text, stop: true, consumed: k, errors };
-        text = r.text;
-        break;
-      }
-      case 'c':
-        text = (arg ?? '').slice(0, 1);
-        break;
-      case 'd':
-      case 'i': {
-        const n = Math.trunc(toNumber(arg, errors));
-        text = String(Math.abs(n));
-        if (precision !== undefined) text = text.padStart(precision, '0');
-        text = (n < 0 ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + text;
-        break;
-      }
-      case 'o':
-      case 'u':
-      case 'x':
-      case 'X': {
-        const n = Math.trunc(toNumber(arg, errors));
-        // Negative values wrap to 64 bits as in C; BigInt keeps every digit.
-        const big = BigInt.asUintN(64, BigInt(n));
-        text = big.toString(conv === 'o' ? 8 : conv === 'u' ? 10 : 16);
-        if (conv === 'X') text = text.toUpperCase();
-        if (precision !== undefined) text = text.padStart(precision, '0');
-        if (flags.includes('#') && n !== 0) text = (conv === 'o' ? '0' : conv === 'x' ? '0x' : conv === 'X' ? '0X' : '') + text;
-        break;
-      }
-      default: {
-        const n = toNumber(arg, errors);
-        // A negative precision (from `*`) counts as none; JS formats at most 100 digits.
-        const p = Math.min(precision === undefined || precision < 0 ? 6 : precision, 100);
-        if (conv === 'f' || conv === 'F') text = n.toFixed(p);
-        else if (conv === 'e' || conv === 'E') text = n.toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
-        else text = String(Number(n.toPrecision(p || 1)));
-        if (conv === 'E' || conv === 'G') text = text.toUpperCase();
-        if (n >= 0 && flags.includes('+')) text = `+${text}`;
-      }
-    }
-    out += pad(text, width, left, zero && conv !== 's' && conv !== 'c' && conv !== 'b');
+    const zero = flags.includes('0') && !left && conv !== 's' && conv !== 'c' && conv !== 'b';
+    out += pad(r.text, width, left, zero);
   }
   return { text: out, stop: false, consumed: k, errors };
 }
