@@ -186,17 +186,41 @@ async function pinHostKey(
   return { knownHostsFile, alias };
 }
 
-export async function runClient(options: ClientOptions, log: (line: string) => void): Promise<number> {
-  const say = options.proxy ? () => undefined : log;
-  const start = await ensureStarted(options, say);
-  options.onStarted?.(start.web);
-  const destination = start.access.hostname;
-  const settings: SshSettings = {
+/** The ssh settings our flags give (the pin, the shared master and `resumable` come later). */
+function sshSettingsOf(options: ClientOptions): SshSettings {
+  return {
     ...(options.sshConfig ? { configFile: options.sshConfig } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.sshPort ? { port: options.sshPort } : {}),
     ...(options.capture ? { batchMode: true } : {}),
   };
+}
+
+/** A shell on our terminal against breakglassd: it can be detached, offered and resumed. */
+function isResumable(options: ClientOptions, banner: SshBanner): boolean {
+  return options.command.length === 0 && !options.prepareOnly && !options.proxy && !options.capture && process.stdin.isTTY === true && !isGoServer(banner);
+}
+
+/** What steps 3b–5 work with, once the server answers. */
+interface ClientRun {
+  options: ClientOptions;
+  start: StartResult;
+  destination: string;
+  target: { hostname: string; port: number };
+  banner: SshBanner;
+  /** Filled in on the way: the pin, the shared master's ControlPath, `resumable`. */
+  settings: SshSettings;
+  /** Ours alone, removed at the end. */
+  tmp: string;
+  say: (line: string) => void;
+}
+
+export async function runClient(options: ClientOptions, log: (line: string) => void): Promise<number> {
+  const say = options.proxy ? () => undefined : log;
+  const start = await ensureStarted(options, say);
+  options.onStarted?.(start.web);
+  const destination = start.access.hostname;
+  const settings = sshSettingsOf(options);
   const target = await effectiveTarget(settings, destination);
   const banner = await waitForSshBanner(target.hostname, target.port, options.timeoutMs);
 
@@ -204,48 +228,60 @@ export async function runClient(options: ClientOptions, log: (line: string) => v
   if (options.proxy && !options.debugTarballPattern) return proxyStdio(target.hostname, target.port);
 
   const tmp = await mkdtemp(join(tmpdir().length > 60 ? '/tmp' : tmpdir(), 'breakglass-'));
-  // A shell on our terminal against breakglassd: it can be detached, offered and resumed.
-  const resumable = options.command.length === 0 && !options.prepareOnly && !options.proxy && !options.capture && process.stdin.isTTY === true && !isGoServer(banner);
-  let sharing = false;
-  let proxyAfterUpload = false;
+  let outcome: number | 'proxy';
   try {
-    const pin = await pinHostKey(start, target, banner, options.service, tmp, say);
-    if (pin) settings.pin = pin;
-    const useScp = isGoServer(banner);
-    if (resumable || (options.debugTarballPattern && !options.prepareOnly && !options.proxy && !useScp)) {
-      settings.controlPath = join(tmp, 'cm'); // the directory is ours alone: one master
-      sharing = true;
-    }
-    if (resumable) settings.resumable = true;
-    if (options.debugTarballPattern) {
-      await uploadTarball({
-        file: tarballPath(options.debugTarballPattern, start.status.goarch),
-        settings,
-        destination,
-        useScp,
-        ...(process.stderr.isTTY && !options.capture ? { draw: (text: string) => process.stderr.write(text) } : {}),
-        ...(options.capture ? { output: options.capture.uploadOutput } : {}),
-        log: say,
-      });
-    }
-    // ssh ends a ProxyCommand with SIGHUP, so nothing after the relay would run: clean up first.
-    if (options.proxy) proxyAfterUpload = true;
-    else if (options.prepareOnly) return 0;
-    else {
-      // `breakglass HOST -- CMD`: the `--` only ends our flags.
-      const command = options.command[0] === '--' ? options.command.slice(1) : options.command;
-      if (options.capture) return await options.capture.runSsh(sshArgs(settings, destination, command));
-      return await withTerminalSignalsIgnored(() =>
-        resumable
-          ? runInteractive({ settings, destination, host: options.host, newSession: options.newSession, reconnectTimeoutMs: options.reconnectTimeoutMs, tmp, say })
-          : runSession(settings, destination, command),
-      );
-    }
+    outcome = await prepareAndRun({ options, start, destination, target, banner, settings, tmp, say });
   } finally {
-    if (sharing) await runProgram('ssh', controlExitArgs(settings, destination)).catch(() => undefined);
+    // A ControlPath is set only once the master is meant to be shared: end that master.
+    if (settings.controlPath) await runProgram('ssh', controlExitArgs(settings, destination)).catch(() => undefined);
     await rm(tmp, { recursive: true, force: true });
   }
-  return proxyAfterUpload ? proxyStdio(target.hostname, target.port) : 0;
+  // ssh ends a ProxyCommand with SIGHUP, so nothing after the relay would run: cleaned up first.
+  return outcome === 'proxy' ? proxyStdio(target.hostname, target.port) : outcome;
+}
+
+/** Steps 3b–5: pin the host key, upload, run; 'proxy': relay stdio once cleaned up. */
+async function prepareAndRun(run: ClientRun): Promise<number | 'proxy'> {
+  const { options, banner, settings } = run;
+  const pin = await pinHostKey(run.start, run.target, banner, options.service, run.tmp, run.say);
+  if (pin) settings.pin = pin;
+  const useScp = isGoServer(banner);
+  const resumable = isResumable(options, banner);
+  if (resumable || (options.debugTarballPattern && !options.prepareOnly && !options.proxy && !useScp)) {
+    settings.controlPath = join(run.tmp, 'cm'); // the directory is ours alone: one master
+  }
+  if (resumable) settings.resumable = true;
+  if (options.debugTarballPattern) await uploadDebugTarball(run, options.debugTarballPattern, useScp);
+  if (options.proxy) return 'proxy';
+  if (options.prepareOnly) return 0;
+  return runCommand(run, resumable);
+}
+
+/** Step 4: --debug-tarball-pattern for the device's architecture. */
+async function uploadDebugTarball(run: ClientRun, pattern: string, useScp: boolean): Promise<void> {
+  const { capture } = run.options;
+  await uploadTarball({
+    file: tarballPath(pattern, run.start.status.goarch),
+    settings: run.settings,
+    destination: run.destination,
+    useScp,
+    ...(process.stderr.isTTY && !capture ? { draw: (text: string) => process.stderr.write(text) } : {}),
+    ...(capture ? { output: capture.uploadOutput } : {}),
+    log: run.say,
+  });
+}
+
+/** Step 5: the command (captured for the fleet), or a shell on our terminal. */
+async function runCommand(run: ClientRun, resumable: boolean): Promise<number> {
+  const { options, settings, destination } = run;
+  // `breakglass HOST -- CMD`: the `--` only ends our flags.
+  const command = options.command[0] === '--' ? options.command.slice(1) : options.command;
+  if (options.capture) return await options.capture.runSsh(sshArgs(settings, destination, command));
+  return await withTerminalSignalsIgnored(() =>
+    resumable
+      ? runInteractive({ settings, destination, host: options.host, newSession: options.newSession, reconnectTimeoutMs: options.reconnectTimeoutMs, tmp: run.tmp, say: run.say })
+      : runSession(settings, destination, command),
+  );
 }
 
 /**
