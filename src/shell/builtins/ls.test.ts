@@ -7,9 +7,14 @@ import { layoutColumns } from './fs/columns.js';
 import { humanSize } from './fs/format.js';
 import { runBuiltin, runReal } from '../../../test/helpers/file-builtin-ctx.js';
 
+let parent: string;
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bg-ls-'));
+  // A parent of its own: `ls -a` lists `..`, whose link count and mtime change whenever
+  // another test file adds or removes a directory beside it (a flaky -la comparison).
+  parent = await mkdtemp(join(tmpdir(), 'bg-ls-'));
+  dir = join(parent, 'tree');
+  await mkdir(dir);
   await writeFile(join(dir, 'small'), 'hi\n');
   await writeFile(join(dir, 'big'), Buffer.alloc(150_000));
   await writeFile(join(dir, '.hidden'), '');
@@ -29,7 +34,7 @@ beforeAll(async () => {
   }
   await utimes(join(dir, '.'), new Date(), new Date());
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => rm(parent, { recursive: true, force: true }));
 
 describe('ls, compared with busybox ls', () => {
   it.each([
