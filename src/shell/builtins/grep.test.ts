@@ -32,6 +32,7 @@ describe('grep, compared with GNU grep', () => {
     [['-n', '-A1', 'foo', 'ctx.txt']], [['-B1', 'foo', 'ctx.txt', 'ctx.txt']], [['-C1', '-v', 'foo', 'ctx.txt']],
     [['-m1', '-A2', 'foo', 'ctx.txt']], [['-c', '-A1', 'foo', 'ctx.txt']], [['-n', '-C', '2', 'foo', 'ctx.txt', 'a.txt']],
     [['-B3', 'f$', 'ctx.txt']], [['-A', '5', 'e', 'ctx.txt']],
+    [['-m', '0', 'foo', 'a.txt']], [['-c', '-m0', 'foo', 'a.txt', 'nope']],
     [['-a', 'foo', 'bin']], [['-i', 'FOO', 'tree/sub/two.h']], [['^#', 'tree/sub/two.h']], [['-s', 'foo', 'nope', 'a.txt']],
   ])('grep %j', async (args) => {
     const ours = await runBuiltin(grep, args, { cwd: dir });

@@ -380,6 +380,8 @@ async function main(args: string[], ctx: BuiltinContext): Promise<number> {
   if (typeof found === 'number') return found;
   const { patterns, operands } = found;
   const maxCount = maxCountOf(opts);
+  // GNU grep: -m 0 selects nothing and reads nothing, whatever the other options.
+  if (maxCount === 0) return 1;
   let re: RegExp;
   try {
     re = matcherOf(patterns, opts);
