@@ -118,6 +118,29 @@ describe('scp -O edge cases', () => {
     expect(await readFile(join(server.toolbox.dir, 'into', 'one.txt'), 'utf8')).toBe('one');
   });
 
+  it('overwriting keeps the old mode and leaves no temp file; a device is written directly; a dir is refused', async () => {
+    await writeFile(join(local, 'two.txt'), 'two');
+    await chmod(join(local, 'two.txt'), 0o644);
+    await writeFile(join(server.toolbox.dir, 'kept.txt'), 'old');
+    await chmod(join(server.toolbox.dir, 'kept.txt'), 0o751);
+    expect((await server.scp(['-O', join(local, 'two.txt'), server.remote('kept.txt')])).code).toBe(0);
+    expect(await readFile(join(server.toolbox.dir, 'kept.txt'), 'utf8')).toBe('two');
+    expect((await stat(join(server.toolbox.dir, 'kept.txt'))).mode & 0o777).toBe(0o751);
+    expect((await readdir(server.toolbox.dir)).filter((n) => n.includes('.scp-'))).toEqual([]);
+
+    const r = await server.scp(['-O', join(local, 'two.txt'), server.remote('/dev/null')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+
+    await mkdir(join(local, 'clash'));
+    await writeFile(join(local, 'clash', 'x'), 'file');
+    await mkdir(join(server.toolbox.dir, 'clash', 'x'), { recursive: true });
+    const d = await server.scp(['-O', '-r', join(local, 'clash'), server.remote()]);
+    expect(d.code).not.toBe(0);
+    expect(d.stderr).toContain('clash/x: Is a directory');
+    expect((await stat(join(server.toolbox.dir, 'clash', 'x'))).isDirectory()).toBe(true);
+  });
+
   it('a directory without -r is refused by the client; several files need a directory', async () => {
     await writeFile(join(local, 'a.txt'), 'a');
     const r = await server.scp(['-O', join(local, 'a.txt'), join(local, 'one.txt'), server.remote('missing-dir')]);

@@ -18,6 +18,26 @@ import type { ScpDeps } from './types.js';
 const OK = Buffer.from([0]);
 let tempCounter = 0;
 
+type Times = { mtime: number; atime: number };
+
+/** Where one incoming file is being written. */
+interface FileTarget {
+  handle: FileHandle;
+  /** The path written: a temp name, an upload path, or the target itself (direct). */
+  temp: string;
+  /** Written straight to the target (a device or FIFO): nothing to rename or remove. */
+  direct: boolean;
+  /** A toolbox archive upload path. */
+  upload: string | undefined;
+  /** The existing file's mode, kept when not preserving. */
+  keepMode: number | undefined;
+}
+
+/** Removes a temp file that will not be renamed into place. */
+function discard(target: FileTarget): Promise<void> {
+  return target.direct ? Promise.resolve() : rm(target.temp, { force: true });
+}
+
 export class ScpSink {
   errors = 0;
   private readonly fs: ScpFs;
@@ -119,14 +139,43 @@ export class ScpSink {
     }
   }
 
-  private async receiveFile(path: string, mode: number, size: number, times: { mtime: number; atime: number } | undefined): Promise<void> {
+  private async receiveFile(path: string, mode: number, size: number, times: Times | undefined): Promise<void> {
+    const target = await this.openTarget(path, mode);
+    if (!target) return;
+    await this.send(OK);
+    const writeError = await this.writeBody(target, mode, size, times);
+    if (writeError && !(writeError instanceof WriteFailed)) {
+      await discard(target);
+      throw writeError; // the connection broke: nothing more to say
+    }
+    // After the data the source sends its own status byte.
+    const sourceStatus = await this.reader.response().catch(async (err: unknown) => {
+      await discard(target);
+      throw err;
+    });
+    if (!sourceStatus.ok || writeError) {
+      await discard(target);
+      if (writeError) return this.fail(`${path}: ${errnoMessage((writeError as WriteFailed).cause)}`);
+      this.errors++;
+      return;
+    }
+    await this.commitFile(target, path, size);
+  }
+
+  /**
+   * Opens where the file's bytes go: a toolbox upload path, a temp name beside the
+   * target, or the target itself when it is a device or FIFO. Undefined: refused (reported).
+   */
+  private async openTarget(path: string, mode: number): Promise<FileTarget | undefined> {
     const upload = this.deps.toolbox.uploadPath(path);
-    let handle: FileHandle;
-    let temp: string;
-    let keepMode: number | undefined;
     try {
       const st = upload ? null : await this.fs.stat(path);
-      if (st?.kind === 'dir') return this.fail(`${path}: Is a directory`);
+      if (st?.kind === 'dir') {
+        await this.fail(`${path}: Is a directory`);
+        return undefined;
+      }
+      let temp: string;
+      let keepMode: number | undefined;
       if (st && st.kind !== 'file') {
         // A device or FIFO (e.g. /dev/null): write to it directly, as scp does.
         temp = path;
@@ -134,14 +183,17 @@ export class ScpSink {
         temp = upload ?? join(dirname(path), `.${basename(path)}.scp-${process.pid}-${++tempCounter}`);
         if (st) keepMode = st.mode;
       }
-      handle = await this.fs.openWrite(temp, upload ? 0o600 : mode & 0o777);
+      const handle = await this.fs.openWrite(temp, upload ? 0o600 : mode & 0o777);
+      return { handle, temp, direct: temp === path, upload, keepMode };
     } catch (err) {
-      return this.fail(`${path}: ${errnoMessage(err)}`);
+      await this.fail(`${path}: ${errnoMessage(err)}`);
+      return undefined;
     }
-    const direct = temp === path;
-    const discard = (): Promise<void> => (direct ? Promise.resolve() : rm(temp, { force: true }));
-    await this.send(OK);
+  }
 
+  /** Copies the data and sets mode and times; closes the handle. Returns what went wrong, if anything. */
+  private async writeBody(target: FileTarget, mode: number, size: number, times: Times | undefined): Promise<unknown> {
+    const { handle } = target;
     let writeError: unknown;
     try {
       await this.copyData(handle, size).catch((err: unknown) => {
@@ -149,7 +201,7 @@ export class ScpSink {
       });
       if (!writeError) {
         if (this.cmd.preserve) await handle.chmod(mode);
-        else if (keepMode !== undefined) await handle.chmod(keepMode);
+        else if (target.keepMode !== undefined) await handle.chmod(target.keepMode);
         if (this.cmd.preserve && times) await handle.utimes(times.atime, times.mtime);
       }
     } catch (err) {
@@ -157,27 +209,17 @@ export class ScpSink {
     } finally {
       await handle.close().catch(() => undefined);
     }
-    if (writeError && !(writeError instanceof WriteFailed)) {
-      await discard();
-      throw writeError; // the connection broke: nothing more to say
-    }
-    // After the data the source sends its own status byte.
-    const sourceStatus = await this.reader.response().catch(async (err: unknown) => {
-      await discard();
-      throw err;
-    });
-    if (!sourceStatus.ok || writeError) {
-      await discard();
-      if (writeError) return this.fail(`${path}: ${errnoMessage((writeError as WriteFailed).cause)}`);
-      this.errors++;
-      return;
-    }
-    if (upload) return this.install(upload, path, size);
-    if (!direct) {
+    return writeError;
+  }
+
+  /** Puts a complete file in place: into the toolbox, or renamed over the target. */
+  private async commitFile(target: FileTarget, path: string, size: number): Promise<void> {
+    if (target.upload) return this.install(target.upload, path, size);
+    if (!target.direct) {
       try {
-        await rename(temp, path);
+        await rename(target.temp, path);
       } catch (err) {
-        await discard();
+        await discard(target);
         return this.fail(`${path}: ${errnoMessage(err)}`);
       }
     }

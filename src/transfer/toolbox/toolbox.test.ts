@@ -27,6 +27,11 @@ describe('createToolbox basics', () => {
     await expect(createToolbox({ dir: join(base, 'f'), quotaBytes: 1 })).rejects.toThrow(/not a directory|EEXIST|ENOTDIR/);
   });
 
+  it('refuses a dir whose parent refuses children, instead of hanging (/proc)', async () => {
+    // Node's mkdir({ recursive: true }) spins forever here; ensureDir ends with ENOENT.
+    await expect(createToolbox({ dir: '/proc/self/no-such/toolbox', quotaBytes: 1 })).rejects.toThrow(/ENOENT/);
+  });
+
   it('lists files and symlinks with sizes, and clear empties it', async () => {
     const dir = join(base, 'tb');
     const events: string[] = [];

@@ -5,7 +5,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { basename, dirname, join, resolve } from 'node:path';
-import { errnoCode, currentUmask } from '../../os/index.js';
+import { currentUmask, ensureDir, errnoCode } from '../../os/index.js';
 import { messageOf } from '../../common/index.js';
 import { addAppletLinks } from './applets.js';
 import { applyCommit, planCommit } from './commit.js';
@@ -74,7 +74,7 @@ const FALLBACK_STAGING = '.breakglass-staging';
 /** Makes sure the dir exists and is a directory; returns its absolute path. */
 async function prepareDir(dir: string): Promise<string> {
   const abs = resolve(dir);
-  await mkdir(abs, { recursive: true, mode: 0o755 });
+  await ensureDir(abs, 0o755); // not mkdir({ recursive }), which can spin forever (e.g. under /proc)
   const st = await stat(abs);
   if (!st.isDirectory()) throw new ToolboxError(`toolbox dir ${abs} is not a directory`, { dir: abs });
   return abs;
@@ -100,54 +100,78 @@ async function prepareStaging(dir: string): Promise<{ root: string; hidden: Set<
   return { root: inside, hidden: new Set([FALLBACK_STAGING]) };
 }
 
+/** What an extraction needs to know about the toolbox it fills. */
+interface ExtractContext {
+  dir: string;
+  staging: { root: string; hidden: Set<string> };
+  quotaBytes: number;
+  umask: Promise<number>;
+  audit: AuditFn | undefined;
+}
+
+/** True for the errors lstat gives when nothing is at the path. */
+function isAbsent(err: unknown): boolean {
+  return errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR';
+}
+
+/** Size of the regular file at `path` in the toolbox (0: none, or not a regular file). */
+async function existingSize(dir: string, path: string): Promise<number> {
+  try {
+    const st = await lstat(join(dir, path));
+    return st.isFile() ? st.size : 0;
+  } catch (err) {
+    if (isAbsent(err)) return 0;
+    throw err;
+  }
+}
+
+/** Whether anything (even a dangling symlink) is at `path` in the toolbox. */
+function toolboxHas(dir: string, path: string): Promise<boolean> {
+  return lstat(join(dir, path)).then(
+    () => true,
+    (err: unknown) => {
+      if (isAbsent(err)) return false;
+      throw err;
+    },
+  );
+}
+
+/** Unpacks one archive into a fresh stage dir, then commits it into the toolbox. */
+async function extract(ctx: ExtractContext, input: Readable, label: string, addOptions: AddOptions): Promise<Manifest> {
+  const { dir, staging, quotaBytes, audit } = ctx;
+  const stageDir = await mkdtemp(join(staging.root, 'extract-'));
+  try {
+    const usageBefore = await usedBytes(dir, staging.hidden);
+    const staged = await stageArchive(input, {
+      stageDir,
+      quotaBytes,
+      usageBefore,
+      existingSize: (path) => existingSize(dir, path),
+      toolboxHas: (path) => toolboxHas(dir, path),
+      umask: await ctx.umask,
+      signal: addOptions.signal,
+    });
+    const applets = await addAppletLinks(stageDir, staged.tree, dir);
+    await applyCommit(await planCommit(staged.tree, dir), stageDir, dir);
+    const manifest: Manifest = { files: staged.files, bytes: staged.bytes, sha256: staged.sha256, applets: applets.links };
+    if (applets.skipped) manifest.appletsSkipped = applets.skipped;
+    audit?.('upload', { label, dir, ...manifest, archiveBytes: staged.archiveBytes });
+    return manifest;
+  } catch (err) {
+    audit?.('upload-refused', { label, dir, error: messageOf(err) });
+    throw err instanceof ToolboxError ? err : new ToolboxError(`toolbox: ${messageOf(err)}`, { label }, { cause: err });
+  } finally {
+    await rm(stageDir, { recursive: true, force: true });
+  }
+}
+
 export async function createToolbox(options: ToolboxOptions): Promise<Toolbox> {
   const dir = await prepareDir(options.dir);
   const staging = await prepareStaging(dir);
   const serializer = new Serializer();
-  const audit = options.audit;
-  const quotaBytes = options.quotaBytes;
+  const { audit, quotaBytes } = options;
+  const ctx: ExtractContext = { dir, staging, quotaBytes, umask: currentUmask(), audit };
   let uploadCounter = 0;
-
-  const existingSize = async (path: string): Promise<number> => {
-    try {
-      const st = await lstat(join(dir, path));
-      return st.isFile() ? st.size : 0;
-    } catch (err) {
-      if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return 0;
-      throw err;
-    }
-  };
-
-  const toolboxHas = (path: string): Promise<boolean> =>
-    lstat(join(dir, path)).then(
-      () => true,
-      (err: unknown) => {
-        if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return false;
-        throw err;
-      },
-    );
-  const umask = currentUmask();
-
-  const extract = async (input: Readable, label: string, addOptions: AddOptions): Promise<Manifest> => {
-    const stageDir = await mkdtemp(join(staging.root, 'extract-'));
-    try {
-      const usageBefore = await usedBytes(dir, staging.hidden);
-      const staged = await stageArchive(input, {
-        stageDir, quotaBytes, usageBefore, existingSize, toolboxHas, umask: await umask, signal: addOptions.signal,
-      });
-      const applets = await addAppletLinks(stageDir, staged.tree, dir);
-      await applyCommit(await planCommit(staged.tree, dir), stageDir, dir);
-      const manifest: Manifest = { files: staged.files, bytes: staged.bytes, sha256: staged.sha256, applets: applets.links };
-      if (applets.skipped) manifest.appletsSkipped = applets.skipped;
-      audit?.('upload', { label, dir, ...manifest, archiveBytes: staged.archiveBytes });
-      return manifest;
-    } catch (err) {
-      audit?.('upload-refused', { label, dir, error: messageOf(err) });
-      throw err instanceof ToolboxError ? err : new ToolboxError(`toolbox: ${messageOf(err)}`, { label }, { cause: err });
-    } finally {
-      await rm(stageDir, { recursive: true, force: true });
-    }
-  };
 
   const toolbox: Toolbox = {
     dir,
@@ -156,7 +180,7 @@ export async function createToolbox(options: ToolboxOptions): Promise<Toolbox> {
       const bin = join(dir, 'bin');
       return existsSync(bin) ? [dir, bin] : [dir];
     },
-    add: (input, label, addOptions = {}) => serializer.run(() => extract(input, label, addOptions)),
+    add: (input, label, addOptions = {}) => serializer.run(() => extract(ctx, input, label, addOptions)),
     list: () => listTree(dir, staging.hidden),
     async clear(): Promise<void> {
       await serializer.run(() => emptyDir(dir, staging.hidden));
