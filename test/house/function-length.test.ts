@@ -25,8 +25,6 @@ const REASON = /long because\s+\S+/i;
 const KNOWN_LONG: ReadonlySet<string> = new Set([
   'src/pty/busybox-pty.ts relay',
   'src/sshd/record/record-dir.ts createRecordDir',
-  'src/transfer/scp/sink.ts receiveFile',
-  'src/transfer/toolbox/toolbox.ts createToolbox',
 ]);
 
 interface Offender {
