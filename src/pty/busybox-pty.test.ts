@@ -123,6 +123,28 @@ describe.skipIf(!usableBusybox())('a program on a busybox pty (needs a static /b
     expect((await run.program.exit).code).toBe(130);
   });
 
+  it('keys typed before the program runs reach the program, not ash', async () => {
+    const run = await start([BUSYBOX, 'sh', '-c', 'read line; echo "got $line"; exit 5']);
+    run.type('early\r');
+    await run.waitFor(/got early/);
+    expect((await run.program.exit).code).toBe(5);
+    expect(run.program.takeUnread().length).toBe(0);
+  });
+
+  it('^Z stops the program (onStop), resume() continues it; unread keys come back from takeUnread', async () => {
+    const run = await start([BUSYBOX, 'sh', '-c', 'echo ready; read line; echo "got $line"; exit 4']);
+    const stopped = new Promise<void>((resolveStop) => run.program.onStop(resolveStop));
+    await run.waitFor(/ready/);
+    run.type('\x1a');
+    await stopped;
+    run.program.resume();
+    run.type('hello\rlater');
+    await run.waitFor(/got hello/);
+    expect((await run.program.exit).code).toBe(4);
+    expect(run.program.takeUnread().toString()).toBe('later');
+    expect(run.program.takeUnread().length).toBe(0);
+  });
+
   it('^\\ ends busybox sleep with SIGQUIT: status 131', async () => {
     const run = await start([BUSYBOX, 'sleep', '100']);
     await new Promise((r) => setTimeout(r, 300));

@@ -16,6 +16,7 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
+import { signalGroup } from '../os/index.js';
 import { MarkerFilter } from './markers.js';
 import { TelnetDecoder, encodeInput, encodeWindowSize } from './telnet.js';
 
@@ -122,91 +123,116 @@ export async function startOnBusyboxPty(options: PtyStartOptions): Promise<PtyPr
     stdio: ['pipe', 'pipe', 'ignore'],
     detached: true, // own process group: a signal to our shell's jobs never reaches it by accident
   });
-  return relay(child, token, dir, options);
+  return new BusyboxPty(child, token, dir, options);
 }
 
-function relay(child: ChildProcess, token: string, dir: string, options: PtyStartOptions): PtyProgram {
-  const output = new PassThrough();
-  const decoder = new TelnetDecoder();
-  const filter = new MarkerFilter(token);
-  let code: number | null = null;
-  const unread: Buffer[] = [];
-  const stopListeners: Array<() => void> = [];
+/**
+ * The relay between our side and telnetd: decodes its telnet output, filters the marks
+ * out of it (start, stopped, exit status) and encodes our keys and window sizes for it.
+ */
+class BusyboxPty implements PtyProgram {
+  readonly output = new PassThrough();
+  readonly exit: Promise<PtyExit>;
+  readonly pid: number | undefined;
+  private readonly decoder = new TelnetDecoder();
+  private readonly filter: MarkerFilter;
+  private readonly stdin: NonNullable<ChildProcess['stdin']>;
+  /** The exit status from the exit mark; null until it is seen. */
+  private code: number | null = null;
+  private readonly unread: Buffer[] = [];
+  private readonly stopListeners: Array<() => void> = [];
   // Keys typed before the program runs would reach ash, not the program (a ^C would be
   // lost to its trap): hold them until shortly after the start mark.
-  let early: Buffer[] | undefined = [];
-  const releaseEarly = (): void => {
-    const keys = early;
-    early = undefined;
-    for (const k of keys ?? []) {
-      if (code !== null) unread.push(k);
-      else if (stdin.writable) stdin.write(encodeInput(k));
-    }
-  };
-  let stopped = false;
-  const stdin = child.stdin!;
-  stdin.on('error', () => undefined); // telnetd gone: exit below says why
-  stdin.write(encodeWindowSize(options.cols, options.rows));
-  stdin.write(SIZE_IS_SET);
-  child.stdout!.on('data', (chunk: Buffer) => {
-    const wasStarted = filter.started;
-    const result = filter.push(decoder.decode(chunk));
-    if (!wasStarted && filter.started) {
-      setTimeout(releaseEarly, START_SETTLE_MS);
+  private early: Buffer[] | undefined = [];
+  private stopped = false;
+
+  readonly process: ChildProcess;
+
+  constructor(child: ChildProcess, token: string, private readonly dir: string, options: PtyStartOptions) {
+    this.process = child;
+    this.pid = child.pid;
+    this.filter = new MarkerFilter(token);
+    this.stdin = child.stdin!;
+    this.stdin.on('error', () => undefined); // telnetd gone: exit below says why
+    this.stdin.write(encodeWindowSize(options.cols, options.rows));
+    this.stdin.write(SIZE_IS_SET);
+    child.stdout!.on('data', (chunk: Buffer) => this.received(chunk));
+    this.exit = new Promise<PtyExit>((resolveExit) => {
+      child.on('close', () => {
+        this.releaseEarly(); // a program quicker than START_SETTLE_MS: its early keys are ours
+        this.output.end();
+        void this.removeDir().finally(() => resolveExit({ code: this.code, started: this.filter.started }));
+      });
+      child.on('error', () => undefined); // close follows
+    });
+  }
+
+  write(data: Buffer): void {
+    if (this.code !== null) this.unread.push(data);
+    else if (this.early) this.early.push(data);
+    else this.send(encodeInput(data));
+  }
+
+  takeUnread(): Buffer {
+    return Buffer.concat(this.unread.splice(0));
+  }
+
+  onStop(listener: () => void): void {
+    this.stopListeners.push(listener);
+  }
+
+  resume(): void {
+    if (!this.stopped || !this.stdin.writable) return;
+    this.stopped = false;
+    this.stdin.write('\n'); // the line the script's `read` waits for
+  }
+
+  resize(cols: number, rows: number): void {
+    this.send(encodeWindowSize(cols, rows));
+  }
+
+  hangUp(): void {
+    // telnetd owns the pty master: when it dies the slave hangs up (SIGHUP to the session).
+    if (this.pid !== undefined && this.process.exitCode === null) signalGroup(this.pid, 'SIGKILL');
+  }
+
+  /** telnetd's output: the program's screen, with the script's marks among it. */
+  private received(chunk: Buffer): void {
+    const wasStarted = this.filter.started;
+    const result = this.filter.push(this.decoder.decode(chunk));
+    if (!wasStarted && this.filter.started) {
+      setTimeout(() => this.releaseEarly(), START_SETTLE_MS);
       // ash has its script open and telnetd has exec'd it: the files are no longer
       // needed, and removing them now leaves nothing behind if we die with the program.
-      void rm(dir, { recursive: true, force: true });
+      void this.removeDir();
     }
-    if (result.data.length) output.write(result.data);
+    if (result.data.length) this.output.write(result.data);
     if (result.stops) {
-      stopped = true;
-      for (const listener of stopListeners) listener();
+      this.stopped = true;
+      for (const listener of this.stopListeners) listener();
     }
     if (result.status !== undefined) {
-      code = result.status;
-      if (stdin.writable) stdin.write(Buffer.from([END_OF_TYPEAHEAD]));
+      this.code = result.status;
+      this.send(Buffer.from([END_OF_TYPEAHEAD]));
     }
-    if (result.rest?.length) unread.push(Buffer.from(result.rest));
-  });
-  const exit = new Promise<PtyExit>((resolveExit) => {
-    child.on('close', () => {
-      releaseEarly(); // a program quicker than START_SETTLE_MS: its early keys are ours
-      output.end();
-      void rm(dir, { recursive: true, force: true }).finally(() => resolveExit({ code, started: filter.started }));
-    });
-    child.on('error', () => undefined); // close follows
-  });
-  return {
-    output,
-    exit,
-    pid: child.pid,
-    process: child,
-    write: (data) => {
-      if (code !== null) unread.push(data);
-      else if (early) early.push(data);
-      else if (stdin.writable) stdin.write(encodeInput(data));
-    },
-    takeUnread: () => Buffer.concat(unread.splice(0)),
-    onStop: (listener) => {
-      stopListeners.push(listener);
-    },
-    resume: () => {
-      if (!stopped || !stdin.writable) return;
-      stopped = false;
-      stdin.write('\n'); // the line the script's `read` waits for
-    },
-    resize: (cols, rows) => {
-      if (stdin.writable) stdin.write(encodeWindowSize(cols, rows));
-    },
-    hangUp: () => {
-      // telnetd owns the pty master: when it dies the slave hangs up (SIGHUP to the session).
-      if (child.pid !== undefined && child.exitCode === null) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    },
-  };
+    if (result.rest?.length) this.unread.push(Buffer.from(result.rest));
+  }
+
+  /** Sends the keys held back before the program ran (ours, if it already ended). */
+  private releaseEarly(): void {
+    const keys = this.early;
+    this.early = undefined;
+    for (const k of keys ?? []) {
+      if (this.code !== null) this.unread.push(k);
+      else this.send(encodeInput(k));
+    }
+  }
+
+  private send(data: Buffer | string): void {
+    if (this.stdin.writable) this.stdin.write(data);
+  }
+
+  private removeDir(): Promise<void> {
+    return rm(this.dir, { recursive: true, force: true });
+  }
 }

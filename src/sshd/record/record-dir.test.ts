@@ -60,6 +60,25 @@ describe('createRecordDir', () => {
     expect((await readdir(dir)).length).toBe(2);
   });
 
+  it('a recording still being written is never pruned; once closed it may be', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bg-rec-'));
+    const events: Array<[string, Record<string, unknown>]> = [];
+    const factory = await createRecordDir({ dir, maxFileBytes: 1000, maxTotalBytes: 1500, recordInput: false, audit: (e, f) => events.push([e, f]) });
+    const size = { cols: 80, rows: 24 };
+    const a = (await factory({ id: '1', size, term: 'xterm', owner: 'a' }))!;
+    a.output(Buffer.from('x'.repeat(700)));
+    const b = (await factory({ id: '2', size, term: 'xterm', owner: 'a' }))!;
+    expect(events.map(([e]) => e)).toEqual(['record-start', 'record-start']);
+    await a.close();
+    await b.close();
+    const aFile = events[0]![1].file;
+    expect((await stat(aFile as string)).size).toBeGreaterThan(700);
+    const c = (await factory({ id: '3', size, term: 'xterm', owner: 'a' }))!;
+    await c.close();
+    expect(events.filter(([e]) => e === 'record-prune')).toEqual([['record-prune', { file: aFile, reason: 'over --record-max-total' }]]);
+    expect((await readdir(dir)).sort()).toEqual([expect.stringMatching(/-s2\.cast$/), expect.stringMatching(/-s3\.cast$/)]);
+  });
+
   it('fails with the path when DIR cannot be created', async () => {
     dir = await mkdtemp(join(tmpdir(), 'bg-rec-'));
     await writeFile(join(dir, 'file'), '');
