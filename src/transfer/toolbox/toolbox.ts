@@ -2,7 +2,7 @@
 // unpacked into (DESIGN.md "Toolbox"). Archives are staged next to the toolbox (same
 // file system, so the final step is renames) and extractions run one at a time.
 import { createReadStream, existsSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { basename, dirname, join, resolve } from 'node:path';
 import { currentUmask, ensureDir, errnoCode } from '../../os/index.js';
@@ -71,12 +71,13 @@ class Serializer {
 
 const FALLBACK_STAGING = '.breakglass-staging';
 
-/** Makes sure the dir exists and is a directory; returns its absolute path. */
+/**
+ * Makes sure the dir exists and is a directory (ensureDir throws ENOTDIR otherwise);
+ * returns its absolute path. Not mkdir({ recursive }), which can spin forever under /proc.
+ */
 async function prepareDir(dir: string): Promise<string> {
   const abs = resolve(dir);
-  await ensureDir(abs, 0o755); // not mkdir({ recursive }), which can spin forever (e.g. under /proc)
-  const st = await stat(abs);
-  if (!st.isDirectory()) throw new ToolboxError(`toolbox dir ${abs} is not a directory`, { dir: abs });
+  await ensureDir(abs, 0o755);
   return abs;
 }
 
