@@ -75,7 +75,7 @@ export const SSH2_PATCHES = [
   // cipher copied it once more into the ciphertext. With AES-GCM and AES-CTR, both
   // stream modes, the cipher can take the packet in pieces: a 14-byte head, the caller's
   // data as it is, the padding. Same bytes on the wire (test/transfer/cipher-matrix);
-  // ~1 large allocation per packet instead of 2 (BENCHMARKS.md analysis 5). Compression,
+  // ~1 large allocation per packet instead of 2 (BENCHMARKS.md analysis 5a). Compression,
   // a key exchange in progress, other ciphers and small payloads take the old path.
   {
     file: 'node_modules/ssh2/lib/protocol/Protocol.js',
