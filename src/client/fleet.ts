@@ -11,8 +11,8 @@ import type { FleetSink, HostResult, HostStatus } from './fleet-output.js';
 import { runProgram } from './processes.js';
 import { runClient } from './run.js';
 import type { ClientOptions } from './run.js';
-import { WebUiError } from './webui.js';
-import type { WebUiClient } from './webui.js';
+import { WebUiError } from '../webui/index.js';
+import type { WebUiClient } from '../webui/index.js';
 
 export interface FleetRun {
   hosts: FleetHost[];

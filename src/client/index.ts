@@ -1,7 +1,4 @@
-// Public surface of the laptop client (and the web UI client the shell's svc/logs reuse).
-export { WebUiClient, WebUiError, describeTarget } from './webui.js';
-export type { WebUiTarget, ServiceStatusInfo } from './webui.js';
-export { initSocketClient, resolveServicePath, NoInitSocket } from './services.js';
+// Public surface of the laptop client (the web UI client it uses is src/webui/).
 export { runClient } from './run.js';
 export type { ClientOptions } from './run.js';
 export { runClientThenStop } from './stop-after.js';

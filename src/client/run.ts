@@ -22,8 +22,8 @@ import { proxyStdio } from './proxy.js';
 import { controlExitArgs, parseSshG, sshArgs } from './ssh-args.js';
 import type { SshSettings } from './ssh-args.js';
 import { tarballPath, uploadTarball } from './upload.js';
-import { WebUiClient, WebUiError, describeTarget } from './webui.js';
-import type { ServiceStatusInfo } from './webui.js';
+import { WebUiClient, WebUiError, describeTarget } from '../webui/index.js';
+import type { ServiceStatusInfo } from '../webui/index.js';
 
 export interface ClientOptions {
   host: string;

@@ -3,7 +3,7 @@
 import { messageOf } from '../common/index.js';
 import { runClient } from './run.js';
 import type { ClientOptions } from './run.js';
-import type { WebUiClient } from './webui.js';
+import type { WebUiClient } from '../webui/index.js';
 
 export async function runClientThenStop(options: ClientOptions, log: (line: string) => void): Promise<number> {
   let web: WebUiClient | undefined;

@@ -1,6 +1,6 @@
 // The web UI client over breakglass-init's Unix socket: what `svc` and `logs` use.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebUiClient } from '../../src/client/index.js';
+import { WebUiClient } from '../../src/webui/index.js';
 import { eventually, nodeService, startInit } from '../init/harness.js';
 import type { InitHarness } from '../init/harness.js';
 

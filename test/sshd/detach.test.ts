@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { makeKey, startServer } from '../helpers/server.js';
 import type { KeyPair, TestServer } from '../helpers/server.js';
-import { parseCast, parseResize } from '../../src/sshd/record/index.js';
+import { parseCast, parseResize } from '../../src/sshd/record/cast-reader.js';
 import { XTerm } from '../shell/pty.js';
 import { eventually, runDaemon, sshArgs, sshWithIdentity } from './helpers.js';
 

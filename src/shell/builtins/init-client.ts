@@ -2,8 +2,8 @@
 // logs): one error rule for both — a bad option exits 2; whatever the init or its socket
 // reports (no socket, unknown service, HTTP error) is `NAME: message`, exit 1.
 import type { Builtin, BuiltinContext } from '../types.js';
-import { initSocketClient } from '../../client/index.js';
-import type { WebUiClient } from '../../client/index.js';
+import { initSocketClient } from '../../webui/index.js';
+import type { WebUiClient } from '../../webui/index.js';
 import { BrokenPipe } from '../../os/index.js';
 import { fail } from './io.js';
 import { OptionError } from '../options.js';

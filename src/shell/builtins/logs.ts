@@ -3,7 +3,7 @@
 // stderr only), or one stream unmarked; `-f` keeps following until ^C. Reads /log over
 // the init's Unix socket.
 import type { BuiltinContext } from '../types.js';
-import { resolveServicePath } from '../../client/index.js';
+import { resolveServicePath } from '../../webui/index.js';
 import { initBuiltin, initClient } from './init-client.js';
 import { fail } from './io.js';
 import { write } from '../../os/index.js';

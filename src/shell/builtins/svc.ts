@@ -1,7 +1,7 @@
 // `svc`: list and control the services of breakglass-init over its Unix socket (the
 // same HTTP API as the web UI: GET /, /status, POST /restart, /stop).
 import type { BuiltinContext } from '../types.js';
-import { resolveServicePath } from '../../client/index.js';
+import { resolveServicePath } from '../../webui/index.js';
 import { initBuiltin, initClient } from './init-client.js';
 import { fail } from './io.js';
 import { write } from '../../os/index.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CastParseError, castEventLine, castHeaderLine, parseCast, parseResize } from './asciicast.js';
+import { castEventLine, castHeaderLine } from './asciicast.js';
+import { CastParseError, parseCast, parseResize } from './cast-reader.js';
 
 describe('asciicast v2', () => {
   it('round-trips a header and events', () => {

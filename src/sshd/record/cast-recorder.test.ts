@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCast } from './asciicast.js';
+import { parseCast } from './cast-reader.js';
 import { CastRecorder } from './cast-recorder.js';
 
 function recorder(maxBytes = 1 << 20, recordInput = false): { rec: CastRecorder; text: () => string; closed: () => unknown } {

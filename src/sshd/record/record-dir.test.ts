@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCast } from './asciicast.js';
+import { parseCast } from './cast-reader.js';
 import { createRecordDir, pickPrunable, recordingStamp } from './record-dir.js';
 
 describe('recordingStamp', () => {

@@ -1,7 +1,7 @@
 // Helpers for local tools that talk to breakglass-init over its Unix socket (the
 // shell's `svc` and `logs`): the client, and service-name lookup so `breakglass` means
 // /user/breakglass.
-import { WebUiClient } from './webui.js';
+import { WebUiClient } from './client.js';
 
 export class NoInitSocket extends Error {
   override name = 'NoInitSocket';
