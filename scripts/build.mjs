@@ -10,8 +10,8 @@
 // gone, V8 keeps the source as a one-byte string (a few non-Latin-1 characters in
 // comments made it store two bytes per character) — about 4 MiB less RSS (BENCHMARKS.md).
 //
-// Each file is the small loader scripts/code-cache-loader.cjs followed by the bundle as
-// line comments (scripts/code-cache-file.mjs): the loader runs the bundle through a V8
+// Each file is the small loader scripts/code-cache-loader.cjs followed by the bundle in
+// a block comment (scripts/code-cache-file.mjs): the loader runs the bundle through a V8
 // code cache (cold start), and the program is still one self-contained file.
 import { build } from 'esbuild';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';

@@ -134,10 +134,19 @@ describe('code-cache loader', () => {
     expect(await readdir(join(dir, 'bin'))).toEqual(['package.json', 'tool.js']);
   });
 
-  it('refuses bundles that cannot ride in line comments or would need import()', () => {
+  it('refuses bundles that cannot ride in the block comment or would need import()', () => {
     expect(() => assemble('x.js', 'const s = "caf\u00e9";')).toThrow(/x\.js: byte 0xe9 .* must be ASCII/);
-    expect(() => assemble('x.js', 'a();\r\nb();')).toThrow(/byte 0xd/);
+    expect(() => assemble('x.js', 'const r = /a*/;')).toThrow(/x\.js: .*"\*\/" that cannot be escaped/);
     expect(() => assemble('x.js', 'const m = import("node:fs");')).toThrow(/dynamic import\(\)/);
-    expect(assemble('x.js', 'obj.import("y");')).toContain('//obj.import("y");');
+    expect(assemble('x.js', 'obj.import("y");')).toContain('obj.import("y");');
+  });
+
+  it('carries comment ends (in strings, templates, regular expressions) and CRs through, with and without a cache', async () => {
+    const bundle = 'const t = `a*/b`;\r\nprocess.stdout.write(["*/*", t, /x*\\/y/.source].join("|") + "\\n");';
+    await writeFile(program, assemble('tool.js', bundle), { mode: 0o755 });
+    const expected = '*/*|a*/b|x*\\/y\n';
+    expect(await runTool([])).toBe(expected); // compiles, writes the cache at exit
+    expect(await runTool([])).toBe(expected); // from the cache
+    expect(await runTool([], { BREAKGLASS_CODE_CACHE: 'off' })).toBe(expected);
   });
 });
