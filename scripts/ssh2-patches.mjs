@@ -240,6 +240,34 @@ export const SSH2_PATCHES = [
     replace: ['function doFatalSFTPError(sftp, msg, noDebug) {', '  sftp._fatalSFTPError = true;', '  const err = new Error(msg);'].join('\n'),
     marker: 'sftp._fatalSFTPError=true',
   },
+  {
+    // Start-up time, not a fix: ssh2 learns the class of zlib's native handle by creating
+    // an Inflate stream (and its 32 KiB window) when the module loads, on every start of
+    // breakglassd, though compression is negotiated only by clients that ask for it. The
+    // class is now looked up on the first compressed connection.
+    file: 'node_modules/ssh2/lib/protocol/zlib.js',
+    why: "zlib's handle class looked up at the first compressed connection, not at load",
+    find: ['const ZlibHandle = createInflate()._handle.constructor;'].join('\n'),
+    replace: ['let ZlibHandleClass;', 'const zlibHandleClass = () => (ZlibHandleClass ??= createInflate()._handle.constructor);'].join('\n'),
+    marker: 'ZlibHandleClass??=',
+  },
+  {
+    file: 'node_modules/ssh2/lib/protocol/zlib.js',
+    why: "zlib's handle class looked up at the first compressed connection (its use)",
+    find: '    this._handle = new ZlibHandle(mode);',
+    replace: '    this._handle = new (zlibHandleClass())(mode);',
+    marker: 'new(zlibHandleClass())(',
+  },
+  {
+    // Start-up time, not a fix: ssh2 probes for Ed25519 by signing and verifying a
+    // message with a key it parses first (~2.5 ms of every start). Node has had
+    // Ed25519 sign/verify since 12 and the project needs 20, so the probe always says yes.
+    file: 'node_modules/ssh2/lib/protocol/constants.js',
+    why: 'Ed25519 taken as supported (Node >= 12) instead of probed at load',
+    find: ['const eddsaSupported = (() => {', "  if (typeof crypto.sign === 'function'"].join('\n'),
+    replace: ['const eddsaSupported = true || (() => {', "  if (typeof crypto.sign === 'function'"].join('\n'),
+    marker: 'eddsaSupported=true;', // esbuild folds the rest away
+  },
   // READ, WRITE and FSETSTAT checked their last field but not the handle string: a
   // handle length past the end of the packet left `handle` undefined and
   // `handle.length` threw (TypeError) instead of the "Malformed … packet" error.
