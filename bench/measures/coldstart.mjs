@@ -74,7 +74,9 @@ async function measureBundle(ctx, reps) {
   });
   const helpCpu = startup.row('`--help`, CPU time (user + system)', 'ms', 'lower');
   const peak = startup.row('`--help`, peak RSS (VmHWM)', 'MiB', 'lower');
-  const ready = startup.row('spawn → readiness, wall time', 'ms', 'lower');
+  // Issue 14's target: a start to readiness within 1.5× of node starting at all; the
+  // `node -e 0` cell of this row is the same run as in the `--help` row.
+  const ready = startup.row('spawn → readiness, wall time', 'ms', 'lower', { target: { column: 'breakglassd', peer: 'node', maxRatio: 1.5 } });
   const readyCpu = startup.row('spawn → readiness, CPU time of breakglassd', 'ms', 'lower');
   const idle = startup.row('idle RSS, 1 s after readiness', 'MiB', 'lower');
   startup.command('node dist/breakglassd.js --help');
@@ -114,6 +116,7 @@ async function measureBundle(ctx, reps) {
           for (const row of [help, helpCpu, peak]) row.fail(column, ctx.reason(result, '--help'));
         } else {
           help.add(column, result.ms);
+          if (!path) ready.add(column, result.ms);
           helpCpu.add(column, Number(cpu[1]) / 1000);
           peak.add(column, Number(hwm[1]) / 1024);
         }

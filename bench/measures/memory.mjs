@@ -17,11 +17,11 @@ export async function measureMemory(ctx) {
   const uploadSize = ctx.quick ? 16 * MiB : 1024 * MiB;
   const section = ctx.section('memory', 'Memory (RSS)', { columns: ctx.names, ratios: ctx.peerRatios() });
   const rows = {
-    idleMain: section.row('idle, main process VmRSS', 'MiB', 'lower', { target: { column: 'breakglassd', maxValue: 60 } }),
+    idleMain: section.row('idle, main process VmRSS', 'MiB', 'lower', { target: { column: 'breakglassd', maxValue: 55 } }),
     idleTree: section.row('idle after one `ssh true`, whole process tree', 'MiB', 'lower'),
-    perSession: section.row(`per idle session (${sessions} open \`ssh … 'sleep 600'\`), tree delta / ${sessions}`, 'MiB', 'lower', { target: { column: 'breakglassd', maxValue: 2 } }),
+    perSession: section.row(`per idle session (${sessions} open \`ssh … 'sleep 600'\`), tree delta / ${sessions}`, 'MiB', 'lower', { target: { column: 'breakglassd', maxValue: 1 } }),
     withSessions: section.row(`with ${sessions} idle sessions, whole tree`, 'MiB', 'lower'),
-    peakTree: section.row(`peak during a ${uploadSize / MiB} MiB sftp upload, whole tree (sampled)`, 'MiB', 'lower', { target: { column: 'breakglassd', maxValue: 120 } }),
+    peakTree: section.row(`peak during a ${uploadSize / MiB} MiB sftp upload, whole tree (sampled)`, 'MiB', 'lower', { target: { column: 'breakglassd', maxValue: 100 } }),
     peakMain: section.row(`peak during the upload, main process VmHWM`, 'MiB', 'lower'),
   };
   section.command(`ssh $OPTS 127.0.0.1 'sleep 600'   # ×${sessions}, stdin kept open, ControlMaster=no`);
