@@ -191,9 +191,11 @@ export const SSH2_PATCHES = [
   // client, not the server, sets the pace: 0.65x OpenSSH. A session channel now keeps
   // at most half the client's window in flight (at least 1 MiB, never more than the
   // window): the client's buffer stays small and the same download runs ~30 % faster.
-  // The cost: one session moves at most 1 MiB per round trip against OpenSSH clients
-  // (2 MiB with sshd), i.e. long fat links (over 1 MiB bandwidth-delay product, e.g.
-  // 100 Mbit/s at 84 ms) get up to half of what sshd would give them.
+  // The connection may set `sessionWindowCap(window)` (src/sshd/window-cap.ts: 512 KiB on
+  // a short round trip, growing with it up to that rule). The cost: one session moves at
+  // most 1 MiB per round trip against OpenSSH clients (2 MiB with sshd), i.e. long fat
+  // links (over 1 MiB bandwidth-delay product, e.g. 100 Mbit/s at 84 ms) get up to half
+  // of what sshd would give them.
   {
     file: 'node_modules/ssh2/lib/server.js',
     why: 'a session channel keeps at most half the client window in flight (client buffer bloat)',
@@ -205,9 +207,11 @@ export const SSH2_PATCHES = [
     replace: [
       '      outgoing: {',
       '        id: info.sender,',
-      '        window: Math.min(info.window, Math.max(1024 * 1024, Math.floor(info.window / 2))),',
+      "        window: typeof client.sessionWindowCap === 'function'",
+      '          ? client.sessionWindowCap(info.window)',
+      '          : Math.min(info.window, Math.max(1024 * 1024, Math.floor(info.window / 2))),',
     ].join('\n'),
-    marker: 'window:Math.min(info.window,Math.max(1024*1024,Math.floor(info.window/2)))',
+    marker: 'window:typeof client.sessionWindowCap==="function"?client.sessionWindowCap(info.window)',
   },
   // The SFTP request parser (server side). Found by the SFTP fuzz target
   // (stress/fuzz/sftp.mjs); each of these dropped the whole SSH connection, shells
