@@ -1,5 +1,6 @@
 // Assembles a dist/<name>.js: `#!`, the loader scripts/code-cache-loader.cjs, then the
-// bundle, wrapped as a CommonJS module, in one block comment between two marks. The
+// bundle, wrapped as a CommonJS module, in one block comment between two marks inside
+// a function that is never called (`bundleText`). The
 // loader finds it there and runs it through a V8 code cache; the program stays one
 // self-contained file.
 import { createHash } from 'node:crypto';
@@ -46,5 +47,8 @@ export function withCodeCacheLoader(name, bundle) {
   const body = `${WRAP_HEAD}${withoutCommentEnds(name, bundle)}${WRAP_TAIL}`;
   const sha256 = createHash('sha256').update(body).digest('hex');
   const head = loader.replace('@@BUNDLE_SHA256@@', sha256);
-  return `#!/usr/bin/env node\n${head.trimEnd()}\n/*@@BUNDLE@@\n${body}\n@@BUNDLE-END@@*/\n`;
+  // The loader reads the bundle as the text of this function (no copy of it, see there).
+  const before = `#!/usr/bin/env node\n${head.trimEnd()}\nfunction bundleText() {\n/*@@BUNDLE@@\n`;
+  const lineOffset = before.split('\n').length - 1;
+  return `${before.replace("'@@BUNDLE_LINE_OFFSET@@'", String(lineOffset))}${body}\n@@BUNDLE-END@@*/\n}\n`;
 }

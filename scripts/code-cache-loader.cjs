@@ -13,12 +13,8 @@
 // architecture. A missing or unusable cache costs nothing but the normal compile; a new
 // one is written a few seconds after start, once the start-up code has been compiled, or
 // at exit if the program ends sooner (a one-shot command like `breakglass --version`).
-// Sloppy mode on purpose, for one line: `arguments.callee` is the CommonJS wrapper that
-// node compiled from this file, and its text is this file, already read by node.
-// eslint-disable-next-line strict
-const fileText = arguments.callee.toString();
-(function runBundle(text) {
-  'use strict';
+'use strict';
+(function runBundle() {
   const fs = require('node:fs');
   const path = require('node:path');
   const vm = require('node:vm');
@@ -28,14 +24,16 @@ const fileText = arguments.callee.toString();
   const WRITE_AFTER_MS = 3000;
   const file = __filename;
   const HEADER = Buffer.from(`breakglass-v8-cache 1 ${BUNDLE_SHA256} ${process.version} ${process.arch} ${file}\n`);
-  const at = text.indexOf(BUNDLE_MARK);
-  const start = at + BUNDLE_MARK.length;
-  // The bundle comes wrapped as a CommonJS module already (the build adds Module.wrap's
-  // text), so the source is a slice of the text node already holds, not a copy: each
-  // copy of the 1.2 MB bundle costs a start ~5 ms in page faults (BENCHMARKS.md).
+  // The bundle is the comment in `function bundleText` (the build appends that declaration
+  // after this loader), already wrapped
+  // as a CommonJS module. A function's text is a slice of the file text node read, so
+  // the source compiled here is a slice of a slice, not a copy: each copy of the 1.2 MB
+  // bundle would cost a start ~5 ms in page faults (BENCHMARKS.md analysis 10).
+  const text = bundleText.toString();
+  const start = text.indexOf(BUNDLE_MARK) + BUNDLE_MARK.length;
   const source = text.slice(start, text.lastIndexOf(END_MARK));
-  // Less one: the wrapper's text has a first line, 'function (exports, ...) {', the file has not.
-  const lineOffset = text.slice(0, start).split('\n').length - 2;
+  // The file's lines before the bundle's first (counted by the build), for stack traces.
+  const lineOffset = '@@BUNDLE_LINE_OFFSET@@';
 
   function cacheDirs() {
     const chosen = process.env.BREAKGLASS_CODE_CACHE;
@@ -106,4 +104,4 @@ const fileText = arguments.callee.toString();
     process.once('exit', writeOnce);
   }
   script.runInThisContext().call(module.exports, module.exports, require, module, file, path.dirname(file));
-})(fileText);
+})();
