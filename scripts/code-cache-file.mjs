@@ -1,8 +1,7 @@
 // Assembles a dist/<name>.js: `#!`, the loader scripts/code-cache-loader.cjs, then the
 // bundle, wrapped as a CommonJS module, in one block comment between two marks inside
-// a function that is never called (`bundleText`). The
-// loader finds it there and runs it through a V8 code cache; the program stays one
-// self-contained file.
+// a function that is never called (`bundleText`). The loader finds it there and runs it
+// through a V8 code cache; the program stays one self-contained file.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';

@@ -1,6 +1,6 @@
 // The head of every dist/<name>.js (scripts/build.mjs puts it there): runs the program's
 // bundle, which follows in the same file as one block comment, through a V8 code cache.
-// Compiling the 1.7 MB bundle was the largest part of breakglassd's cold start
+// Compiling the 1.2 MB bundle was the largest part of breakglassd's cold start
 // (BENCHMARKS.md "Cold start"); with the cache V8 deserializes the bytecode instead.
 //
 // The cache is a file in the first trusted place that works: beside the bundle (a
@@ -25,10 +25,10 @@
   const file = __filename;
   const HEADER = Buffer.from(`breakglass-v8-cache 1 ${BUNDLE_SHA256} ${process.version} ${process.arch} ${file}\n`);
   // The bundle is the comment in `function bundleText` (the build appends that declaration
-  // after this loader), already wrapped
-  // as a CommonJS module. A function's text is a slice of the file text node read, so
-  // the source compiled here is a slice of a slice, not a copy: each copy of the 1.2 MB
-  // bundle would cost a start ~5 ms in page faults (BENCHMARKS.md analysis 10).
+  // after this loader), already wrapped as a CommonJS module. A function's text is a
+  // slice of the file text node read, so the source compiled here is a slice of a slice,
+  // not a copy: each copy of the 1.2 MB bundle would cost a start ~5 ms in page faults
+  // (BENCHMARKS.md analysis 10).
   const text = bundleText.toString();
   const start = text.indexOf(BUNDLE_MARK) + BUNDLE_MARK.length;
   const source = text.slice(start, text.lastIndexOf(END_MARK));

@@ -142,7 +142,8 @@ function oneOf<T extends string>(values: FlagValues, flag: string, choices: read
 /**
  * Checks the flags in the order of FLAG_SPECS, so the first problem reported is the one
  * a reader of --help meets first. Hand-written, not zod: zod was a fifth of breakglassd's
- * bundle and ~15 ms of every cold start for these two dozen checks (BENCHMARKS.md).
+ * bundle, and part of every cold start, for these two dozen checks (BENCHMARKS.md
+ * analysis 9).
  */
 function toConfig(values: FlagValues): DaemonConfig {
   const allowPublic = values['allow-public'] === true;
