@@ -8,7 +8,7 @@ import type { Duplex, Writable } from 'node:stream';
 import Ssh2Server from 'ssh2/lib/server.js';
 import type { AuthContext, Connection, ServerChannel, Session } from 'ssh2';
 import { SERVER_ALGORITHMS } from './algorithms.js';
-import { sessionWindowCap } from './window-cap.js';
+import { AuthRoundTrip, sessionWindowCap } from './window-cap.js';
 
 /** A started session channel: stdin/stdout are the channel, stderr is extended data. */
 export type SessionChannel = ServerChannel;
@@ -165,10 +165,7 @@ function toAttempt(ctx: AuthContext): AuthAttempt {
 
 class Ssh2Connection implements SshConnection {
   private sessionIds = 0;
-  /** When a public-key query was answered "ok" (the client then signs and asks again). */
-  private queryAnsweredAt: bigint | undefined;
-  /** Query answered → signed attempt arrived: a round trip plus the client's signing. */
-  private authRoundTripMs: number | undefined;
+  private readonly authRoundTrip = new AuthRoundTrip();
 
   constructor(
     private readonly conn: Connection,
@@ -176,26 +173,17 @@ class Ssh2Connection implements SshConnection {
   ) {
     // Read by the patched ssh2 when a session channel opens (src/sshd/window-cap.ts).
     (conn as unknown as { sessionWindowCap: (window: number) => number }).sessionWindowCap = (window) =>
-      sessionWindowCap(window, this.authRoundTripMs);
-  }
-
-  /** Times the client's answer to an accepted query, for the session window cap. */
-  private timeAuthRoundTrip(ctx: AuthContext): void {
-    if (ctx.method !== 'publickey') return;
-    const now = process.hrtime.bigint();
-    if (ctx.signature && this.queryAnsweredAt !== undefined && this.authRoundTripMs === undefined) {
-      this.authRoundTripMs = Number(now - this.queryAnsweredAt) / 1e6;
-    }
+      sessionWindowCap(window, this.authRoundTrip.ms);
   }
 
   handle(handlers: ConnectionHandlers): void {
     const conn = this.conn;
     conn.on('error', (err: Error) => handlers.error?.(err));
     conn.on('authentication', (ctx: AuthContext) => {
-      this.timeAuthRoundTrip(ctx);
+      if (ctx.method === 'publickey' && ctx.signature) this.authRoundTrip.signedRequest();
       handlers.authenticate(toAttempt(ctx)).then(
         (verdict) => {
-          if (verdict === 'accept' && ctx.method === 'publickey' && !ctx.signature) this.queryAnsweredAt = process.hrtime.bigint();
+          if (verdict === 'accept' && ctx.method === 'publickey' && !ctx.signature) this.authRoundTrip.queryAnswered();
           if (verdict === 'accept') ctx.accept();
           else if (verdict === 'reject') ctx.reject(['publickey']);
           else this.end();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_IN_FLIGHT, sessionWindowCap } from './window-cap.js';
+import { AuthRoundTrip, MIN_IN_FLIGHT, sessionWindowCap } from './window-cap.js';
 
 const MiB = 1024 * 1024;
 
@@ -27,5 +27,34 @@ describe('sessionWindowCap', () => {
     expect(sessionWindowCap(16 * MiB, undefined)).toBe(8 * MiB);
     expect(sessionWindowCap(2 * MiB, Number.NaN)).toBe(1 * MiB);
     expect(sessionWindowCap(512 * 1024, undefined)).toBe(512 * 1024);
+  });
+});
+
+describe('AuthRoundTrip', () => {
+  const clock = (...ms: number[]) => {
+    const times = ms.map((t) => BigInt(t * 1e6));
+    return () => times.shift() ?? 0n;
+  };
+
+  it('measures from the answered query to the signed request', () => {
+    const rtt = new AuthRoundTrip(clock(100, 112.5));
+    rtt.queryAnswered();
+    rtt.signedRequest();
+    expect(rtt.ms).toBe(12.5);
+  });
+
+  it('knows nothing when the client signed without asking first', () => {
+    const rtt = new AuthRoundTrip(clock(100));
+    rtt.signedRequest();
+    expect(rtt.ms).toBeUndefined();
+  });
+
+  it('keeps the first measurement (a second key tried later does not change it)', () => {
+    const rtt = new AuthRoundTrip(clock(0, 2, 50, 9000));
+    rtt.queryAnswered();
+    rtt.signedRequest();
+    rtt.queryAnswered();
+    rtt.signedRequest();
+    expect(rtt.ms).toBe(2);
   });
 });

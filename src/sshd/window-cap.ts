@@ -25,3 +25,32 @@ export function sessionWindowCap(clientWindow: number, rttMs: number | undefined
   const needed = Math.ceil((rttMs / 1000) * LINK_RATE_BYTES_PER_S);
   return Math.min(clientWindow, halfOrMiB, Math.max(MIN_IN_FLIGHT, needed));
 }
+
+/**
+ * The round trip seen while a client authenticates: from answering its public-key query
+ * "ok" (SSH_MSG_USERAUTH_PK_OK) to the signed request that follows. It includes the
+ * client's signing (milliseconds with an agent, seconds with a touch key), so it errs
+ * long, which only makes the cap larger. Only the first such pair counts.
+ */
+export class AuthRoundTrip {
+  private answeredAt: bigint | undefined;
+  private measured: number | undefined;
+
+  constructor(private readonly now: () => bigint = process.hrtime.bigint) {}
+
+  /** A query (a key without a signature) was just answered "ok". */
+  queryAnswered(): void {
+    if (this.measured === undefined) this.answeredAt = this.now();
+  }
+
+  /** A signed public-key request arrived. */
+  signedRequest(): void {
+    if (this.measured !== undefined || this.answeredAt === undefined) return;
+    this.measured = Number(this.now() - this.answeredAt) / 1e6;
+  }
+
+  /** Milliseconds, or undefined when no query was answered before a signed request. */
+  get ms(): number | undefined {
+    return this.measured;
+  }
+}
