@@ -144,6 +144,11 @@ async function main(argv: string[]): Promise<number> {
   return parsed.stopAfter ? runClientThenStop(parsed.options, log) : runClient(parsed.options, log);
 }
 
+// A closed terminal (its window or tmux went away) fails our writes with EIO, some time
+// after the write. Nobody is left to read them, and an unhandled stream error would end us
+// before the cleanup: ssh -O exit, our temporary directory, --stop-after.
+process.stderr.on('error', () => undefined);
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {

@@ -78,8 +78,8 @@ class Reconnector {
   ) {
     this.status = new StatusLine(o.say);
     for (const signal of STOP_SIGNALS) process.on(signal, this.stop);
-    // A closed terminal: writing to it fails (EIO). Nobody is left to reconnect for, and
-    // an unhandled stream error would end us before the cleanup (ssh -O exit, temp files).
+    // A closed terminal: writing to it fails (EIO). Nobody is left to reconnect for (the
+    // entry point keeps the error itself from ending us before the cleanup).
     process.stderr.on('error', this.terminalClosed);
   }
 

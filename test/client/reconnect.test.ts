@@ -171,4 +171,18 @@ describe('breakglass reconnects like mosh', () => {
     expect(await eventually(async () => new RegExp(`detach id=${id} reason="(channel closed|connection lost)"`).test(await deviceLog()), 10_000)).toBe(true);
     expect(proxy.connections).toBe(connections); // no reconnect attempt
   });
+
+  it('a terminal closed while reconnecting stops the attempts and still cleans up (the status line cannot be written)', async () => {
+    const before = new Set(await readdir(tmpdir()));
+    await clientInTmux('gone');
+    await waitPane('gone', /# ?$/m);
+    const ours = (await readdir(tmpdir())).filter((name) => name.startsWith('breakglass-') && !before.has(name));
+    expect(ours).toHaveLength(1);
+    proxy.cut('close');
+    await waitPane('gone', /connection lost, reconnecting…/);
+    // "stopped reconnecting…" goes to a terminal that is gone (EIO): that must not end the
+    // client before it removes its directory.
+    await tmux('kill-session', '-t', 'gone');
+    expect(await eventually(async () => !(await readdir(tmpdir())).includes(ours[0]!), 10_000)).toBe(true);
+  });
 });
