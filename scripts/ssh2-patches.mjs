@@ -272,6 +272,72 @@ export const SSH2_PATCHES = [
     replace: ['const eddsaSupported = true || (() => {', "  if (typeof crypto.sign === 'function'"].join('\n'),
     marker: 'eddsaSupported=true;', // esbuild folds the rest away
   },
+  {
+    // A server-side session channel with no shell, exec or subsystem yet is a Session,
+    // not a Channel, and ssh2 tells the two apart by class name. esbuild renames ssh2's
+    // `class Session` when the bundle has another (ours: Session2), so a connection that
+    // closed with such a channel open went on to `channel.incoming.state` and threw
+    // outside any handler: breakglassd ended ("internal error"). A Channel is what has
+    // `incoming`; test/sshd/session-channel-abuse.test.ts drops such a connection.
+    file: 'node_modules/ssh2/lib/utils.js',
+    why: 'a session channel still without a shell is told apart by shape, not by its (bundled) class name',
+    find: ["  if (channel.server && channel.constructor.name === 'Session')", '    return;'].join('\n'),
+    replace: ['  const isBareSession = channel.server && channel.incoming === undefined;', '  if (isBareSession)', '    return;'].join('\n'),
+    marker: 'isBareSession=channel.server&&channel.incoming===void 0',
+  },
+  // pty-req's terminal modes (RFC 4254 §8: opcode bytes, each but TTY_OP_END with a
+  // uint32, opcodes 160 and up end the list). ssh2 started reading one byte in and
+  // looked opcodes up in a copy of the name → opcode table (built by an O(n²) spread:
+  // ~5 ms of every start), so a mode value of 2^24 or more, or any opcode it did not
+  // name, made the whole request malformed. Modes are now read from the first byte,
+  // by opcode, unknown ones skipped.
+  {
+    file: 'node_modules/ssh2/lib/protocol/handlers.misc.js',
+    why: 'terminal mode names by opcode, built in one pass (was an O(n²) copy keyed by name)',
+    find: ['const TERMINAL_MODE_BY_VALUE =', '  Array.from(Object.entries(TERMINAL_MODE))', '       .reduce((obj, [key, value]) => ({ ...obj, [key]: value }), {});'].join('\n'),
+    replace: 'const TERMINAL_MODE_BY_VALUE = Object.fromEntries(Object.entries(TERMINAL_MODE).map(([name, opcode]) => [opcode, name]));',
+    marker: 'TERMINAL_MODE_BY_VALUE=Object.fromEntries(Object.entries(TERMINAL_MODE).map(([name,opcode])=>[opcode,name]))',
+  },
+  {
+    file: 'node_modules/ssh2/lib/protocol/handlers.misc.js',
+    why: 'terminal modes read from their first byte; unknown opcodes skipped, 160 and up end the list',
+    find: [
+      '            bufferParser.init(modesBinary, 1);',
+      '            let modes = {};',
+      '            while (bufferParser.avail()) {',
+      '              const opcode = bufferParser.readByte();',
+      '              if (opcode === TERMINAL_MODE.TTY_OP_END)',
+      '                break;',
+      '              const name = TERMINAL_MODE_BY_VALUE[opcode];',
+      '              const value = bufferParser.readUInt32BE();',
+      '              if (opcode === undefined',
+      '                  || name === undefined',
+      '                  || value === undefined) {',
+      '                modes = undefined;',
+      '                break;',
+      '              }',
+      '              modes[name] = value;',
+      '            }',
+    ].join('\n'),
+    replace: [
+      '            bufferParser.init(modesBinary, 0);',
+      '            let modes = {};',
+      '            while (bufferParser.avail()) {',
+      '              const opcode = bufferParser.readByte();',
+      '              if (opcode === TERMINAL_MODE.TTY_OP_END || opcode >= 160)',
+      '                break;',
+      '              const modeName = TERMINAL_MODE_BY_VALUE[opcode];',
+      '              const value = bufferParser.readUInt32BE();',
+      '              if (value === undefined) {',
+      '                modes = undefined;',
+      '                break;',
+      '              }',
+      '              if (modeName !== undefined)',
+      '                modes[modeName] = value;',
+      '            }',
+    ].join('\n'),
+    marker: 'opcode===TERMINAL_MODE.TTY_OP_END||opcode>=160',
+  },
   // READ, WRITE and FSETSTAT checked their last field but not the handle string: a
   // handle length past the end of the packet left `handle` undefined and
   // `handle.length` threw (TypeError) instead of the "Malformed … packet" error.
