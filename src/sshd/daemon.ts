@@ -208,14 +208,16 @@ function createListeners(config: DaemonConfig, io: DaemonIO, audit: AuditLog, li
 /** Starts the daemon; rejects with UsageError for problems the user must fix. */
 export async function startDaemon(config: DaemonConfig, io: DaemonIO): Promise<RunningDaemon> {
   const audit = createAuditLog(config.logFormat, io.stderr);
-  const keys = createKeyStore(await resolveAuthorizedKeysPath(config.authorizedKeys), audit);
+  const keys = createKeyStore(resolveAuthorizedKeysPath(config.authorizedKeys), audit);
   // Every exit-2 problem is found before the first log line (keys.load() logs).
   const hostKey = await loadOrCreateHostKey(config.hostKey);
   const dirs = await makeToolboxDir(config);
-  await keys.load().catch(async (err: unknown) => {
+  try {
+    keys.load();
+  } catch (err) {
     await removeOwnedToolboxDir(dirs);
     throw err;
-  });
+  }
   if (hostKey.generated) audit.event('host-key-generated', { file: config.hostKey, fingerprint: hostKey.fingerprint });
   if (hostKey.permissionWarning) audit.warn(hostKey.permissionWarning);
 

@@ -4,8 +4,8 @@
 // a crash never leaves a half-written key and the fingerprint survives restarts. An
 // existing file that cannot be read or parsed is an error and is never overwritten.
 import { generateKeyPairSync } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { link, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError, messageOf } from '../common/index.js';
 import { errnoCode, ensureDir } from '../os/index.js';
@@ -96,9 +96,10 @@ export async function writeNewFileAtomically(path: string, text: string): Promis
   }
 }
 
-async function readExisting(path: string): Promise<string | undefined> {
+/** Synchronous, like every read before breakglassd listens (see key-store.ts). */
+function readExisting(path: string): string | undefined {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'ENOENT') return undefined;
@@ -109,10 +110,10 @@ async function readExisting(path: string): Promise<string | undefined> {
 
 /** Loads the host key, generating and storing an ed25519 key when the file is missing. */
 export async function loadOrCreateHostKey(path: string, comment = 'breakglassd host key'): Promise<HostKey> {
-  const existing = await readExisting(path);
+  const existing = readExisting(path);
   if (existing !== undefined) {
     const key = hostKeyFromText(path, existing);
-    const mode = (await stat(path)).mode & 0o777;
+    const mode = statSync(path).mode & 0o777;
     if ((mode & 0o077) !== 0) key.permissionWarning = `host key ${path} is accessible by others (mode ${mode.toString(8)}); chmod 600 it`;
     return key;
   }

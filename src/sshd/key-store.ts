@@ -2,7 +2,11 @@
 // /etc), re-read whenever it changes. Before each authentication the file is stat()ed
 // (async, cheap) and re-parsed only when inode, size, mtime or ctime moved, so an edit,
 // an atomic replace, or a deletion (which revokes every key) takes effect on the very
-// next login without a restart.
+// next login without a restart. The startup reads are synchronous: nothing is served
+// yet, and a small file read so costs ~0.05 ms where a thread-pool round trip costs
+// ~0.4 (BENCHMARKS.md analysis 14).
+import { readFileSync, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { UsageError, messageOf } from '../common/index.js';
 import { errnoCode } from '../os/index.js';
@@ -17,11 +21,11 @@ export interface KeyStoreEvents {
 }
 
 /** Picks the file to use; a missing file is a startup error (exit 2). */
-export async function resolveAuthorizedKeysPath(choice: { explicit: string } | { candidates: string[] }): Promise<string> {
+export function resolveAuthorizedKeysPath(choice: { explicit: string } | { candidates: string[] }): string {
   const candidates = 'explicit' in choice ? [choice.explicit] : choice.candidates;
   for (const path of candidates) {
     try {
-      const st = await stat(path);
+      const st = statSync(path);
       if (st.isDirectory()) throw new UsageError(`--authorized-keys ${path}: is a directory, expected an authorized_keys file`);
       return path;
     } catch (err) {
@@ -46,9 +50,9 @@ export class KeyStore {
   ) {}
 
   /** First load at startup; an unreadable file is a UsageError. */
-  async load(): Promise<void> {
+  load(): void {
     try {
-      await this.reload();
+      this.parse(statSync(this.path), readFileSync(this.path, 'utf8'));
     } catch (err) {
       throw new UsageError(`--authorized-keys ${this.path}: cannot read (${messageOf(err)})`);
     }
@@ -89,7 +93,10 @@ export class KeyStore {
 
   private async reload(): Promise<void> {
     const st = await stat(this.path);
-    const text = await readFile(this.path, 'utf8');
+    this.parse(st, await readFile(this.path, 'utf8'));
+  }
+
+  private parse(st: Stats, text: string): void {
     const { keys, warnings } = parseAuthorizedKeys(text);
     this.keys = keys;
     this.signature = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
