@@ -287,10 +287,10 @@ export const SSH2_PATCHES = [
   },
   // pty-req's terminal modes (RFC 4254 §8: opcode bytes, each but TTY_OP_END with a
   // uint32, opcodes 160 and up end the list). ssh2 started reading one byte in and
-  // looked opcodes up in a copy of the name → opcode table (built by an O(n²) spread:
-  // ~5 ms of every start), so a mode value of 2^24 or more, or any opcode it did not
-  // name, made the whole request malformed. Modes are now read from the first byte,
-  // by opcode, unknown ones skipped.
+  // looked opcodes up in a copy of the name → opcode table (built by an O(n²) spread,
+  // ~5 ms at load; BENCHMARKS.md analysis 14), so a mode value of 2^24 or more, or any
+  // opcode it did not name, made the whole request malformed. Modes are now read from
+  // the first byte, by opcode, unknown ones skipped.
   {
     file: 'node_modules/ssh2/lib/protocol/handlers.misc.js',
     why: 'terminal mode names by opcode, built in one pass (was an O(n²) copy keyed by name)',
