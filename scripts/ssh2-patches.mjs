@@ -189,16 +189,17 @@ export const SSH2_PATCHES = [
   // client drains it, that buffer holds ~1.5 MiB, the client's CPU per byte doubles
   // (45,000 page faults per 256 MiB download against 5,000 with OpenSSH's sshd) and the
   // client, not the server, sets the pace: 0.65x OpenSSH. A session channel now keeps
-  // at most half the client's window in flight (at least 1 MiB, never more than the
-  // window): the client's buffer stays small and the same download runs ~30 % faster.
-  // The connection may set `sessionWindowCap(window)` (src/sshd/window-cap.ts: 512 KiB on
-  // a short round trip, growing with it up to that rule). The cost: one session moves at
-  // most 1 MiB per round trip against OpenSSH clients (2 MiB with sshd), i.e. long fat
-  // links (over 1 MiB bandwidth-delay product, e.g. 100 Mbit/s at 84 ms) get up to half
-  // of what sshd would give them.
+  // in flight what the connection's `sessionWindowCap(window)` says (set by
+  // src/sshd/ssh2-adapter.ts; the rule is src/sshd/window-cap.ts: 512 KiB on a short
+  // round trip, growing with it up to half the client's window, at least 1 MiB): the
+  // client's buffer stays small and the same download runs ~30 % faster. The cost: one
+  // session moves at most 1 MiB per round trip against OpenSSH clients (2 MiB with sshd),
+  // i.e. long fat links (over 1 MiB bandwidth-delay product, e.g. 100 Mbit/s at 84 ms)
+  // get up to half of what sshd would give them. A connection without the hook keeps
+  // ssh2's own behaviour (the whole window).
   {
     file: 'node_modules/ssh2/lib/server.js',
-    why: 'a session channel keeps at most half the client window in flight (client buffer bloat)',
+    why: 'a session channel keeps in flight what the connection\'s sessionWindowCap says (client buffer bloat)',
     find: [
       '      outgoing: {',
       '        id: info.sender,',
@@ -209,7 +210,7 @@ export const SSH2_PATCHES = [
       '        id: info.sender,',
       "        window: typeof client.sessionWindowCap === 'function'",
       '          ? client.sessionWindowCap(info.window)',
-      '          : Math.min(info.window, Math.max(1024 * 1024, Math.floor(info.window / 2))),',
+      '          : info.window,',
     ].join('\n'),
     marker: 'window:typeof client.sessionWindowCap==="function"?client.sessionWindowCap(info.window)',
   },

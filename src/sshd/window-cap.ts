@@ -5,8 +5,9 @@
 // buffer it compacts with memmove on every append, so a server that fills the client's
 // whole 2 MiB window makes the client the slow side (BENCHMARKS.md analysis 5a, 13): on
 // loopback, downloads ran 10-25 % faster with 512 KiB in flight than with 1 MiB in three
-// of four A/B runs (10 % slower in one), and far faster than with the whole window. On a long link the amount in flight caps the rate at
-// cap / round trip, so the cap grows with the round trip measured during authentication:
+// of four A/B runs (10 % slower in one), and far faster than with the whole window. On a
+// long link the amount in flight caps the rate at cap / round trip, so the cap grows with
+// the round trip measured during authentication:
 // never less than what the link needs to carry LINK_RATE, never more than the earlier
 // rule (half the client's window, at least 1 MiB), never more than the window.
 
