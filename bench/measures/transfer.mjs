@@ -9,7 +9,7 @@ import { cpuMsWithReaped } from '../lib/procfs.mjs';
 import { sleep } from '../lib/proc.mjs';
 
 const CIPHERS = [
-  { id: undefined, label: "default cipher (the client's pick: chacha20-poly1305 with OpenSSH and Dropbear; aes128-ctr with breakglassd, which does not offer chacha20)" },
+  { id: undefined, label: "default cipher (the client's pick: chacha20-poly1305 with OpenSSH and Dropbear; aes128-gcm with breakglassd, which offers no chacha20 and only AES-GCM to clients that have it)" },
   { id: 'aes128-gcm@openssh.com', label: '-c aes128-gcm@openssh.com' },
 ];
 

@@ -6,8 +6,8 @@ import { batchWrites } from './write-batching.js';
 import type { Socket } from 'node:net';
 import type { Duplex, Writable } from 'node:stream';
 import Ssh2Server from 'ssh2/lib/server.js';
-import type { AuthContext, Connection, ServerChannel, Session } from 'ssh2';
-import { SERVER_ALGORITHMS } from './algorithms.js';
+import type { AuthContext, Connection, ServerChannel, ServerConfig, Session } from 'ssh2';
+import { SERVER_ALGORITHMS, STEERED_CIPHERS } from './algorithms.js';
 import { AuthRoundTrip, sessionWindowCap } from './window-cap.js';
 
 /** A started session channel: stdin/stdout are the channel, stderr is extended data. */
@@ -225,13 +225,16 @@ export class SshServer {
   private readonly pending = new WeakMap<Socket, (conn: SshConnection) => void>();
 
   constructor(options: SshServerOptions) {
-    this.server = new Ssh2Server({
+    // `steerCiphers` is our ssh2 patch's option (scripts/ssh2-patches.mjs).
+    const config: ServerConfig & { steerCiphers: string[] } = {
       hostKeys: [options.hostKey],
       ident: options.ident,
       algorithms: SERVER_ALGORITHMS,
+      steerCiphers: STEERED_CIPHERS,
       // ssh2's default keepalive (ping every 15 s, give up after 3 unanswered) finds a
       // vanished laptop, so its sessions and processes are cleaned up.
-    });
+    };
+    this.server = new Ssh2Server(config);
     this.server.on('connection', (conn: Connection, info: { header?: { versions?: { software?: string } } }) => {
       // ssh2 emits this once the client's identification line has arrived; its
       // (undocumented but stable) `_sock` links it back to the socket we injected.

@@ -1,6 +1,8 @@
 // Transport algorithms as a client sees them: what OpenSSH negotiates, strict key
-// exchange (Terrapin), legacy algorithms refused, and ssh-audit (when installed).
+// exchange (Terrapin), AES-GCM steering, legacy algorithms refused, and ssh-audit (when
+// installed).
 import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, startServer } from '../helpers/server.js';
@@ -12,6 +14,46 @@ beforeAll(async () => {
   server = await startServer();
 });
 afterAll(async () => server?.stop());
+
+/**
+ * Sends only a version line, never a KEXINIT, and returns the cipher name-lists of the
+ * server's KEXINIT (RFC 4253 §7.1: after the 16-byte cookie come kex, host key, then
+ * the two cipher lists).
+ */
+function firstServerKexinit(port: number): Promise<{ cipherLists: string[] }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no KEXINIT from the server within 5 s'));
+    }, 5000);
+    let buffer = Buffer.alloc(0);
+    let identSent = false;
+    socket.on('error', reject);
+    socket.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      const identEnd = buffer.indexOf('\r\n');
+      if (identEnd < 0) return;
+      if (!identSent) {
+        socket.write('SSH-2.0-WaitsForServer_1.0\r\n');
+        identSent = true;
+      }
+      const packet = buffer.subarray(identEnd + 2);
+      if (packet.length < 4 || packet.length < 4 + packet.readUInt32BE(0)) return;
+      clearTimeout(timer);
+      socket.destroy();
+      expect(packet[5]).toBe(20); // SSH_MSG_KEXINIT
+      let offset = 6 + 16;
+      const lists: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const length = packet.readUInt32BE(offset);
+        lists.push(packet.subarray(offset + 4, offset + 4 + length).toString('latin1'));
+        offset += 4 + length;
+      }
+      resolve({ cipherLists: lists.slice(2) });
+    });
+  });
+}
 
 async function hasSshAudit(): Promise<boolean> {
   return promisify(execFile)('ssh-audit', ['--help']).then(
@@ -30,9 +72,28 @@ describe('algorithms', () => {
     // ssh writes its debug lines with \r\n.
     const offered = /peer server KEXINIT proposal\r?\n((?:debug2: [^\n]*\n)+?)debug2: first_kex_follows/.exec(result.stderr)?.[1] ?? '';
     expect(offered).toContain('KEX algorithms: curve25519-sha256,curve25519-sha256@libssh.org,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,kex-strict-s-v00@openssh.com');
-    expect(offered).toContain('ciphers stoc: aes128-gcm@openssh.com,aes256-gcm@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr');
+    // OpenSSH's client has AES-GCM, so it is steered there (STEERED_CIPHERS).
+    expect(offered).toMatch(/ciphers stoc: aes128-gcm@openssh.com,aes256-gcm@openssh.com\r?\n/);
+    expect(result.stderr).toMatch(/kex: server->client cipher: aes128-gcm@openssh.com MAC: <implicit>/);
+    expect(result.stderr).toMatch(/kex: client->server cipher: aes128-gcm@openssh.com MAC: <implicit>/);
     expect(offered).toContain('MACs stoc: hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha2-256,hmac-sha2-512');
     expect(offered).not.toMatch(/sha1|cbc|ecdh-sha2-nistp|ssh-rsa\b|group14|group1-|group-exchange/);
+  });
+
+  it('a client without AES-GCM is offered every cipher and keeps its own pick', async () => {
+    const result = await sshAtLogLevel(server, 'DEBUG3', 'echo ok', ['-c', 'aes256-ctr,aes128-ctr']);
+    expect(result.stdout.toString()).toBe('ok\n');
+    const offered = /peer server KEXINIT proposal\r?\n((?:debug2: [^\n]*\n)+?)debug2: first_kex_follows/.exec(result.stderr)?.[1] ?? '';
+    expect(offered).toContain('ciphers stoc: aes128-gcm@openssh.com,aes256-gcm@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr');
+    expect(result.stderr).toMatch(/kex: server->client cipher: aes256-ctr MAC: hmac-sha2-256-etm@openssh.com/);
+  });
+
+  it('a client that waits for the server to send KEXINIT first gets the whole offer', async () => {
+    const kexinit = await firstServerKexinit(server.port);
+    expect(kexinit.cipherLists).toEqual([
+      'aes128-gcm@openssh.com,aes256-gcm@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr',
+      'aes128-gcm@openssh.com,aes256-gcm@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr',
+    ]);
   });
 
   it.each([
