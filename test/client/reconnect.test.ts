@@ -4,8 +4,7 @@
 // ssh's keepalives and the session, still attached on the server, is taken over; it gives up after --reconnect-timeout; a later `breakglass HOST`
 // reattaches the detached session, and --new opens a fresh one.
 import { execFile } from 'node:child_process';
-import { appendFile, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -22,8 +21,12 @@ const pane = (name: string): Promise<string> => tmux('capture-pane', '-p', '-J',
 
 let device: Device;
 let proxy: CuttableProxy;
+// The clients' TMPDIR: their private directories are counted here, where no other test
+// file's breakglass-XXXXXX directories (breakglassd's toolbox, say) can appear.
+let clientTmp: string;
 
 beforeAll(async () => {
+  clientTmp = await mkdtemp('/tmp/bg-reconnect-');
   device = await startDevice(breakglassdService);
   proxy = new CuttableProxy(device.sshPort);
   await proxy.start();
@@ -38,6 +41,7 @@ afterEach(async () => {
 afterAll(async () => {
   await proxy?.stop();
   await device?.stop();
+  if (clientTmp) await rm(clientTmp, { recursive: true, force: true });
 });
 
 const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
@@ -49,7 +53,7 @@ async function clientInTmux(name: string, extra: string[] = []): Promise<void> {
     '--http-port', String(device.init.port), '--ssh-port', String(proxy.port), '--password-file', device.passwordFile,
     '--identity', device.key.privatePath, '--ssh-config', device.sshConfig, ...extra, '127.0.0.1',
   ];
-  const script = `${argv.map(quote).join(' ')}; echo CLIENT-EXIT=$?; sleep 60`;
+  const script = `TMPDIR=${quote(clientTmp)} ${argv.map(quote).join(' ')}; echo CLIENT-EXIT=$?; sleep 60`;
   // The previous test's tmux server may still be on its way out ("server exited unexpectedly").
   for (let attempt = 1; ; attempt++) {
     try {
@@ -157,32 +161,32 @@ describe('breakglass reconnects like mosh', () => {
   });
 
   it('a closed terminal (SIGHUP) ends the client without reconnecting, cleans up, and leaves the session detached', async () => {
-    const before = new Set(await readdir(tmpdir()));
+    const before = new Set(await readdir(clientTmp));
     await clientInTmux('closing');
     await waitPane('closing', /# ?$/m);
     await type('closing', 'echo closing-id-$BREAKGLASS_SESSION');
     const id = /^closing-id-(\d+)$/m.exec(await waitPane('closing', /^closing-id-\d+$/m))![1];
-    const ours = (await readdir(tmpdir())).filter((name) => name.startsWith('breakglass-') && !before.has(name));
+    const ours = (await readdir(clientTmp)).filter((name) => name.startsWith('breakglass-') && !before.has(name));
     expect(ours).toHaveLength(1); // the client's private directory (known_hosts, control socket)
     const connections = proxy.connections;
     await tmux('kill-session', '-t', 'closing');
-    expect(await eventually(async () => !(await readdir(tmpdir())).includes(ours[0]!), 10_000)).toBe(true);
+    expect(await eventually(async () => !(await readdir(clientTmp)).includes(ours[0]!), 10_000)).toBe(true);
     // Its ssh ControlMaster closes the channel (after an EOF the server ignores from this client).
     expect(await eventually(async () => new RegExp(`detach id=${id} reason="(channel closed|connection lost)"`).test(await deviceLog()), 10_000)).toBe(true);
     expect(proxy.connections).toBe(connections); // no reconnect attempt
   });
 
   it('a terminal closed while reconnecting stops the attempts and still cleans up (the status line cannot be written)', async () => {
-    const before = new Set(await readdir(tmpdir()));
+    const before = new Set(await readdir(clientTmp));
     await clientInTmux('gone');
     await waitPane('gone', /# ?$/m);
-    const ours = (await readdir(tmpdir())).filter((name) => name.startsWith('breakglass-') && !before.has(name));
+    const ours = (await readdir(clientTmp)).filter((name) => name.startsWith('breakglass-') && !before.has(name));
     expect(ours).toHaveLength(1);
     proxy.cut('close');
     await waitPane('gone', /connection lost, reconnecting…/);
     // "stopped reconnecting…" goes to a terminal that is gone (EIO): that must not end the
     // client before it removes its directory.
     await tmux('kill-session', '-t', 'gone');
-    expect(await eventually(async () => !(await readdir(tmpdir())).includes(ours[0]!), 10_000)).toBe(true);
+    expect(await eventually(async () => !(await readdir(clientTmp)).includes(ours[0]!), 10_000)).toBe(true);
   });
 });
