@@ -27,9 +27,15 @@ export interface SftpContext {
   audit?: (event: string, fields: Record<string, unknown>) => void;
 }
 
-/** Queued upload bytes above which the SSH window is held; resumed below the low mark. */
-const INPUT_HIGH_WATER = 8 * 1024 * 1024;
-const INPUT_LOW_WATER = 2 * 1024 * 1024;
+/**
+ * Queued upload bytes above which the SSH window is held; resumed below the low mark.
+ * With the 2 MiB SSH window on top, that is at most ~4 MiB of upload in memory: enough to
+ * keep tmpfs writes busy (uploads ran as fast at 8 MiB), and buffers that wait less are
+ * freed by young-generation collections instead of piling up in old space until a full
+ * one (the upload peak went from ~108 to ~98 MiB, BENCHMARKS.md analysis 17).
+ */
+const INPUT_HIGH_WATER = 2 * 1024 * 1024;
+const INPUT_LOW_WATER = 1024 * 1024;
 /** Reads in flight at once, and responses ssh2 may hold for a full client window. */
 const MAX_CONCURRENT_READS = 16;
 const OUTBOUND_LIMIT = 8 * 1024 * 1024;
