@@ -55,6 +55,12 @@ function firstServerKexinit(port: number): Promise<{ cipherLists: string[] }> {
   });
 }
 
+/** The server's KEXINIT name-lists as `ssh -vv` (DEBUG2 or more) prints them. */
+function serverProposal(stderr: string): string {
+  // ssh writes its debug lines with \r\n.
+  return /peer server KEXINIT proposal\r?\n((?:debug2: [^\n]*\n)+?)debug2: first_kex_follows/.exec(stderr)?.[1] ?? '';
+}
+
 async function hasSshAudit(): Promise<boolean> {
   return promisify(execFile)('ssh-audit', ['--help']).then(
     () => true,
@@ -69,8 +75,7 @@ describe('algorithms', () => {
     expect(result.stderr).toMatch(/kex: algorithm: curve25519-sha256/);
     expect(result.stderr).toMatch(/kex: host key algorithm: ssh-ed25519/);
     expect(result.stderr).toMatch(/will use strict KEX ordering/);
-    // ssh writes its debug lines with \r\n.
-    const offered = /peer server KEXINIT proposal\r?\n((?:debug2: [^\n]*\n)+?)debug2: first_kex_follows/.exec(result.stderr)?.[1] ?? '';
+    const offered = serverProposal(result.stderr);
     expect(offered).toContain('KEX algorithms: curve25519-sha256,curve25519-sha256@libssh.org,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,kex-strict-s-v00@openssh.com');
     // OpenSSH's client has AES-GCM, so it is steered there (STEERED_CIPHERS).
     expect(offered).toMatch(/ciphers stoc: aes128-gcm@openssh.com,aes256-gcm@openssh.com\r?\n/);
@@ -83,7 +88,7 @@ describe('algorithms', () => {
   it('a client without AES-GCM is offered every cipher and keeps its own pick', async () => {
     const result = await sshAtLogLevel(server, 'DEBUG3', 'echo ok', ['-c', 'aes256-ctr,aes128-ctr']);
     expect(result.stdout.toString()).toBe('ok\n');
-    const offered = /peer server KEXINIT proposal\r?\n((?:debug2: [^\n]*\n)+?)debug2: first_kex_follows/.exec(result.stderr)?.[1] ?? '';
+    const offered = serverProposal(result.stderr);
     expect(offered).toContain('ciphers stoc: aes128-gcm@openssh.com,aes256-gcm@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr');
     expect(result.stderr).toMatch(/kex: server->client cipher: aes256-ctr MAC: hmac-sha2-256-etm@openssh.com/);
   });
