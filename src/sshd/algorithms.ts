@@ -34,7 +34,8 @@ export const SERVER_ALGORITHMS = {
 /**
  * The ciphers breakglassd steers a client to when it has them (ssh2 patch "steerCiphers",
  * scripts/ssh2-patches.mjs): AES-GCM is one OpenSSL call per packet where AES-CTR needs a
- * second for the HMAC, and downloads run ~40 % faster with it (BENCHMARKS.md analysis 17).
+ * second for the HMAC: OpenSSH's default download went from 218 to 284 MB/s (BENCHMARKS.md
+ * analysis 17).
  * OpenSSH's client lists aes128-ctr first of the ciphers we offer, so without steering it
  * would never pick GCM by itself. Clients without GCM still get the whole list above.
  */

@@ -32,7 +32,8 @@ export interface SftpContext {
  * With the 2 MiB SSH window on top, that is at most ~4 MiB of upload in memory: enough to
  * keep tmpfs writes busy (uploads ran as fast at 8 MiB), and buffers that wait less are
  * freed by young-generation collections instead of piling up in old space until a full
- * one (the upload peak went from ~108 to ~98 MiB, BENCHMARKS.md analysis 17).
+ * one (the 1 GiB upload peak in the bench's memory section went from 117 to 108–110 MiB,
+ * BENCHMARKS.md analysis 17).
  */
 const INPUT_HIGH_WATER = 2 * 1024 * 1024;
 const INPUT_LOW_WATER = 1024 * 1024;
