@@ -9,6 +9,7 @@ import type { Writable } from 'node:stream';
 import { messageOf } from '../../common/index.js';
 import { errnoMessage, write } from '../../os/index.js';
 import { writeChunks } from '../file-write.js';
+import { noteUploadBytes } from '../young-gc.js';
 import type { ScpFs } from './fs-adapter.js';
 import { ScpProtocolError, formatError, parseRecord } from './protocol.js';
 import type { ScpCommand } from './protocol.js';
@@ -234,6 +235,7 @@ export class ScpSink {
     const counted = (async function* () {
       for await (const chunk of data) {
         consumed += chunk.length;
+        noteUploadBytes(chunk.length);
         yield chunk;
       }
     })();

@@ -21,6 +21,7 @@ import {
 } from './wire.js';
 import type { StatusCode } from './wire.js';
 import { WriteQueue } from './write-queue.js';
+import { noteUploadBytes } from '../young-gc.js';
 
 export interface SftpContext {
   toolbox: Toolbox;
@@ -290,6 +291,7 @@ class SftpServer {
     const h = this.file(handle);
     h.wrote = true;
     this.queuedWriteBytes += data.length;
+    noteUploadBytes(data.length);
     return this.onHandle(h, () => new Promise<void>((resolveWrite, rejectWrite) => {
       h.writes.push({
         offset,
