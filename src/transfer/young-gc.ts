@@ -12,8 +12,10 @@
 //
 // `gc` is exposed for a moment and taken from a fresh context, then the flag is turned
 // off again: V8's code cache checks a hash of the flags, and leaving --expose-gc on would
-// make every later start reject dist/'s cache (test/build/code-cache.test.ts).
-import { setFlagsFromString } from 'node:v8';
+// make every later start reject dist/'s cache. node:v8 is required only then: at the top
+// it cost every start 0.6 ms (and the bundle may not hold import(); the loader cannot serve it).
+import { createRequire } from 'node:module';
+import type * as V8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** Bytes of received file data between two collections: ≥ 2 × the SFTP queue's high water (2 MiB). */
@@ -22,7 +24,9 @@ export const YOUNG_GC_INTERVAL = 4 * 1024 * 1024;
 type MinorGc = (options: { type: 'minor' }) => void;
 
 let pending = 0;
-let collect: MinorGc | null | undefined;
+let collect: MinorGc | null | undefined; // undefined: not looked for yet
+// The base path does not matter for a built-in module.
+const requireBuiltin = createRequire(process.execPath);
 
 /** Counts `bytes` of received upload data (all sessions together); collects every YOUNG_GC_INTERVAL. */
 export function noteUploadBytes(bytes: number): void {
@@ -37,6 +41,7 @@ export function noteUploadBytes(bytes: number): void {
 function obtainGc(): MinorGc | null {
   const own = (globalThis as { gc?: MinorGc }).gc;
   if (typeof own === 'function') return own;
+  const { setFlagsFromString } = requireBuiltin('node:v8') as typeof V8;
   try {
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');
