@@ -11,8 +11,8 @@
 // header must name this very bundle (SHA-256 fixed at build time), its path (V8 keeps the
 // file name a cache was made for in its stack traces), node version and
 // architecture. A missing or unusable cache costs nothing but the normal compile; a new
-// one is written a few seconds after start, once the start-up code has been compiled, or
-// at exit if the program ends sooner (a one-shot command like `breakglass --version`).
+// one is written when the program says its start is done (breakglassd: listening), else a
+// few seconds after start, or at exit if the program ends sooner (`breakglass --version`).
 'use strict';
 (function runBundle() {
   const fs = require('node:fs');
@@ -102,6 +102,10 @@
     };
     setTimeout(writeOnce, WRITE_AFTER_MS).unref();
     process.once('exit', writeOnce);
+    // A daemon calls this once its start is done (src/common/startup.ts): the cache then
+    // holds just what a start compiles. One written later, after sessions and uploads, was
+    // 2.4x larger and made every later start ~50 ms slower (bench/ANALYSIS.md 18).
+    globalThis[Symbol.for('breakglass.startupDone')] = () => setImmediate(writeOnce);
   }
   script.runInThisContext().call(module.exports, module.exports, require, module, file, path.dirname(file));
 })();

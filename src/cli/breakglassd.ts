@@ -1,7 +1,7 @@
 // Entry point of `breakglassd` (DESIGN.md "breakglassd"): flags → typed config → run.
 // Exit codes: 0 stopped (SIGTERM, --idle-exit), 2 bad flags or config, 125 not started
 // at boot (gokrazy's on-demand convention), 1 unexpected failure.
-import { UsageError, messageOf, nameProcess } from '../common/index.js';
+import { UsageError, messageOf, nameProcess, startupDone } from '../common/index.js';
 import { helpText, parseCommandLine, startDaemon } from '../sshd/index.js';
 
 /** gokrazy: a service exiting 125 is not restarted; used for "do not start at boot". */
@@ -33,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGHUP', () => undefined);
   // An emergency door must stay open: a bug in one session is logged, not fatal.
   process.on('uncaughtException', (err) => log(`breakglassd: internal error (please report): ${err.stack ?? err.message}\n`));
+  startupDone(); // listening and ready: the code cache need hold no more than this
   return daemon.finished;
 }
 

@@ -1,7 +1,7 @@
 // The code-cache loader at the head of every dist/<name>.js (scripts/code-cache-loader.cjs):
 // it writes a cache where it may, reuses it, ignores any cache it cannot trust, keeps
 // stack-trace line numbers true to the file, and the program behaves the same throughout.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error plain .mjs build script without types
 import { withCodeCacheLoader } from '../../scripts/code-cache-file.mjs';
+import { startServer } from '../helpers/server.js';
 
 const run = promisify(execFile);
 const assemble = withCodeCacheLoader as (name: string, bundle: string) => string;
@@ -77,6 +78,34 @@ describe('code-cache loader', () => {
       expect(failure, attempt).toContain(`${program}:${throwLine}:`);
       expect(failure, attempt).toContain('asked to fail');
     }
+  });
+
+  it('writes the cache as soon as the program says its start is done, and only when it has none', async () => {
+    // Signals at once, then lives 1.5 s: well within the loader's 3 s fallback, so only the signal can write.
+    const bundle = [
+      'const hook = globalThis[Symbol.for("breakglass.startupDone")];',
+      'process.stdout.write(typeof hook + "\\n");',
+      'if (hook) hook();',
+      'setTimeout(() => undefined, 1500);',
+    ].join('\n');
+    await writeFile(program, assemble('tool.js', bundle), { mode: 0o755 });
+    const started = Date.now();
+    const child = spawn(process.execPath, [program], { env: { PATH: process.env.PATH, HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+    let written: number | undefined;
+    while (written === undefined && Date.now() - started < 1200) {
+      written = await stat(besideProgram()).then((st) => st.mtimeMs, () => undefined);
+      if (written === undefined) await new Promise((resolveTick) => setTimeout(resolveTick, 20));
+    }
+    expect(child.exitCode).toBe(null); // still running: written on the signal, not at exit
+    await exited;
+    expect(stdout).toBe('function\n');
+    expect(written).toBeDefined();
+    expect(written! - started).toBeLessThan(1200);
+    // With the cache accepted there is nothing to write, and no hook.
+    expect(await runTool()).toBe('undefined\n');
   });
 
   it('replaces a cache written for another bundle and survives a corrupt one', async () => {
@@ -148,5 +177,25 @@ describe('code-cache loader', () => {
     expect(await runTool([])).toBe(expected); // compiles, writes the cache at exit
     expect(await runTool([])).toBe(expected); // from the cache
     expect(await runTool([], { BREAKGLASS_CODE_CACHE: 'off' })).toBe(expected);
+  });
+});
+
+describe('breakglassd and its code cache', () => {
+  it('writes a fresh cache right after readiness, before any session, while it runs on', async () => {
+    const cacheDir = join(dir, 'cache');
+    const server = await startServer({ env: { ...process.env, BREAKGLASS_CODE_CACHE: cacheDir } });
+    try {
+      const ready = Date.now();
+      let names: string[] = [];
+      while (names.length === 0 && Date.now() - ready < 1000) {
+        names = await readdir(cacheDir).catch(() => []);
+        if (names.length === 0) await new Promise((resolveTick) => setTimeout(resolveTick, 20));
+      }
+      // Within a second of the listening line: the start-up signal, not the 3 s fallback or exit.
+      expect(names).toEqual([expect.stringMatching(/^\.breakglassd\.js-[0-9a-f]{8}\.v8cache$/)]);
+      expect(server.process.exitCode).toBe(null);
+    } finally {
+      await server.stop();
+    }
   });
 });
