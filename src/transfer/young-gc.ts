@@ -6,9 +6,9 @@
 // ArrayBuffers only at a scavenge, and forces one for "external memory pressure" only at
 // a fixed 32 MiB of them (2 × the default max semi-space; no flag changes that threshold).
 // So an upload held ~32 MiB of dead packets on top of what it really queued. Collecting
-// every 4 MiB took the bench's 1 GiB upload peak from 98–100 to 81–84 MiB at the same CPU
-// time and speed; every 2 MiB was worse (116–129 MiB: live write-queue buffers got
-// promoted to the old generation), 8 MiB no better than none (bench/ANALYSIS.md 17).
+// every 4 MiB took a 1 GiB upload's peak from 98–100 to 81–84 MiB (the bench's memory
+// section: 110 to 93) at the same CPU time and speed; every 2 MiB was worse (116–129 MiB:
+// live write-queue buffers got promoted), 8 MiB no better than none (bench/ANALYSIS.md 17-18).
 //
 // `gc` is exposed for a moment and taken from a fresh context, then the flag is turned
 // off again: V8's code cache checks a hash of the flags, and leaving --expose-gc on would
