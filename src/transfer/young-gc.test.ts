@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -46,17 +46,25 @@ describe('noteUploadBytes', () => {
 });
 
 let work: string | undefined;
+let collectorFile: string | undefined;
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
+/** young-gc.ts bundled once as a CommonJS file a plain `node -e` child can require. */
+async function collectorAsCommonJs(): Promise<string> {
+  if (collectorFile) return collectorFile;
+  work = await mkdtemp(join(tmpdir(), 'young-gc-'));
+  const bundled = await build({ entryPoints: [join(import.meta.dirname, 'young-gc.ts')], bundle: true, platform: 'node', format: 'cjs', write: false });
+  collectorFile = join(work, 'young-gc.cjs');
+  await writeFile(collectorFile, bundled.outputFiles[0]!.text);
+  return collectorFile;
+}
+
 /** Makes a code cache in a child after `step`, then reports whether a second child accepts it. */
 async function cacheMadeAfter(step: 'collect' | 'flag-left-on'): Promise<string> {
-  work ??= await mkdtemp(join(tmpdir(), 'young-gc-'));
-  const collector = join(work, 'young-gc.cjs');
-  const bundled = await build({ entryPoints: [join(import.meta.dirname, 'young-gc.ts')], bundle: true, platform: 'node', format: 'cjs', write: false });
-  await writeFile(collector, bundled.outputFiles[0]!.text);
-  const cache = join(work, `${step}.v8cache`);
+  const collector = await collectorAsCommonJs();
+  const cache = join(dirname(collector), `${step}.v8cache`);
   const probe = `const vm = require('node:vm'), fs = require('node:fs');
     const source = ${JSON.stringify(SOURCE)};
     if (process.argv[1] === 'make') {
