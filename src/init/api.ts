@@ -83,7 +83,7 @@ const overview: Handler = async (api, req, res) => {
   const { token, cookie } = xsrfFor(api.xsrf, req);
   if (wantsJson(req)) {
     // As PID 1 we inherit orphans we cannot reap (see pid1.ts): say how many.
-    const zombies = api.pid1 ? { UnreapedZombies: await countZombies(1).catch(() => -1) } : {};
+    const zombies = api.pid1 ? { UnreapedZombies: await countZombies(1, { ownChildren: () => api.supervisor.childPids() }).catch(() => -1) } : {};
     sendJson(res, { Hostname: api.hostname, GOARCH: api.goarch, Services: services, ...zombies }, { 'Set-Cookie': cookie });
     return;
   }

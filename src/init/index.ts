@@ -75,7 +75,7 @@ export async function runInit(config: InitConfig): Promise<number> {
   let zombieTimer: NodeJS.Timeout | undefined;
   if (process.pid === 1) {
     zombieTimer = setInterval(() => {
-      countZombies()
+      countZombies(1, { ownChildren: () => init.supervisor.childPids() })
         .then((n) => n > 0 && log(`${n} unreapable zombie process(es) parented to PID 1`))
         .catch(() => undefined);
     }, 60_000);

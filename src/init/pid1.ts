@@ -5,7 +5,8 @@
 //  - reap our own children (libuv does), and keep libuv's SIGCHLD handler in charge;
 //  - run each service in its own process group and SIGKILL the whole group when it is
 //    stopped, so few orphans are created in the first place;
-//  - count the zombies we cannot reap (state Z, parent 1) and report them, so the
+//  - count the zombies we cannot reap (state Z, parent 1, not one of our own children,
+//    which libuv is about to reap) and report them, so the
 //    operator knows when to run us under a reaping init (tini, `docker run --init`) or
 //    as a service of gokrazy's own init instead.
 import { readdir, readFile } from 'node:fs/promises';
@@ -24,14 +25,24 @@ export function parseStatStateAndParent(stat: string): { state: string; ppid: nu
   return { state: fields[0], ppid };
 }
 
-/** Zombies whose parent is `parent` (default: us). */
-export async function countZombies(parent: number = process.pid, procRoot = '/proc'): Promise<number> {
+export interface ZombieCountOptions {
+  /** Pids of our own children: between exit and libuv's waitpid() they are zombies too. */
+  ownChildren?: () => Iterable<number>;
+  procRoot?: string;
+}
+
+/** Zombies whose parent is `parent` (default: us), leaving out our own children. */
+export async function countZombies(parent: number = process.pid, options: ZombieCountOptions = {}): Promise<number> {
+  const procRoot = options.procRoot ?? '/proc';
   let count = 0;
   for (const name of await readdir(procRoot)) {
     if (!/^\d+$/.test(name)) continue;
     const stat = await readFile(`${procRoot}/${name}/stat`, 'utf8').catch(() => '');
     const parsed = parseStatStateAndParent(stat);
-    if (parsed && parsed.state === 'Z' && parsed.ppid === parent) count++;
+    if (!parsed || parsed.state !== 'Z' || parsed.ppid !== parent) continue;
+    // Asked per zombie, not once up front: a service may exit while we read /proc.
+    const own = new Set(options.ownChildren?.() ?? []);
+    if (!own.has(Number(name))) count++;
   }
   return count;
 }

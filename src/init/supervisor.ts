@@ -15,6 +15,11 @@ export class Supervisor {
     return this.services.find((service) => service.path === path);
   }
 
+  /** The pids of the services' running processes (our only direct children). */
+  childPids(): number[] {
+    return this.services.flatMap((service) => (service.pid === undefined ? [] : [service.pid]));
+  }
+
   boot(): void {
     for (const service of this.services) service.boot();
   }
