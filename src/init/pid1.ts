@@ -36,13 +36,16 @@ export async function countZombies(parent: number = process.pid, options: Zombie
   const procRoot = options.procRoot ?? '/proc';
   let count = 0;
   for (const name of await readdir(procRoot)) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`${procRoot}/${name}/stat`, 'utf8').catch(() => '');
-    const parsed = parseStatStateAndParent(stat);
-    if (!parsed || parsed.state !== 'Z' || parsed.ppid !== parent) continue;
-    // Asked per zombie, not once up front: a service may exit while we read /proc.
-    const own = new Set(options.ownChildren?.() ?? []);
-    if (!own.has(Number(name))) count++;
+    if (!/^\d+$/.test(name) || !(await isZombieOf(procRoot, name, parent))) continue;
+    if (new Set(options.ownChildren?.() ?? []).has(Number(name))) continue;
+    // libuv may have reaped it (and the service forgotten its pid) since we read its stat:
+    // a zombie still there now, and not ours, is an orphan.
+    if (await isZombieOf(procRoot, name, parent)) count++;
   }
   return count;
+}
+
+async function isZombieOf(procRoot: string, pid: string, parent: number): Promise<boolean> {
+  const parsed = parseStatStateAndParent(await readFile(`${procRoot}/${pid}/stat`, 'utf8').catch(() => ''));
+  return parsed?.state === 'Z' && parsed.ppid === parent;
 }
