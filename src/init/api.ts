@@ -9,7 +9,7 @@ import { AUTH_USER, XSRF_COOKIE, checkBasicAuth, cookieValue } from './auth.js';
 import type { XsrfTokens } from './auth.js';
 import { logSource } from './log-source.js';
 import { overviewPage, statusPage } from './page.js';
-import { countZombies } from './pid1.js';
+import { countUnreapedOrphans } from './pid1.js';
 import type { PageContext } from './page.js';
 import { ActionForm, HttpError, LogQuery, StatusQuery, formValues, validate, wantsEventStream, wantsJson } from './request.js';
 import type { Service } from './service.js';
@@ -83,7 +83,7 @@ const overview: Handler = async (api, req, res) => {
   const { token, cookie } = xsrfFor(api.xsrf, req);
   if (wantsJson(req)) {
     // As PID 1 we inherit orphans we cannot reap (see pid1.ts): say how many.
-    const zombies = api.pid1 ? { UnreapedZombies: await countZombies(1, { ownChildren: () => api.supervisor.childPids() }).catch(() => -1) } : {};
+    const zombies = api.pid1 ? { UnreapedZombies: await countUnreapedOrphans(api.supervisor).catch(() => -1) } : {};
     sendJson(res, { Hostname: api.hostname, GOARCH: api.goarch, Services: services, ...zombies }, { 'Set-Cookie': cookie });
     return;
   }

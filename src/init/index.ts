@@ -7,7 +7,7 @@ import type { InitConfig } from './config.js';
 import { goarchOf } from './goarch.js';
 import { applyHostname } from './hostname.js';
 import { loadOrCreatePassword } from './password.js';
-import { PID1_WARNING, countZombies } from './pid1.js';
+import { PID1_WARNING, countUnreapedOrphans } from './pid1.js';
 import { Supervisor } from './supervisor.js';
 import { WebServer } from './server.js';
 
@@ -75,7 +75,7 @@ export async function runInit(config: InitConfig): Promise<number> {
   let zombieTimer: NodeJS.Timeout | undefined;
   if (process.pid === 1) {
     zombieTimer = setInterval(() => {
-      countZombies(1, { ownChildren: () => init.supervisor.childPids() })
+      countUnreapedOrphans(init.supervisor)
         .then((n) => n > 0 && log(`${n} unreapable zombie process(es) parented to PID 1`))
         .catch(() => undefined);
     }, 60_000);

@@ -27,7 +27,7 @@ export function parseStatStateAndParent(stat: string): { state: string; ppid: nu
 
 export interface ZombieCountOptions {
   /** Pids of our own children: between exit and libuv's waitpid() they are zombies too. */
-  ownChildren?: () => Iterable<number>;
+  ownChildren?: () => readonly number[];
   procRoot?: string;
 }
 
@@ -37,12 +37,17 @@ export async function countZombies(parent: number = process.pid, options: Zombie
   let count = 0;
   for (const name of await readdir(procRoot)) {
     if (!/^\d+$/.test(name) || !(await isZombieOf(procRoot, name, parent))) continue;
-    if (new Set(options.ownChildren?.() ?? []).has(Number(name))) continue;
+    if (options.ownChildren?.().includes(Number(name))) continue;
     // libuv may have reaped it (and the service forgotten its pid) since we read its stat:
     // a zombie still there now, and not ours, is an orphan.
     if (await isZombieOf(procRoot, name, parent)) count++;
   }
   return count;
+}
+
+/** What init reports as PID 1: the zombies parented to it that are not its services'. */
+export function countUnreapedOrphans(supervisor: { childPids(): number[] }): Promise<number> {
+  return countZombies(1, { ownChildren: () => supervisor.childPids() });
 }
 
 async function isZombieOf(procRoot: string, pid: string, parent: number): Promise<boolean> {
